@@ -1,0 +1,38 @@
+# Two commands for a newcomer: `make site` and `make test`. Each installs what is missing first.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: site test serve offline lint bench system clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $@
+
+system:
+	@scripts/ensure_system.sh
+
+site: system $(STAMP)
+	$(BIN)/handbook build $(if $(EDITION),--edition $(EDITION),)
+
+serve: system $(STAMP)
+	$(BIN)/handbook serve $(if $(EDITION),--edition $(EDITION),)
+
+offline: system $(STAMP)
+	$(BIN)/handbook offline
+
+test: $(STAMP)
+	@scripts/ensure_system.sh test
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+bench: system $(STAMP)
+	$(BIN)/python scripts/bench_pdf.py
+	$(BIN)/python scripts/bench_pack.py
+
+clean:
+	rm -rf site dist .cache

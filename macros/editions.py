@@ -1,0 +1,303 @@
+"""Editions as data: one YAML file per 年度, validated, with every fact tied to its sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from . import ROOT
+from .errors import InputError, InputErrors
+from .yamlio import load_yaml, validate
+
+EDITIONS_DIR = ROOT / "editions"
+YEAR_FILE = re.compile(r"^(\d{4})\.yml$")
+
+# The eight stages of the procedure, in order; schedules and pages refer to them by these keys.
+STEP_KEYS = ("plan", "study", "talks", "problems", "criticism", "evaluation", "rectify", "report")
+Confidence = Literal["confirmed", "reported", "uncertain"]
+
+
+class Strict(BaseModel):
+    """Base model: unknown fields are errors, so a misspelt key never passes silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_sources(ids: list[str], info: ValidationInfo) -> list[str]:
+    known = (info.context or {}).get("source_ids")
+    if not ids:
+        raise ValueError("at least one source is required (every fact must say where it comes from)")
+    if known is not None:
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            raise ValueError(f"unknown source id(s) {unknown}; known: {sorted(known)}")
+    return ids
+
+
+class Sourced(Strict):
+    """A statement and the sources it comes from."""
+
+    text: str = Field(min_length=1)
+    sources: list[str]
+
+    _v = field_validator("sources")(_check_sources)
+
+
+class Notice(Strict):
+    """A notice (通知) an edition follows."""
+
+    issuer: str
+    title: str
+    number: str | None = None
+    level: Literal["central", "provincial", "city", "county", "local"] = "central"
+    confirmed: bool = False
+    sources: list[str]
+
+    _v = field_validator("sources")(_check_sources)
+
+    @property
+    def citation(self) -> str:
+        """How the notice is cited in running text: 《title》（number）."""
+        num = f"（{self.number}）" if self.number else ""
+        return f"{self.issuer}《{self.title}》{num}"
+
+
+class Focus(Strict):
+    """What the committee and the members measure themselves against (查摆 focus)."""
+
+    committee: list[Sourced]
+    member: list[Sourced]
+    member_areas: list[str] = Field(min_length=1)
+    areas_sources: list[str]
+
+    _v = field_validator("areas_sources")(_check_sources)
+
+
+class Schedule(Strict):
+    """Deadlines: one per step (None: the branch's own plan sets it), the finish and the report date."""
+
+    window: str
+    steps: dict[str, dt.date | None]
+    finish: dt.date | None
+    report: dt.date | None
+    note: str | None = None
+    sources: list[str]
+
+    _v = field_validator("sources")(_check_sources)
+
+    @field_validator("steps")
+    @classmethod
+    def _known_steps(cls, steps: dict) -> dict:
+        unknown = set(steps) - set(STEP_KEYS)
+        if unknown:
+            raise ValueError(f"unknown step(s) {sorted(unknown)}; steps are {list(STEP_KEYS)}")
+        return {k: steps.get(k) for k in STEP_KEYS}
+
+    @model_validator(mode="after")
+    def _order(self) -> Schedule:
+        if self.finish and self.report and self.report < self.finish:
+            raise ValueError(f"report date {self.report} is before the finish date {self.finish}")
+        for key, day in self.steps.items():
+            # Reporting comes after the meetings by design; every other step must fit before the finish.
+            if key != "report" and day and self.finish and day > self.finish:
+                raise ValueError(f"step {key!r} deadline {day} is after the finish date {self.finish}")
+        return self
+
+
+class Special(Strict):
+    """A feature of this year only (a combined 专题 meeting, a local checklist such as 四对照四查看)."""
+
+    title: str
+    items: list[str] = Field(default_factory=list)
+    text: str | None = None
+    sources: list[str]
+
+    _v = field_validator("sources")(_check_sources)
+
+
+class Edition(Strict):
+    """One 年度: what that year's notice asks of a party branch."""
+
+    year: int = Field(ge=2000, le=2100)
+    title: str
+    confidence: Confidence
+    confidence_note: str | None = None
+    notice: Notice
+    related_notices: list[Notice] = Field(default_factory=list)
+    theme: Sourced
+    theme_short: str = Field(min_length=2, description="a distinctive phrase of this year's theme")
+    study: list[Sourced] = Field(min_length=1)
+    focus: Focus
+    schedule: Schedule
+    specials: list[Special] = Field(default_factory=list)
+    rule_overrides: dict[str, Sourced] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _note_when_unsure(self) -> Edition:
+        if self.confidence != "confirmed" and not self.confidence_note:
+            raise ValueError("confidence_note is required when confidence is not 'confirmed'")
+        return self
+
+    @property
+    def label(self) -> str:
+        """The edition's name in menus: 2021年度."""
+        return f"{self.year}年度"
+
+    @property
+    def meeting_season(self) -> str:
+        """When the meetings are held: December of the year to March of the next."""
+        return f"{self.year}年12月至{self.year + 1}年3月"
+
+    def all_sources(self) -> list[str]:
+        """Every source id this edition cites, in first-use order."""
+        seen: dict[str, None] = {}
+
+        def walk(obj):
+            if isinstance(obj, BaseModel):
+                for name in type(obj).model_fields:
+                    if name in ("sources", "areas_sources"):
+                        seen.update(dict.fromkeys(getattr(obj, name)))
+                    else:
+                        walk(getattr(obj, name))
+            elif isinstance(obj, list | tuple):
+                for x in obj:
+                    walk(x)
+            elif isinstance(obj, dict):
+                for x in obj.values():
+                    walk(x)
+
+        walk(self)
+        return list(seen)
+
+
+class Source(Strict):
+    """A document the kit's facts come from."""
+
+    title: str
+    kind: Literal["seed", "notes", "regulation"]
+    ref: str | None = None
+    note: str | None = None
+
+
+class Grade(Strict):
+    """One of the four grades and what follows from it."""
+
+    name: str
+    follow_up: str
+    sources: list[str]
+
+    _v = field_validator("sources")(_check_sources)
+
+
+class Rule(Strict):
+    """A rule of the procedure, stated in the kit's words, with its sources."""
+
+    id: str
+    title: str
+    text: str
+    sources: list[str]
+    configurable: bool = False
+    certain: bool = True
+
+    _v = field_validator("sources")(_check_sources)
+
+
+class Common(Strict):
+    """What all editions share: the source registry, the grades and the standing rules."""
+
+    sources: dict[str, Source]
+    grades: list[Grade] = Field(min_length=4, max_length=4)
+    committee_grades: Sourced
+    excellent_cap: Sourced
+    rules: list[Rule]
+    legal_basis: list[Sourced]
+
+    @property
+    def grade_names(self) -> list[str]:
+        """优秀, 合格, 基本合格, 不合格."""
+        return [g.name for g in self.grades]
+
+    def rule(self, rule_id: str) -> Rule:
+        """A rule by its id."""
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+
+def editions_dir() -> Path:
+    """Where edition files live; HANDBOOK_EDITIONS_DIR points a test or a fork elsewhere."""
+    return Path(os.environ.get("HANDBOOK_EDITIONS_DIR") or EDITIONS_DIR)
+
+
+def load_common(directory: Path | None = None) -> Common:
+    """Load editions/common.yml (sources, grades, rules)."""
+    path = (directory or editions_dir()) / "common.yml"
+    data, lines = load_yaml(path)
+    ids = set((data or {}).get("sources", {}) or {}) if isinstance(data, dict) else set()
+    return validate(Common, data, lines, path, {"source_ids": ids})
+
+
+def load_edition(path: Path, common: Common | None = None) -> Edition:
+    """Load and validate one edition file."""
+    common = common or load_common(path.parent)
+    data, lines = load_yaml(path)
+    edition = validate(Edition, data, lines, path, {"source_ids": set(common.sources)})
+    m = YEAR_FILE.match(path.name)
+    if m and int(m.group(1)) != edition.year:
+        raise InputError(path, f"year {edition.year} does not match the file name", "year", lines.get(("year",)))
+    return edition
+
+
+def edition_paths(directory: Path | None = None) -> list[Path]:
+    """Edition files, oldest first."""
+    d = directory or editions_dir()
+    return sorted(p for p in d.iterdir() if YEAR_FILE.match(p.name))
+
+
+def load_all(directory: Path | None = None) -> dict[int, Edition]:
+    """Every edition, validated; all errors of all files reported together."""
+    d = directory or editions_dir()
+    common = load_common(d)
+    out: dict[int, Edition] = {}
+    errors: list[InputError] = []
+    for p in edition_paths(d):
+        try:
+            e = load_edition(p, common)
+            out[e.year] = e
+        except InputErrors as exc:
+            errors.extend(exc.errors)
+        except InputError as exc:
+            errors.append(exc)
+    if errors:
+        raise InputErrors(errors)
+    if not out:
+        raise InputError(d, "no edition files (expected files such as 2021.yml)")
+    return out
+
+
+def latest_year(directory: Path | None = None) -> int:
+    """The newest edition's year, from the file names alone."""
+    paths = edition_paths(directory)
+    if not paths:
+        raise InputError(directory or editions_dir(), "no edition files (expected files such as 2021.yml)")
+    return int(YEAR_FILE.match(paths[-1].name).group(1))
+
+
+@cache
+def _cached_all(directory: str, stamp: tuple) -> tuple[Common, dict[int, Edition]]:
+    d = Path(directory)
+    return load_common(d), load_all(d)
+
+
+def snapshot(directory: Path | None = None) -> tuple[Common, dict[int, Edition]]:
+    """Common data and all editions, re-read only when a file changed (keeps `mkdocs serve` quick)."""
+    d = directory or editions_dir()
+    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(d.glob("*.yml")))
+    return _cached_all(str(d), stamp)

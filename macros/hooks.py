@@ -1,0 +1,19 @@
+"""mkdocs hooks (loaded by path, so imports are absolute): name the site after the edition and pass edition facts to the theme templates."""
+
+from __future__ import annotations
+
+from macros.context import current
+
+
+def on_config(config, **_):
+    """Put the edition into the site name and into `extra` for the theme overrides."""
+    _, edition, editions = current()
+    config.site_name = f"{edition.label}组织生活会和民主评议党员工作手册"
+    config.extra["edition"] = {
+        "year": edition.year,
+        "label": edition.label,
+        "confidence": edition.confidence,
+        "confidence_note": edition.confidence_note or "",
+        "years": sorted(editions, reverse=True),
+    }
+    return config

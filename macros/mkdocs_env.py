@@ -1,0 +1,84 @@
+"""mkdocs-macros entry point: a thin layer that exposes editions, rules and renderers to the pages."""
+
+from __future__ import annotations
+
+import posixpath
+from html import escape
+
+from markupsafe import Markup
+
+from .context import STEP_NAMES, cn_date, current, deadline_text
+from .editions import STEP_KEYS, Sourced
+
+
+def define_env(env) -> None:
+    """Declare the variables and macros the handbook pages use."""
+    common, edition, editions = current()
+    env.variables["edition"] = edition
+    env.variables["common"] = common
+    env.variables["editions"] = editions
+    env.variables["step_names"] = STEP_NAMES
+    env.variables["step_keys"] = STEP_KEYS
+
+    def rel(target: str) -> str:
+        """A link from the page being rendered to another page of docs/ (by its source path)."""
+        here = posixpath.dirname(env.page.file.src_uri) if env.page else ""
+        return posixpath.relpath(target, here or ".")
+
+    @env.macro
+    def src(*ids: str) -> Markup:
+        """Source badges that link to the sources page: [S003]."""
+        flat: list[str] = []
+        for i in ids:
+            flat.extend(i if isinstance(i, list | tuple) else [i])
+        for i in flat:
+            if i not in common.sources:
+                raise KeyError(f"unknown source id {i!r} on page {env.page.file.src_uri}")
+        href = rel("sources.md")
+        links = "".join(
+            f'<a class="src" href="{href}#src-{i}" title="{escape(common.sources[i].title)}">{i}</a>'
+            for i in flat
+        )
+        return Markup(f'<span class="srcs">{links}</span>')
+
+    @env.macro
+    def sourced(item: Sourced) -> Markup:
+        """A sourced statement followed by its source badges."""
+        return Markup(f"{escape(item.text)}{src(*item.sources)}")
+
+    @env.macro
+    def rule(rule_id: str) -> Markup:
+        """A standing rule (or this edition's override of it) with its sources."""
+        override = edition.rule_overrides.get(rule_id)
+        r = common.rule(rule_id)
+        text, sources = (override.text, override.sources) if override else (r.text, r.sources)
+        return Markup(f"{escape(text)}{src(*sources)}")
+
+    @env.macro
+    def deadline(step: str) -> str:
+        """The deadline of a step in this edition."""
+        if step not in STEP_KEYS:
+            raise KeyError(f"unknown step {step!r}; steps are {list(STEP_KEYS)}")
+        return deadline_text(edition, step)
+
+    @env.macro
+    def date(day) -> str:
+        """A date in Chinese."""
+        return cn_date(day)
+
+    @env.macro
+    def page_link(target: str, text: str) -> Markup:
+        """A Markdown link to another handbook page that works from any page depth."""
+        return Markup(f"[{text}]({rel(target)})")
+
+    @env.macro
+    def confidence_banner() -> str:
+        """A warning admonition for editions whose facts are not confirmed against the official notice."""
+        if edition.confidence == "confirmed":
+            return ""
+        level = {"reported": "本年度资料来自公开网页，尚未与正式通知核对", "uncertain": "本年度资料尚未核实"}
+        note = edition.confidence_note or ""
+        return (
+            f'!!! warning "{level[edition.confidence]}"\n\n'
+            f"    {note}请以上级党组织下发的本年度通知为准，核对主题、学习内容和时间要求。\n"
+        )

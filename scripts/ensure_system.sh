@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Install the Debian packages the kit needs when they are missing; say what to run when we cannot.
+# Usage: scripts/ensure_system.sh [test]   ("test" adds what only the tests need: chromium)
+set -euo pipefail
+
+need=()
+fc-list ':lang=zh' family 2>/dev/null | grep -q 'Noto Serif CJK SC' || need+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -qi 'LXGW WenKai' || need+=(fonts-lxgw-wenkai)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+if [ "${1:-}" = "test" ]; then
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+fi
+[ ${#need[@]} -eq 0 ] && exit 0
+
+echo "Installing Debian packages: ${need[*]}"
+if [ "$(id -u)" = 0 ]; then
+  sudo=""
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  sudo="sudo"
+else
+  echo "error: missing Debian packages and no root rights. Run this, then try again:" >&2
+  echo "  sudo apt-get update && sudo apt-get install -y ${need[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+if ! { $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"; }; then
+  echo "error: apt-get could not install: ${need[*]}. Run this by hand, then try again:" >&2
+  echo "  sudo apt-get update && sudo apt-get install -y ${need[*]}" >&2
+  exit 1
+fi
+fc-cache -f >/dev/null 2>&1 || true

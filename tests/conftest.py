@@ -1,0 +1,123 @@
+"""Shared fixtures: built sites, a loopback HTTP server, and headless Chromium that records requests."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # Without these Chromium phones home at start; the kit must make no request outside.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def site_cache(tmp_path_factory):
+    """Build each requested edition once per test session; returns a function year -> site folder."""
+    from macros.build import build_edition
+
+    base = tmp_path_factory.mktemp("sites")
+    built: dict[int, Path] = {}
+
+    def get(year: int) -> Path:
+        if year not in built:
+            built[year] = build_edition(year, base / str(year))
+        return built[year]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def latest_year() -> int:
+    """The newest edition's year."""
+    from macros.editions import latest_year as ly
+
+    return ly()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def serve():
+    """Serve a folder on 127.0.0.1; returns a function folder -> base URL."""
+    servers = []
+
+    def start(folder: Path) -> str:
+        handler = functools.partial(_QuietHandler, directory=str(folder))
+        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        servers.append(httpd)
+        return f"http://127.0.0.1:{httpd.server_address[1]}"
+
+    yield start
+    for s in servers:
+        s.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure_system.sh test")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class RequestLog:
+    """Every URL a page asked for; `outside()` lists those that left the machine."""
+
+    def __init__(self):
+        self.urls: list[str] = []
+
+    def outside(self) -> list[str]:
+        ok = ("http://127.0.0.1", "file://", "data:", "blob:", "about:")
+        return [u for u in self.urls if not u.startswith(ok)]
+
+
+@pytest.fixture
+def page(browser, tmp_path):
+    """A fresh browser context (empty storage) and page; page.requests records every request."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    pg = ctx.new_page()
+    log = RequestLog()
+    pg.on("request", lambda r: log.urls.append(r.url))
+    pg.requests = log
+    yield pg
+    ctx.close()
+
+
+@pytest.fixture
+def shots(tmp_path):
+    """Folder for screenshots; kept under .cache/shots when KEEP_SHOTS=1 so a person can look."""
+    if os.environ.get("KEEP_SHOTS"):
+        d = ROOT / ".cache" / "shots"
+        d.mkdir(parents=True, exist_ok=True)
+        return d
+    return tmp_path
+
+
+def copy_tree(src: Path, dst: Path) -> Path:
+    """Copy a folder tree (helper for scenario tests)."""
+    shutil.copytree(src, dst)
+    return dst
