@@ -72,6 +72,18 @@ def define_env(env) -> None:
         return Markup(f"[{text}]({rel(target)})")
 
     @env.macro
+    def forms_for(step: str) -> Markup:
+        """Links to the (optional) forms a step uses; the forms kit fills this in from forms/*/form.yml."""
+        if step not in STEP_KEYS:
+            raise KeyError(f"unknown step {step!r}; steps are {list(STEP_KEYS)}")
+        try:
+            from .forms import forms_for_step
+        except ImportError:
+            return Markup("")
+        items = [f"- [{f.title}]({rel('forms/' + f.id + '.md')})（可选）" for f in forms_for_step(step)]
+        return Markup("\n".join(items))
+
+    @env.macro
     def confidence_banner() -> str:
         """A warning admonition for editions whose facts are not confirmed against the official notice."""
         if edition.confidence == "confirmed":
