@@ -17,7 +17,7 @@ system:
 	@scripts/ensure_system.sh
 
 site: system $(STAMP)
-	$(BIN)/handbook build $(if $(EDITION),--edition $(EDITION),)
+	$(BIN)/handbook build $(if $(EDITION),--edition $(EDITION),--all)
 
 serve: system $(STAMP)
 	$(BIN)/handbook serve $(if $(EDITION),--edition $(EDITION),)

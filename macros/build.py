@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import tempfile
+import time
+import zipfile
 from pathlib import Path
 
 from . import ROOT
@@ -37,12 +40,155 @@ def build_edition(year: int, site_dir: Path, config_file: Path | None = None) ->
         with edition_env(year):
             cfg = load_config(str(config_file or ROOT / "mkdocs.yml"), site_dir=str(tmp), strict=True)
             build(cfg)
-        old = site_dir.with_name(f".{site_dir.name}.old")
-        if site_dir.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            site_dir.rename(old)
-        tmp.rename(site_dir)
-        shutil.rmtree(old, ignore_errors=True)
+        _swap(tmp, site_dir)
         return site_dir
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _swap(tmp: Path, dest: Path) -> None:
+    """Put the finished folder tmp in place of dest with renames, so dest is never half-written."""
+    old = dest.with_name(f".{dest.name}.old")
+    if dest.exists():
+        shutil.rmtree(old, ignore_errors=True)
+        dest.rename(old)
+    tmp.rename(dest)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Several editions in one site: site/<年度>/ per edition, site/latest/ for the newest, versions.json (mike's
+# format, read by material's year menu over http) and a root index.html that leads to the newest edition.
+
+LATEST = "latest"
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def versions_json(years: list[int]) -> str:
+    """mike's versions.json for these years, newest first; the newest carries the alias latest."""
+    newest = max(years)
+    data = [
+        {"version": str(y), "title": f"{y}年度", "aliases": [LATEST] if y == newest else []}
+        for y in sorted(years, reverse=True)
+    ]
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def root_index_html(years: list[int], target: str) -> str:
+    """A small Chinese page that forwards to target (latest/ or the newest year) and lists every year."""
+    items = "\n".join(f'    <li><a href="{y}/index.html">{y}年度</a></li>' for y in sorted(years)[::-1])
+    return f"""<!doctype html>
+<html lang="zh">
+<head>
+  <meta charset="utf-8">
+  <title>组织生活会和民主评议党员工作手册</title>
+  <meta http-equiv="refresh" content="0; url={target}">
+  <link rel="canonical" href="{target}">
+</head>
+<body>
+  <p>正在打开最新年度的手册……如果没有自动打开，请点击 <a href="{target}">最新年度</a>，或选择年度：</p>
+  <ul>
+{items}
+  </ul>
+</body>
+</html>
+"""
+
+
+def site_years(site_root: Path) -> list[int]:
+    """The edition folders present in a multi-edition site."""
+    root = Path(site_root)
+    if not root.is_dir():
+        return []
+    return sorted(int(p.name) for p in root.iterdir() if p.is_dir() and p.name.isdigit() and len(p.name) == 4)
+
+
+def _finish_root(root: Path, years: list[int]) -> None:
+    """Write versions.json and the root index.html for the years present."""
+    _write_atomic(root / "versions.json", versions_json(years))
+    _write_atomic(root / "index.html", root_index_html(years, f"{LATEST}/index.html"))
+
+
+def _all_years() -> list[int]:
+    from .editions import edition_paths
+
+    return [int(p.stem) for p in edition_paths()]
+
+
+def build_all(site_root: Path, years: list[int] | None = None, config_file: Path | None = None,
+              progress=None) -> dict[int, Path]:
+    """Build every edition into site_root/<年度>/ (+ latest/, versions.json, index.html), swapped in whole."""
+    site_root = Path(site_root).resolve()
+    years = sorted(years or _all_years(), reverse=True)
+    if not years:
+        raise ValueError("no editions to build")
+    site_root.parent.mkdir(parents=True, exist_ok=True)
+    # One temporary root for the whole site: a failing edition leaves the previous site untouched.
+    tmp = Path(tempfile.mkdtemp(prefix=f".{site_root.name}.", dir=site_root.parent))
+    try:
+        for y in years:
+            t0 = time.perf_counter()
+            build_edition(y, tmp / str(y), config_file)
+            if progress:
+                progress(y, time.perf_counter() - t0)
+        # A copy, not a redirect: latest/ must work on its own (mike copies aliases the same way).
+        shutil.copytree(tmp / str(years[0]), tmp / LATEST)
+        _finish_root(tmp, years)
+        _swap(tmp, site_root)
+        return {y: site_root / str(y) for y in years}
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def build_one(year: int, site_root: Path, config_file: Path | None = None) -> Path:
+    """Rebuild one edition of a multi-edition site (site_root/<年度>/, and latest/ when it is the newest)."""
+    site_root = Path(site_root).resolve()
+    out = build_edition(year, site_root / str(year), config_file)
+    if year == max(_all_years()):
+        tmp = Path(tempfile.mkdtemp(prefix=f".{LATEST}.", dir=site_root))
+        try:
+            shutil.copytree(out, tmp, dirs_exist_ok=True)
+            _swap(tmp, site_root / LATEST)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    _finish_root(site_root, site_years(site_root))
+    return out
+
+
+def pack_offline(site_root: Path, zip_path: Path) -> Path:
+    """Zip a multi-edition site for file:// use: the year folders (not the latest/ copy) in one top folder."""
+    site_root, zip_path = Path(site_root), Path(zip_path)
+    years = site_years(site_root)
+    if not years:
+        raise FileNotFoundError(f"{site_root} holds no edition folders: build the site first")
+    top = zip_path.stem
+    # Fixed timestamps and sorted entries: the same site gives the same zip, byte for byte.
+    stamp = time.gmtime(int(os.environ.get("SOURCE_DATE_EPOCH", "315532800")))[:6]
+    stamp = max(stamp, (1980, 1, 1, 0, 0, 0))
+    zip_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = zip_path.with_name(f".{zip_path.name}.tmp")
+    try:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+
+            def add(name: str, data: bytes) -> None:
+                info = zipfile.ZipInfo(f"{top}/{name}", date_time=stamp)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                zf.writestr(info, data)
+
+            # On file:// there is no server to resolve latest/, so the entry page goes straight to a year.
+            add("index.html", root_index_html(years, f"{max(years)}/index.html").encode())
+            add("versions.json", versions_json(years).encode())
+            for y in years:
+                base = site_root / str(y)
+                for f in sorted(p for p in base.rglob("*") if p.is_file()):
+                    add(f"{y}/{f.relative_to(base).as_posix()}", f.read_bytes())
+        os.replace(tmp, zip_path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return zip_path

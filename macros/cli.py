@@ -41,14 +41,35 @@ def cmd_check(args) -> int:
 
 
 def cmd_build(args) -> int:
-    """Build the handbook for one edition (default: the newest) into site/."""
-    from .build import build_edition
+    """Build every edition into site/<年度>/ (default), or only --edition into site/<年度>/."""
+    from .build import build_all, build_one
     from .editions import latest_year
 
-    year = int(args.edition) if args.edition and args.edition != "latest" else latest_year()
+    site = Path(args.site_dir or ROOT / "site")
     t0 = time.perf_counter()
-    out = build_edition(year, Path(args.site_dir or ROOT / "site"))
-    print(f"built {year}年度 into {out} in {time.perf_counter() - t0:.1f} s")
+    if args.edition and not args.all:
+        year = int(args.edition) if args.edition != "latest" else latest_year()
+        out = build_one(year, site)
+        print(f"built {year}年度 into {out} in {time.perf_counter() - t0:.1f} s")
+        return 0
+    built = build_all(site, progress=lambda y, s: print(f"  {y}年度 {s:.1f} s", flush=True))
+    print(f"built {len(built)} editions ({', '.join(map(str, sorted(built)))}) into {site.resolve()} "
+          f"in {time.perf_counter() - t0:.1f} s; newest also in {site.resolve() / 'latest'}")
+    return 0
+
+
+def cmd_offline(args) -> int:
+    """Build every edition and pack them into dist/<name>.zip for reading from file:// without a network."""
+    from .build import build_all, pack_offline
+    from .editions import latest_year
+
+    site = Path(args.site_dir or ROOT / "site")
+    t0 = time.perf_counter()
+    if not args.no_build:
+        build_all(site, progress=lambda y, s: print(f"  {y}年度 {s:.1f} s", flush=True))
+    name = args.name or f"zzshh-handbook-{latest_year()}"
+    out = pack_offline(site, Path(args.dist_dir or ROOT / "dist") / f"{name}.zip")
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t0:.1f} s")
     return 0
 
 
@@ -66,23 +87,39 @@ def cmd_serve(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `handbook` console script."""
-    parser = argparse.ArgumentParser(prog="handbook", description="组织生活会和民主评议党员工作手册与表格工具包")
+    parser = argparse.ArgumentParser(
+        prog="handbook", description="组织生活会和民主评议党员工作手册与表格工具包"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("check", help="validate every edition and form file")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("build", help="build the handbook site (with its PDFs)")
-    p.add_argument("--edition", help="年度, e.g. 2021 (default: the newest)")
-    p.add_argument("--site-dir", help="output folder (default: site/)")
+    p.add_argument("--edition", help="only this 年度 (e.g. 2021, or latest), into site/<年度>/")
+    p.add_argument("--all", action="store_true", help="every edition (the default without --edition)")
+    p.add_argument("--site-dir", help="site root (default: site/); editions go to <site-dir>/<年度>/")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("offline", help="build every edition and pack dist/<name>.zip for file:// reading")
+    p.add_argument("--site-dir", help="site root (default: site/)")
+    p.add_argument("--dist-dir", help="output folder (default: dist/)")
+    p.add_argument("--name", help="zip name without .zip (default: zzshh-handbook-<newest 年度>)")
+    p.add_argument("--no-build", action="store_true", help="pack the site already built")
+    p.set_defaults(func=cmd_offline)
 
     p = sub.add_parser("serve", help="preview one edition at http://127.0.0.1:8000/")
     p.add_argument("--edition")
     p.add_argument("--addr", default="127.0.0.1:8000")
     p.set_defaults(func=cmd_serve)
 
+    # new-edition, roster, drafts: the local-editions commands live with their logic in macros/local.py.
+    from .local import add_commands
+
+    add_commands(sub)
+
     args = parser.parse_args(argv)
+    _show_mkdocs_warnings()
     try:
         return args.func(args)
     except InputErrors as exc:
@@ -90,7 +127,27 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {e}", file=sys.stderr)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
+    except Exception as exc:
+        # mkdocs stops a strict build with Abort after logging the reasons above; say so in one line.
+        from mkdocs.exceptions import MkDocsException
+
+        if not isinstance(exc, MkDocsException):
+            raise
+        print(f"error: {exc}", file=sys.stderr)
     return 2
+
+
+def _show_mkdocs_warnings() -> None:
+    """Print mkdocs warnings (broken links...) as `mkdocs build` does; without a handler they vanish."""
+    import logging
+
+    log = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_handbook", False) for h in log.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handler.setLevel(logging.WARNING)
+        handler._handbook = True
+        log.addHandler(handler)
 
 
 if __name__ == "__main__":

@@ -53,7 +53,8 @@ class Notice(Strict):
     """A notice (通知) an edition follows."""
 
     issuer: str
-    title: str
+    # None: the kit does not know the title (never guess one); the citation then says so.
+    title: str | None = None
     number: str | None = None
     level: Literal["central", "provincial", "city", "county", "local"] = "central"
     confirmed: bool = False
@@ -61,10 +62,24 @@ class Notice(Strict):
 
     _v = field_validator("sources")(_check_sources)
 
+    @model_validator(mode="after")
+    def _confirmed_needs_title(self) -> Notice:
+        if self.confirmed and not self.title:
+            raise ValueError("a confirmed notice needs its title")
+        return self
+
+    @property
+    def known(self) -> bool:
+        """Whether the kit knows the notice's title."""
+        return bool(self.title)
+
     @property
     def citation(self) -> str:
-        """How the notice is cited in running text: 《title》（number）."""
+        """How the notice is cited in running text: 《title》（number）; a plain description when unknown."""
         num = f"（{self.number}）" if self.number else ""
+        if not self.title:
+            unknown = num or "（标题和文号本手册尚未掌握）"
+            return f"{self.issuer}关于本年度组织生活会和民主评议党员的通知{unknown}"
         return f"{self.issuer}《{self.title}》{num}"
 
 
@@ -246,19 +261,31 @@ def load_common(directory: Path | None = None) -> Common:
 
 def load_edition(path: Path, common: Common | None = None) -> Edition:
     """Load and validate one edition file."""
-    common = common or load_common(path.parent)
+    # A local edition's folder has no common.yml: it shares upstream's.
+    common = common or load_common(path.parent if (path.parent / "common.yml").is_file() else None)
     data, lines = load_yaml(path)
     edition = validate(Edition, data, lines, path, {"source_ids": set(common.sources)})
     m = YEAR_FILE.match(path.name)
     if m and int(m.group(1)) != edition.year:
-        raise InputError(path, f"year {edition.year} does not match the file name", "year", lines.get(("year",)))
+        msg = f"year {edition.year} does not match the file name"
+        raise InputError(path, msg, "year", lines.get(("year",)))
     return edition
 
 
+def local_edition_paths() -> list[Path]:
+    """A fork's editions in local/editions/ (macros.local.local_dir), read after editions/."""
+    from .local import local_dir
+
+    d = local_dir() / "editions"
+    return sorted(p for p in d.iterdir() if YEAR_FILE.match(p.name)) if d.is_dir() else []
+
+
 def edition_paths(directory: Path | None = None) -> list[Path]:
-    """Edition files, oldest first."""
+    """Edition files, oldest first; a local file replaces the upstream file of the same year."""
     d = directory or editions_dir()
-    return sorted(p for p in d.iterdir() if YEAR_FILE.match(p.name))
+    by_name = {p.name: p for p in d.iterdir() if YEAR_FILE.match(p.name)}
+    by_name.update({p.name: p for p in local_edition_paths()})
+    return [by_name[name] for name in sorted(by_name)]
 
 
 def load_all(directory: Path | None = None) -> dict[int, Edition]:
@@ -299,5 +326,5 @@ def _cached_all(directory: str, stamp: tuple) -> tuple[Common, dict[int, Edition
 def snapshot(directory: Path | None = None) -> tuple[Common, dict[int, Edition]]:
     """Common data and all editions, re-read only when a file changed (keeps `mkdocs serve` quick)."""
     d = directory or editions_dir()
-    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(d.glob("*.yml")))
+    stamp = tuple((str(p), p.stat().st_mtime_ns) for p in [*sorted(d.glob("*.yml")), *local_edition_paths()])
     return _cached_all(str(d), stamp)

@@ -1,4 +1,4 @@
-"""mkdocs hooks (loaded by path, so imports are absolute): name the site after the edition and pass edition facts to the theme templates."""
+"""mkdocs hooks (loaded by path, so imports are absolute): edition facts for the site name and the theme."""
 
 from __future__ import annotations
 
@@ -17,3 +17,10 @@ def on_config(config, **_):
         "years": sorted(editions, reverse=True),
     }
     return config
+
+
+def on_files(files, config, **_):
+    """Merge a fork's local/docs pages into the site (macros/local.py), so forks never edit docs/."""
+    from macros.local import merge_local_docs
+
+    return merge_local_docs(files, config)

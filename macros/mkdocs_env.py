@@ -19,6 +19,10 @@ def define_env(env) -> None:
     env.variables["editions"] = editions
     env.variables["step_names"] = STEP_NAMES
     env.variables["step_keys"] = STEP_KEYS
+    # The fork's unit profile (local/unit.yml); a missing field reads as a blank to fill by hand.
+    from .local import Blankable, current_unit
+
+    env.variables["unit"] = Blankable(current_unit())
 
     def rel(target: str) -> str:
         """A link from the page being rendered to another page of docs/ (by its source path)."""
@@ -34,7 +38,9 @@ def define_env(env) -> None:
         for i in flat:
             if i not in common.sources:
                 raise KeyError(f"unknown source id {i!r} on page {env.page.file.src_uri}")
-        href = rel("sources.md")
+        # Raw HTML links are not rewritten by mkdocs, so point at the built page, not the .md source.
+        built = "sources/" if env.conf.get("use_directory_urls") else "sources.html"
+        href = rel(built)
         links = "".join(
             f'<a class="src" href="{href}#src-{i}" title="{escape(common.sources[i].title)}">{i}</a>'
             for i in flat
@@ -84,6 +90,23 @@ def define_env(env) -> None:
         return Markup("\n".join(items))
 
     @env.macro
+    def form(form_id: str) -> Markup:
+        """A form page's body: the optional-form note, PDF links and the fillable form (macros/forms.py)."""
+        from .forms import form_page
+        from .local import current_unit
+
+        branch = current_unit().branch
+        unit = {"branch": branch} if branch else None
+        return Markup(form_page(form_id, edition, common, link=rel, badges=src, unit=unit))
+
+    @env.macro
+    def forms_index() -> Markup:
+        """The 表格总览 table: every form, the steps it serves, its web page and its PDFs."""
+        from .forms import forms_index_table
+
+        return Markup(forms_index_table(edition, link=rel))
+
+    @env.macro
     def confidence_banner() -> str:
         """A warning admonition for editions whose facts are not confirmed against the official notice."""
         if edition.confidence == "confirmed":
@@ -94,3 +117,18 @@ def define_env(env) -> None:
             f'!!! warning "{level[edition.confidence]}"\n\n'
             f"    {note}请以上级党组织下发的本年度通知为准，核对主题、学习内容和时间要求。\n"
         )
+
+    @env.macro
+    def edition_changes() -> str:
+        """The 本年度变化 page body: this edition against the previous one (macros/changes.py)."""
+        from .changes import changes_markdown, diff_editions, previous_edition
+
+        prev = previous_edition(editions, edition.year)
+        return changes_markdown(prev, edition, diff_editions(prev, edition, common), src)
+
+    @env.macro
+    def draft(kind: str) -> Markup:
+        """A draft document ("plan", "notice" or "outline") for this edition and unit (macros/drafts.py)."""
+        from .drafts import draft_fragment
+
+        return Markup(draft_fragment(kind, edition, common))

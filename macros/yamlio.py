@@ -31,8 +31,20 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    # An impossible date (2022-02-30) would crash PyYAML; keep its text so the schema names field and line.
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
 def _walk(node: yaml.Node, path: tuple, lines: LineMap) -> None:
-    lines[path] = node.start_mark.line + 1
+    # A key's own line wins over its block value's first line: "schedule:" is where schedule is.
+    lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value
@@ -97,5 +109,6 @@ def validate(model: type, data: Any, lines: LineMap, path: Path, context: dict |
                 msg = "required field is missing"
             elif err["type"] == "extra_forbidden":
                 msg = "unknown field (check the spelling)"
-            errors.append(InputError(path, msg, field=dotted(loc) or "(top level)", line=line_for(lines, loc)))
+            field = dotted(loc) or "(top level)"
+            errors.append(InputError(path, msg, field=field, line=line_for(lines, loc)))
         raise InputErrors(errors) from None

@@ -1,0 +1,241 @@
+"""Draft documents (工作方案, 通知, 主持词提纲) from an edition, the unit profile and the roster.
+
+One Jinja template per document in macros/templates/docs/ renders both the handbook page fragment and
+the PDF (GB/T 9704 layout, macros/assets/gbt9704.css). Autoescape is on and names are passed as data,
+never as template source, so a name such as "{{ x }}" or "<b>" prints literally.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from .context import STEP_NAMES, cn_date
+from .editions import STEP_KEYS, Common, Edition
+from .local import BLANK, Unit, current_unit, default_roster, load_unit
+from .roster import Member, labels, read_roster
+
+TEMPLATES = Path(__file__).parent / "templates" / "docs"
+CSS = Path(__file__).parent / "assets" / "gbt9704.css"
+KINDS = {"plan": "工作方案", "notice": "通知", "outline": "主持词提纲"}
+# Blanks never break across lines: a split "＿＿月" reads as two blanks on paper.
+BLANK_HTML = Markup(f'<span class="gw-blank">{BLANK}</span>')
+DATE_BLANK = Markup('<span class="gw-blank">＿＿＿＿年＿＿月＿＿日</span>')
+
+
+def _month_day_blank(year: int) -> Markup:
+    return Markup('<span class="gw-blank">{}年＿＿月＿＿日</span>').format(year)
+
+
+_env = Environment(
+    loader=FileSystemLoader(str(TEMPLATES)),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Counts from the roster that the documents quote (应到人数 and its parts)."""
+
+    total: int
+    formal: int
+    probationary: int
+    mobile: int
+    leaders: int
+
+
+def _blank(value, blank: str = BLANK_HTML):
+    return value if value not in (None, "", []) else blank
+
+
+def _cn(day: dt.date | None, blank: str = DATE_BLANK) -> str:
+    """A Chinese date, or a blank to fill by hand."""
+    return cn_date(day) if day else blank
+
+
+def _when(meeting) -> str:
+    """A meeting's date and time in words, blanks where the branch has not decided yet."""
+    text = _cn(meeting.date)
+    if meeting.time:
+        return Markup("{}{}").format(text, meeting.time)
+    return Markup("{}（具体时间{}）").format(text, BLANK_HTML)
+
+
+_env.filters["blank"] = _blank
+_env.filters["cn"] = _cn
+_env.filters["when"] = _when
+_env.filters["nostop"] = lambda s: str(s).rstrip("。；;，, ")
+
+
+def draft_context(edition: Edition, common: Common, unit: Unit, members: list[Member] | None) -> dict:
+    """Everything the draft templates use, with the branch's decisions left blank where unknown."""
+    members = members or []
+    names = labels(members)
+
+    def deadline(step: str) -> str:
+        day = edition.schedule.steps.get(step) or getattr(unit.deadlines, step)
+        if day:
+            return f"{cn_date(day)}前"
+        return Markup("{}前").format(_month_day_blank(edition.year + 1))
+
+    def rule(rule_id: str) -> str:
+        override = edition.rule_overrides.get(rule_id)
+        return override.text if override else common.rule(rule_id).text
+
+    groups: dict[str, list[str]] = {}
+    for m in members:
+        groups.setdefault(m.group or "未分党小组", []).append(names[m.row])
+    leaders = {g.name: g.leader for g in unit.groups}
+    for g in unit.groups:
+        groups.setdefault(g.name, [])
+    stats = (
+        Stats(
+            total=len(members),
+            formal=sum(not m.probationary for m in members),
+            probationary=sum(m.probationary for m in members),
+            mobile=sum(m.mobile for m in members),
+            leaders=sum(m.leader for m in members),
+        )
+        if members
+        else None
+    )
+    return {
+        "edition": edition,
+        "common": common,
+        "unit": unit,
+        "label": edition.label,
+        "branch": unit.branch or Markup("{}党支部").format(BLANK_HTML),
+        "secretary": unit.secretary or BLANK_HTML,
+        "stats": stats,
+        "groups": groups,
+        "group_leaders": leaders,
+        "has_groups": bool(unit.groups) or any(m.group for m in members),
+        "deadline": deadline,
+        "rule": rule,
+        "step_names": STEP_NAMES,
+        "step_keys": STEP_KEYS,
+        "finish": _cn(edition.schedule.finish, _month_day_blank(edition.year + 1)),
+        "report": cn_date(edition.schedule.report) if edition.schedule.report else None,
+        "blank": BLANK_HTML,
+        "date_blank": DATE_BLANK,
+    }
+
+
+def unit_dates(unit: Unit) -> list[dt.date]:
+    """Every date the unit profile sets (meetings and deadlines), to check them against the edition."""
+    meetings = [m.date for m in (unit.meetings.committee, unit.meetings.general, unit.meetings.group)]
+    return [d for d in (*meetings, *unit.deadlines.model_dump().values()) if d]
+
+
+def render_draft(
+    kind: str,
+    edition: Edition,
+    common: Common,
+    unit: Unit | None = None,
+    members: list[Member] | None = None,
+    standalone: bool = False,
+) -> str:
+    """HTML of one draft: a fragment for a handbook page, or a whole document for the PDF."""
+    if kind not in KINDS:
+        raise KeyError(f"unknown draft {kind!r}; drafts are {list(KINDS)}")
+    ctx = draft_context(edition, common, unit or Unit(), members)
+    body = _env.get_template(f"{kind}.html.j2").render(ctx)
+    if not standalone:
+        return f'<div class="gw-doc gw-{kind}" markdown="0">\n{body}</div>\n'
+    page = _env.get_template("_page.html.j2")
+    css = Markup(CSS.read_text("utf-8"))
+    return page.render(ctx, body=Markup(body), kind=kind, doc_title=KINDS[kind], css=css)
+
+
+def draft_fragment(kind: str, edition: Edition, common: Common) -> str:
+    """A handbook page's draft from the fork's local/unit.yml and roster (if any)."""
+    roster = default_roster()
+    members = read_roster(roster).members if roster else None
+    return render_draft(kind, edition, common, current_unit(), members)
+
+
+def render_pdf(html: str) -> bytes:
+    """PDF bytes through macros.pdf (shared cache) when present, else WeasyPrint directly."""
+    try:
+        from .pdf import render_pdf as shared
+    except ImportError:
+        shared = None
+    if shared is not None:
+        return shared(html, fillable=False, base_url=str(CSS.parent))
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(CSS.parent)).write_pdf()
+
+
+def write_drafts(
+    out: Path,
+    unit_file: Path | None = None,
+    roster_file: Path | None = None,
+    year: int | None = None,
+    say: Callable[[str], None] = lambda _: None,
+) -> Path:
+    """Write 工作方案.pdf, 通知.pdf and 主持词提纲.pdf into `out`, replacing it whole only on success."""
+    from .editions import latest_year, snapshot
+
+    common, editions = snapshot()
+    year = year or latest_year()
+    if year not in editions:
+        from .errors import InputError
+
+        known = "、".join(str(y) for y in sorted(editions))
+        raise InputError("--edition", f"没有{year}年度的资料；已有：{known}")
+    edition = editions[year]
+    unit = load_unit(unit_file) if unit_file else current_unit()
+    roster_file = roster_file or default_roster()
+    members = None
+    if roster_file:
+        report = read_roster(roster_file)
+        say(report.summary())
+        for w in report.warnings:
+            say(f"注意：{w}")
+        members = report.members
+    else:
+        say("没有名册：应到人数等处留空")
+    for day in unit_dates(unit):
+        if day.year not in (edition.year, edition.year + 1):
+            say(
+                f"注意：单位信息中的日期 {cn_date(day)} 不在{edition.label}的会议期间"
+                f"（{edition.meeting_season}），请核对"
+            )
+            break
+    if not unit.branch:
+        say("单位信息中没有“党支部”名称（local/unit.yml）：文中留空")
+
+    out = Path(out).resolve()
+    if out.exists() and any(p.suffix != ".pdf" for p in out.iterdir()):
+        from .errors import InputError
+
+        # The folder is replaced whole; never swap away a folder that holds anything but earlier drafts.
+        raise InputError(out, "输出文件夹中有其他文件，不会替换；请指定一个新的或只含草稿 PDF 的文件夹")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    tmp.chmod(0o755)  # mkdtemp makes it private; the result is an ordinary folder
+    try:
+        for kind, title in KINDS.items():
+            html = render_draft(kind, edition, common, unit, members, standalone=True)
+            (tmp / f"{edition.label}{title}（草稿）.pdf").write_bytes(render_pdf(html))
+        old = out.with_name(f".{out.name}.old")
+        if out.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            out.rename(old)
+        tmp.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out

@@ -1,0 +1,530 @@
+"""Forms as data: forms/<id>/form.yml, validated, rendered by one Jinja template for web and PDF."""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import jinja2
+from markupsafe import Markup, escape
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from . import ROOT
+from .editions import STEP_KEYS, Common, Edition
+from .errors import InputError, InputErrors
+from .yamlio import line_for, load_yaml, validate
+
+FORMS_DIR = ROOT / "forms"
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+PRINT_CSS = Path(__file__).resolve().parent / "assets" / "forms-print.css"
+
+# Field names become PDF field names and localStorage keys: ASCII, lower case, stable.
+NAME = r"^[a-z][a-z0-9_]*$"
+FORM_ID = r"^[a-z][a-z0-9-]*$"
+FieldType = Literal[
+    "text",
+    "textarea",
+    "number",
+    "date",
+    "signature",
+    "radio",
+    "counts",
+    "table",
+    "grid",
+    "ballot",
+    "section",
+    "note",
+]
+# Types that hold no value: headings and fixed text.
+STATIC_TYPES = ("section", "note")
+# Placeholders a hint or note may use; filled from the edition, never evaluated as a template.
+PLACEHOLDERS = ("label", "title", "theme_short", "member_areas", "year")
+
+
+class Strict(BaseModel):
+    """Base model: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Item(Strict):
+    """One choice of a radio group or one counter of a `counts` field: a stable ASCII value and its text."""
+
+    value: str = Field(pattern=NAME)
+    text: str = Field(min_length=1)
+    suffix: str | None = None
+
+
+class Column(Strict):
+    """A column of a `table` field; each row's cell is one input named r01_<name>."""
+
+    name: str = Field(pattern=NAME)
+    label: str = Field(min_length=1)
+    type: Literal["text", "textarea"] = "textarea"
+    width: int = Field(default=1, ge=1, le=8, description="relative width")
+
+
+class FormField(Strict):
+    """One field of a form; `label`, `hint`, `items`, `classes`, `attributes` mean the same for every type."""
+
+    type: FieldType
+    name: str | None = Field(default=None, pattern=NAME)
+    label: str = Field(min_length=1)
+    hint: str | None = None
+    items: list[Item] = Field(default_factory=list)
+    classes: str | None = None
+    attributes: dict[str, str] = Field(default_factory=dict)
+    area: Literal["header", "body", "footer"] = "body"
+    lines: int = Field(default=3, ge=1, le=40, description="textarea height in ruled lines")
+    parts: Literal["ymd", "ym"] = "ymd"
+    columns: list[Column] = Field(default_factory=list)
+    rows: int = Field(default=5, ge=1, le=60, description="blank rows of a table or ballot")
+    row_items: list[Item] = Field(default_factory=list, description="fixed rows of a grid")
+    extra: str | None = Field(default=None, description="label of a free-text column after the choices")
+    prefill: Literal["edition_label", "unit_branch"] | None = Field(
+        default=None, description="a value filled in when none is given: the 年度 or the unit's branch name"
+    )
+
+    @model_validator(mode="after")
+    def _shape(self) -> FormField:
+        if self.type not in STATIC_TYPES and not self.name:
+            raise ValueError(f"a {self.type} field needs a name (ASCII, e.g. member_name)")
+        if self.type in ("radio", "counts", "grid", "ballot") and not self.items:
+            raise ValueError(f"a {self.type} field needs items")
+        if self.type not in ("radio", "counts", "grid", "ballot") and self.items:
+            raise ValueError(f"items are not used by a {self.type} field")
+        if self.type == "table" and not self.columns:
+            raise ValueError("a table field needs columns")
+        if self.type == "grid" and not self.row_items:
+            raise ValueError("a grid field needs row_items")
+        for what, things in (("items", self.items), ("columns", self.columns), ("row_items", self.row_items)):
+            names = [t.value if isinstance(t, Item) else t.name for t in things]
+            dup = sorted({n for n in names if names.count(n) > 1})
+            if dup:
+                raise ValueError(f"duplicate {what} {dup}")
+        for key in self.attributes:
+            if key.lower() in ("name", "id", "type", "value", "class") or key.lower().startswith("on"):
+                raise ValueError(f"attribute {key!r} is set by the renderer and cannot be given here")
+        return self
+
+
+class Example(Strict):
+    """An example filling of the form; doubles as a test fixture."""
+
+    title: str
+    values: dict[str, str | int] = Field(default_factory=dict)
+    members: list[dict[str, str | bool]] | None = None
+    unit: dict[str, str] | None = None
+
+
+class PrintOptions(Strict):
+    """How the form is printed."""
+
+    orientation: Literal["portrait", "landscape"] = "portrait"
+    font_size: float = Field(default=10.5, ge=8, le=16, description="body size in pt")
+    theme_in_header: bool = False
+
+
+class Form(Strict):
+    """One standard form: what it is for, its fields, its layout and its examples."""
+
+    id: str = Field(pattern=FORM_ID)
+    title: str = Field(min_length=2)
+    purpose: str = Field(min_length=2)
+    optional: Literal[True]
+    anonymous: bool = False
+    steps: list[str] = Field(min_length=1)
+    sources: list[str] = Field(min_length=1)
+    instructions: list[str] = Field(default_factory=list)
+    fields: list[FormField] = Field(min_length=1)
+    layout: list[list[str]] = Field(default_factory=list)
+    print: PrintOptions = Field(default_factory=PrintOptions)
+    examples: list[Example] = Field(min_length=1)
+
+    @field_validator("steps")
+    @classmethod
+    def _known_steps(cls, steps: list[str]) -> list[str]:
+        unknown = [s for s in steps if s not in STEP_KEYS]
+        if unknown:
+            raise ValueError(f"unknown step(s) {unknown}; steps are {list(STEP_KEYS)}")
+        return steps
+
+    @field_validator("sources")
+    @classmethod
+    def _known_sources(cls, ids: list[str], info: ValidationInfo) -> list[str]:
+        known = (info.context or {}).get("source_ids")
+        unknown = [i for i in ids if known is not None and i not in known]
+        if unknown:
+            raise ValueError(f"unknown source id(s) {unknown}; known: {sorted(known)}")
+        return ids
+
+    def field(self, name: str) -> FormField:
+        """A field by its name."""
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    def input_names(self, members: list[dict] | None = None) -> list[str]:
+        """Every input name the rendered form carries (a radio group counts once), in order."""
+        return [n for f in self.fields for n in field_input_names(f, members)]
+
+
+def _row(i: int) -> str:
+    return f"r{i:02d}"
+
+
+def field_input_names(f: FormField, members: list[dict] | None) -> list[str]:
+    """The input names one field renders: PDF field names and storage keys."""
+    n = f.name
+    if f.type in STATIC_TYPES:
+        return []
+    if f.type == "date":
+        return [f"{n}_y", f"{n}_m"] + ([f"{n}_d"] if f.parts == "ymd" else [])
+    if f.type == "counts":
+        return [f"{n}_{it.value}" for it in f.items]
+    if f.type == "table":
+        return [f"{_row(i)}_{c.name}" for i in range(1, f.rows + 1) for c in f.columns]
+    if f.type == "grid":
+        out = [f"{n}_{r.value}" for r in f.row_items]
+        return out + ([f"{n}_note"] if f.extra else [])
+    if f.type == "ballot":
+        count = len(members) if members is not None else f.rows
+        out = []
+        for i in range(1, count + 1):
+            if members is None:
+                out.append(f"{_row(i)}_name")
+            if members is None or not _probationary(members[i - 1]):
+                out.append(f"{_row(i)}_{n}")
+            if f.extra:
+                out.append(f"{_row(i)}_note")
+        return out
+    return [n]
+
+
+def _probationary(member: dict) -> bool:
+    cat = str(member.get("category") or member.get("党员类别") or "")
+    return bool(member.get("probationary")) or "预备" in cat
+
+
+def _member_name(member: dict) -> str:
+    return str(member.get("name") or member.get("姓名") or "")
+
+
+def forms_dir() -> Path:
+    """Where form folders live; HANDBOOK_FORMS_DIR points a test or a fork elsewhere."""
+    return Path(os.environ.get("HANDBOOK_FORMS_DIR") or FORMS_DIR)
+
+
+def load_form(path: Path, source_ids: set[str] | None = None) -> Form:
+    """Load and validate one forms/<id>/form.yml."""
+    data, lines = load_yaml(path)
+    ctx = {"source_ids": source_ids} if source_ids is not None else {}
+    form = validate(Form, data, lines, path, ctx)
+    errors = _check_form(form, lines, path)
+    if errors:
+        raise InputErrors(errors)
+    return form
+
+
+def _check_form(form: Form, lines: dict, path: Path) -> list[InputError]:
+    """Checks across fields: the id, unique input names and a layout that names real fields."""
+    errors: list[InputError] = []
+    if form.id != path.parent.name:
+        errors.append(
+            InputError(
+                path,
+                f"id {form.id!r} must equal the folder name {path.parent.name!r}",
+                "id",
+                lines.get(("id",)),
+            )
+        )
+    seen: dict[str, int] = {}
+    for i, f in enumerate(form.fields):
+        for n in field_input_names(f, None):
+            if n in seen:
+                errors.append(
+                    InputError(
+                        path,
+                        f"duplicate field name {n!r} (also made by fields[{seen[n]}])",
+                        f"fields[{i}].name",
+                        line_for(lines, ("fields", i, "name")),
+                    )
+                )
+            seen.setdefault(n, i)
+    body = {f.name for f in form.fields if f.area == "body" and f.name}
+    wide = {f.name for f in form.fields if f.type in WIDE_TYPES}
+    placed: set[str] = set()
+    for r, row in enumerate(form.layout):
+        where = f"layout[{r}]"
+        line = line_for(lines, ("layout", r))
+        if not 1 <= len(row) <= 3:
+            errors.append(InputError(path, f"a layout row holds 1 to 3 fields, not {len(row)}", where, line))
+        if len(row) > 1 and wide & set(row):
+            errors.append(
+                InputError(path, "a table, grid or ballot field stands alone in its row", where, line)
+            )
+        for n in row:
+            if n not in body:
+                errors.append(InputError(path, f"{n!r} is not a body field of this form", where, line))
+            elif n in placed:
+                errors.append(InputError(path, f"{n!r} is placed twice", where, line))
+            placed.add(n)
+    return errors
+
+
+def _source_ids() -> set[str] | None:
+    try:
+        from .editions import snapshot
+
+        return set(snapshot()[0].sources)
+    except Exception:  # forms validate without editions too (a scenario folder)
+        return None
+
+
+def load_forms(directory: Path | None = None) -> dict[str, Form]:
+    """Every form, validated; all errors of all files reported together."""
+    d = directory or forms_dir()
+    ids = _source_ids()
+    out: dict[str, Form] = {}
+    errors: list[InputError] = []
+    for path in sorted(d.glob("*/form.yml")):
+        try:
+            out[path.parent.name] = load_form(path, ids)
+        except InputErrors as exc:
+            errors.extend(exc.errors)
+        except InputError as exc:
+            errors.append(exc)
+    if errors:
+        raise InputErrors(errors)
+    return out
+
+
+@cache
+def _cached(directory: str, stamp: tuple) -> dict[str, Form]:
+    forms = load_forms(Path(directory))
+    # Lists follow the procedure: forms of earlier steps first.
+    order = sorted(forms.values(), key=lambda f: (min(map(STEP_KEYS.index, f.steps)), len(f.steps), f.id))
+    return {f.id: f for f in order}
+
+
+def all_forms() -> dict[str, Form]:
+    """Every form, re-read only when a form.yml changed."""
+    d = forms_dir()
+    stamp = tuple((str(p), p.stat().st_mtime_ns) for p in sorted(d.glob("*/form.yml")))
+    return _cached(str(d), stamp)
+
+
+def get_form(form_id: str) -> Form:
+    """A form by its id; an unknown id is an error that lists the known ones."""
+    forms = all_forms()
+    if form_id not in forms:
+        raise KeyError(f"unknown form id {form_id!r}; known forms: {', '.join(sorted(forms))}")
+    return forms[form_id]
+
+
+def forms_for_step(step: str) -> list[Form]:
+    """The forms a step of the procedure uses, in form-file order."""
+    if step not in STEP_KEYS:
+        raise KeyError(f"unknown step {step!r}; steps are {list(STEP_KEYS)}")
+    return [f for f in all_forms().values() if step in f.steps]
+
+
+@cache
+def _jinja() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+
+
+def _fill(text: str | None, edition: Edition) -> str | None:
+    """Replace {theme_short}-style placeholders with edition facts (plain substitution, no evaluation)."""
+    if text is None:
+        return None
+    facts = {
+        "label": edition.label,
+        "title": edition.title,
+        "theme_short": edition.theme_short,
+        "member_areas": "、".join(edition.focus.member_areas),
+        "year": str(edition.year),
+    }
+    return re.sub(r"\{(" + "|".join(PLACEHOLDERS) + r")\}", lambda m: facts[m.group(1)], text)
+
+
+def ballot_cap(members: list[dict] | None) -> tuple[int, int] | None:
+    """(graded members, cap on 优秀): members who are not 预备党员, and a third of them rounded down."""
+    if members is None:
+        return None
+    graded = sum(1 for m in members if not _probationary(m))
+    return graded, math.floor(graded / 3)
+
+
+def render_form(
+    form: Form,
+    edition: Edition,
+    common: Common,
+    *,
+    target: Literal["web", "pdf"] = "web",
+    values: dict | None = None,
+    members: list[dict] | None = None,
+    unit: dict | None = None,
+) -> str:
+    """The form as an HTML fragment; the same markup serves the web page and both PDFs."""
+    if target not in ("web", "pdf"):
+        raise ValueError(f"target must be 'web' or 'pdf', not {target!r}")
+    members_view = None
+    if members is not None:
+        members_view = [
+            {"name": _member_name(m), "probationary": _probationary(m), "row": _row(i)}
+            for i, m in enumerate(members, start=1)
+        ]
+    values = {str(k): "" if v is None else str(v) for k, v in (values or {}).items()}
+    unit = {str(k): str(v) for k, v in (unit or {}).items()}
+    defaults = {"edition_label": edition.label, "unit_branch": unit.get("branch", "")}
+    for f in form.fields:
+        if f.prefill and f.name and not values.get(f.name):
+            values[f.name] = defaults[f.prefill]
+    tpl = _jinja().get_template("form.html.j2")
+    html = tpl.render(
+        form=form,
+        edition=edition,
+        common=common,
+        target=target,
+        values=values,
+        members=members_view,
+        unit=unit,
+        cap=ballot_cap(members),
+        fill=lambda t: _fill(t, edition),
+        row=_row,
+        blocks=_blocks(form),
+        grade_values=GRADE_VALUES,
+    )
+    return str(Markup(html))
+
+
+# Stable ASCII values for the four grades, in common.grades order (优秀, 合格, 基本合格, 不合格).
+GRADE_VALUES = ("excellent", "qualified", "basic", "unqualified")
+
+
+def _layout_rows(form: Form) -> list[list[FormField]]:
+    """Body fields grouped into table rows: a layout row appears where its first field is declared."""
+    body = [f for f in form.fields if f.area == "body"]
+    by_name = {f.name: f for f in body if f.name}
+    row_of = {n: tuple(row) for row in form.layout for n in row}
+    out: list[list[FormField]] = []
+    emitted: set[tuple] = set()
+    for f in body:
+        row = row_of.get(f.name) if f.name else None
+        if row is None:
+            out.append([f])
+        elif row not in emitted:
+            emitted.add(row)
+            out.append([by_name[n] for n in row])
+    return out
+
+
+WIDE_TYPES = ("table", "grid", "ballot")
+
+
+def _blocks(form: Form) -> list[tuple[str, Any]]:
+    """Body rows cut into blocks: runs of label/value rows share one ruled table; lists get their own."""
+    out: list[tuple[str, Any]] = []
+    for row in _layout_rows(form):
+        if len(row) == 1 and row[0].type in WIDE_TYPES:
+            out.append(("wide", row[0]))
+        elif out and out[-1][0] == "rows":
+            out[-1][1].append(row)
+        else:
+            out.append(("rows", [row]))
+    return out
+
+
+def print_css() -> str:
+    """The print stylesheet shared by both PDFs."""
+    return PRINT_CSS.read_text(encoding="utf-8")
+
+
+def form_document(
+    form: Form,
+    edition: Edition,
+    common: Common,
+    *,
+    values: dict | None = None,
+    members: list[dict] | None = None,
+    unit: dict | None = None,
+) -> str:
+    """A complete HTML document for WeasyPrint: the pdf rendering of the form with the print CSS."""
+    body = render_form(form, edition, common, target="pdf", values=values, members=members, unit=unit)
+    title = escape(f"{edition.label}{form.title}")
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{title}</title><style>{print_css()}</style></head>"
+        f"<body>{body}</body></html>\n"
+    )
+
+
+def example_kwargs(form: Form, index: int = 0) -> dict[str, Any]:
+    """render_form keyword arguments for one of the form's examples."""
+    ex = form.examples[index]
+    return {"values": dict(ex.values), "members": ex.members, "unit": ex.unit}
+
+
+def form_page(
+    form_id: str, edition: Edition, common: Common, *, link, badges, unit: dict | None = None
+) -> str:
+    """A form page's body: the optional-form note, download links and the web form."""
+    # link(path) makes a site path ("steps/evaluation.html") relative to the current page; badges(*ids)
+    # renders source badges.
+    from .context import STEP_NAMES
+
+    form = get_form(form_id)
+    rule = common.rule("no-formalism")
+    steps = "、".join(f'<a href="{link(f"steps/{s}.html")}">{STEP_NAMES[s]}</a>' for s in form.steps)
+    pdf = link(f"pdf/forms/{form.id}.pdf")
+    fillable = link(f"pdf/forms/{form.id}-fillable.pdf")
+    anonymous = (
+        "<p>本表不记名。建议打印后手写填写；如在公用电脑上填写，打印后请点“清空”。</p>"
+        if form.anonymous
+        else ""
+    )
+    note = (
+        '<div class="admonition note zf-notice">'
+        '<p class="admonition-title">可选的参考式样</p>'
+        f"<p>{escape(form.purpose)}。用于：{steps}。表格式样依据：{badges(*form.sources)}</p>"
+        f"<p>{escape(rule.text)}{badges(*rule.sources)}</p>"
+        f"{anonymous}"
+        f'<p class="zf-downloads">下载：<a href="{pdf}">打印版 PDF</a>（线框空表，手写）'
+        f' · <a href="{fillable}">可填写 PDF</a>（在 PDF 阅读器中填写）</p>'
+        "<p>在本页填写的内容只保存在这台电脑的浏览器里（按年度和表格分别保存），不会发送到任何地方。"
+        "“导出”把内容存为文件，“导入”从文件恢复，“打印”只打印表格本身。</p>"
+        "</div>"
+    )
+    html = render_form(form, edition, common, target="web", unit=unit)
+    # Raw HTML inside Markdown: blank lines and indentation could end the block or start a code block.
+    body = "\n".join(line.strip() for line in html.splitlines() if line.strip())
+    return f'<div class="zf-page">\n{note}\n{body}\n</div>'
+
+
+def forms_index_table(edition: Edition, *, link) -> str:
+    """The 表格总览 table in Markdown: every form, its steps, the web page and both PDFs."""
+    from .context import STEP_NAMES
+
+    rows = ["| 表格 | 用于 | 网页填写 | PDF |", "|---|---|---|---|"]
+    for f in all_forms().values():
+        steps = "、".join(STEP_NAMES[s] for s in f.steps)
+        pdfs = (
+            f'<a href="{link(f"pdf/forms/{f.id}.pdf")}">打印版</a> · '
+            f'<a href="{link(f"pdf/forms/{f.id}-fillable.pdf")}">可填写</a>'
+        )
+        tag = "（不记名）" if f.anonymous else ""
+        rows.append(f"| {f.title}{tag} | {steps} | [在线填写]({link(f'forms/{f.id}.md')}) | {pdfs} |")
+    return "\n".join(rows)

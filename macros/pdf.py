@@ -1,0 +1,339 @@
+"""PDFs: HTML to PDF with WeasyPrint (deterministic, glyph-checked, cached by content); an edition's PDFs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import subprocess
+import tempfile
+import unicodedata
+from functools import cache
+from html.parser import HTMLParser
+from pathlib import Path
+
+from . import ROOT
+
+# Bump when anything that changes output bytes changes here or in pdf_fix.py / pdf_book.py.
+CODE_VERSION = "pdf-5"
+CACHE_DIR = ROOT / ".cache" / "pdf"
+# 2022-01-01T00:00:00Z: used when neither the caller nor SOURCE_DATE_EPOCH gives a date.
+DEFAULT_EPOCH = 1640995200
+# WeasyPrint embeds the font of form widgets whole and unsubset; giving widgets a small font that no page
+# text uses keeps the CJK text fonts subset, and pdf_fix drops this one after pointing fields at STSong.
+WIDGET_FONT_CSS = (
+    'input, textarea, select { font-family: "DejaVu Sans Mono" !important; }'
+    " input[type=checkbox], input[type=radio] { font-family: inherit; }"
+)
+log = logging.getLogger("macros.pdf")
+
+
+class PdfError(Exception):
+    """A PDF could not be made as required (a missing glyph, a WeasyPrint font problem)."""
+
+
+class MissingGlyphError(PdfError):
+    """The text uses a character no installed font can draw."""
+
+
+# ---------------------------------------------------------------------------------------------- glyphs
+
+
+@cache
+def _installed_fonts() -> tuple[tuple[str, tuple[tuple[int, int], ...]], ...]:
+    """Every installed font file with its Unicode coverage, as fontconfig has already indexed it."""
+    try:
+        out = subprocess.run(
+            ["fc-list", "--format", "%{file}|%{index}|%{charset}\n"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise PdfError(f"cannot list fonts with fc-list (install fontconfig): {exc}") from exc
+    fonts = []
+    for line in sorted(set(out.splitlines())):
+        path, index, charset = line.rsplit("|", 2)
+        ranges = []
+        for part in charset.split():
+            lo, _, hi = part.partition("-")
+            ranges.append((int(lo, 16), int(hi or lo, 16)))
+        fonts.append((f"{path}#{index}", tuple(ranges)))
+    return tuple(fonts)
+
+
+@cache
+def _coverage() -> tuple[tuple[int, int], ...]:
+    """The union of all installed fonts' coverage as sorted, merged ranges."""
+    ranges = sorted(r for _, rs in _installed_fonts() for r in rs)
+    merged: list[list[int]] = []
+    for lo, hi in ranges:
+        if merged and lo <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    return tuple((lo, hi) for lo, hi in merged)
+
+
+def _covered(cp: int) -> bool:
+    import bisect
+
+    cov = _coverage()
+    i = bisect.bisect_right(cov, (cp, 0x10FFFF + 1)) - 1
+    return i >= 0 and cov[i][0] <= cp <= cov[i][1]
+
+
+@cache
+def font_identity() -> str:
+    """A digest of the installed fonts (path, size, mtime): a new or changed font invalidates cached PDFs."""
+    h = hashlib.sha256()
+    for key, _ in _installed_fonts():
+        path = key.rsplit("#", 1)[0]
+        try:
+            st = os.stat(path)
+            h.update(f"{key}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+        except OSError:
+            h.update(f"{key}:missing\n".encode())
+    return h.hexdigest()
+
+
+class _TextCollector(HTMLParser):
+    """Characters a reader will see: body text, field values and CSS `content` strings."""
+
+    SKIP = ("script", "title", "template")
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.chunks: list[str] = []
+        self.skip = 0
+        self.style = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self.skip += 1
+        elif tag == "style":
+            self.style = True
+        for name, value in attrs:
+            if value and name in ("value", "placeholder"):
+                self.chunks.append(value)
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP and self.skip:
+            self.skip -= 1
+        elif tag == "style":
+            self.style = False
+
+    def handle_data(self, data):
+        if self.style:
+            for m in re.finditer(r"content\s*:([^;}]*)", data):
+                self.chunks += ["".join(t) for t in re.findall(r'"([^"]*)"|\'([^\']*)\'', m.group(1))]
+        elif not self.skip:
+            self.chunks.append(data)
+
+
+def check_glyphs(html: str) -> None:
+    """Fail when the document's text has a character that no installed font has."""
+    parser = _TextCollector()
+    parser.feed(html)
+    parser.close()
+    text = "".join(parser.chunks)
+    missing: dict[str, int] = {}
+    for ch in set(text):
+        if ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf"):
+            continue
+        if not _covered(ord(ch)):
+            missing[ch] = text.index(ch)
+    if missing:
+        ch = min(missing, key=missing.get)
+        at = missing[ch]
+        context = text[max(0, at - 12) : at + 12].replace("\n", " ").strip()
+        others = "".join(sorted(set(missing) - {ch}))
+        more = f" (also missing: {others})" if others else ""
+        raise MissingGlyphError(
+            f"missing glyph: no installed font has {ch!r} (U+{ord(ch):04X}, "
+            f"{unicodedata.name(ch, 'unnamed')}) in “{context}”{more}; "
+            "replace the character or install a font that has it"
+        )
+
+
+# ---------------------------------------------------------------------------------------------- render
+
+
+def source_date_epoch(default: int | None = None) -> int:
+    """SOURCE_DATE_EPOCH when set, else the given default (an edition's date), else a fixed constant."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if raw.isdigit():
+        return int(raw)
+    return DEFAULT_EPOCH if default is None else default
+
+
+def cache_key(html: str, *, fillable: bool, base_url: str | None = None, epoch: int | None = None) -> str:
+    """The content key of a PDF: its inputs, WeasyPrint's and this code's versions, the installed fonts."""
+    from importlib.metadata import version
+
+    # Versions from package metadata: importing WeasyPrint costs most of a second that warm builds lack.
+    meta = {
+        "code": CODE_VERSION,
+        "weasyprint": version("weasyprint"),
+        "pikepdf": version("pikepdf"),
+        "fonttools": version("fonttools"),
+        "fonts": font_identity(),
+        "fillable": bool(fillable),
+        "base_url": base_url,
+        "epoch": source_date_epoch(epoch),
+    }
+    h = hashlib.sha256(json.dumps(meta, sort_keys=True).encode())
+    h.update(b"\0")
+    h.update(html.encode("utf-8"))
+    return h.hexdigest()
+
+
+def cache_path(key: str) -> Path:
+    """Where a cached PDF lives."""
+    return CACHE_DIR / f"{key}.pdf"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file so that readers see either the old or the whole new content."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+def _weasyprint(html: str, fillable: bool, base_url: str | None) -> bytes:
+    """Run WeasyPrint; font problems it reports fail the render, other warnings are passed on."""
+    import weasyprint
+
+    if fillable:
+        html = _add_style(html, WIDGET_FONT_CSS)
+    handler = _Collect()
+    wlog = logging.getLogger("weasyprint")
+    wlog.addHandler(handler)
+    try:
+        data = weasyprint.HTML(string=html, base_url=base_url).write_pdf(pdf_forms=fillable)
+    finally:
+        wlog.removeHandler(handler)
+    fatal = [r.getMessage() for r in handler.records if re.search(r"font|glyph|subset", r.getMessage(), re.I)]
+    if fatal:
+        raise PdfError("WeasyPrint font problem: " + "; ".join(fatal))
+    return data
+
+
+def _add_style(html: str, css: str) -> str:
+    """Append a style sheet at the end of <head> (or at the start when there is no head)."""
+    tag = f"<style>{css}</style>"
+    i = html.lower().rfind("</head>")
+    return html[:i] + tag + html[i:] if i >= 0 else tag + html
+
+
+def render_pdf(html: str, *, fillable: bool, base_url: str | None = None, epoch: int | None = None) -> bytes:
+    """One HTML document as PDF bytes: cached by content, byte-identical for the same input."""
+    path = cache_path(cache_key(html, fillable=fillable, base_url=base_url, epoch=epoch))
+    if path.exists():
+        return path.read_bytes()
+    check_glyphs(html)
+    from .pdf_fix import postprocess
+
+    data = postprocess(
+        _weasyprint(html, fillable, base_url), fillable=fillable, epoch=source_date_epoch(epoch)
+    )
+    write_atomic(path, data)
+    return data
+
+
+# ---------------------------------------------------------------------------------------------- edition
+
+
+def edition_epoch(edition) -> int:
+    """An edition's fixed PDF date: 1 December of its year, unless SOURCE_DATE_EPOCH is set."""
+    import calendar
+
+    return source_date_epoch(calendar.timegm((edition.year, 12, 1, 0, 0, 0)))
+
+
+def _mkdocs_nav():
+    """The nav of mkdocs.yml, for callers outside a mkdocs build."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    # mkdocs.yml may carry !ENV or !!python tags; the nav never does.
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader).get("nav") or []
+
+
+def _render_job(html: str, fillable: bool, epoch: int) -> None:
+    """Worker entry point: render into the cache."""
+    render_pdf(html, fillable=fillable, epoch=epoch)
+
+
+def edition_jobs(edition, common, site_dir: Path, nav=None) -> list[tuple[Path, str, bool]]:
+    """Every PDF of an edition as (relative output path, HTML, fillable)."""
+    from .forms import form_document, load_forms
+    from .pdf_book import handbook_html, nav_pages, pack_html
+
+    nav = _mkdocs_nav() if nav is None else nav
+    forms = load_forms()
+    # The pack follows the handbook's menu; forms not in it come after, by id.
+    order = {Path(src).stem: i for i, (_, src) in enumerate(nav_pages(nav)) if src.startswith("forms/")}
+    ids = sorted(forms, key=lambda fid: (order.get(fid, len(order)), fid))
+    jobs: list[tuple[Path, str, bool]] = []
+    docs = []
+    for fid in ids:
+        html = form_document(forms[fid], edition, common)
+        docs.append((fid, forms[fid].title, html))
+        jobs.append((Path("forms") / f"{fid}.pdf", html, False))
+        jobs.append((Path("forms") / f"{fid}-fillable.pdf", html, True))
+    jobs.append((Path(f"form-pack-{edition.year}.pdf"), pack_html(edition, docs), False))
+    jobs.append((Path(f"handbook-{edition.year}.pdf"), handbook_html(edition, Path(site_dir), nav), False))
+    return jobs
+
+
+def build_edition_pdfs(edition, common, site_dir: Path, *, nav=None, workers: int = 2) -> list[Path]:
+    """Write site/pdf/: each form's print and fillable PDF, the form pack and the handbook of one edition."""
+    import shutil
+    from concurrent.futures import ProcessPoolExecutor
+
+    site_dir = Path(site_dir)
+    epoch = edition_epoch(edition)
+    jobs = [
+        (rel, html, fill, cache_key(html, fillable=fill, epoch=epoch))
+        for rel, html, fill in edition_jobs(edition, common, site_dir, nav)
+    ]
+    todo = {key: (html, fill) for _, html, fill, key in jobs if not cache_path(key).exists()}
+    # Longest documents first, so the two workers finish together.
+    todo_sorted = sorted(todo.values(), key=lambda j: -len(j[0]))
+    if len(todo_sorted) > 1 and workers > 1:
+        import weasyprint  # noqa: F401 - imported before forking, so each worker starts warm
+
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo_sorted))) as pool:
+            for f in [pool.submit(_render_job, html, fill, epoch) for html, fill in todo_sorted]:
+                f.result()
+    else:
+        for html, fill in todo_sorted:
+            render_pdf(html, fillable=fill, epoch=epoch)
+    out = []
+    for rel, _, _, key in jobs:
+        dest = site_dir / "pdf" / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cache_path(key), dest)
+        out.append(dest)
+    return out

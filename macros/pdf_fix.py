@@ -1,0 +1,413 @@
+"""Post-processing of WeasyPrint PDFs with pikepdf: compact CJK font subsets and repair AcroForm fields."""
+
+from __future__ import annotations
+
+import io
+import re
+from functools import cache
+
+import pikepdf
+from fontTools import subset
+from fontTools.ttLib import TTFont
+from pikepdf import Array, Dictionary, Name, String
+
+# Field text uses Adobe's standard Chinese CID font, which is never embedded: every PDF viewer that
+# handles Chinese maps it to an installed Song/Ming face. Embedding a real CJK font for typed text costs
+# about 20 MB a page (WeasyPrint embeds field fonts whole); a GB2312-sized subset still costs megabytes.
+FIELD_FONT = "STSong"
+_STATE = re.compile(r"^[A-Za-z0-9_.-]+$")
+RADIO = 1 << 15
+PUSH = 1 << 16
+
+
+def _w_cids(w) -> set[int]:
+    """The CIDs a /W array gives widths for (the glyphs the page text uses)."""
+    cids: set[int] = set()
+    if w is None:
+        return cids
+    items = list(w)
+    i = 0
+    while i < len(items):
+        first = int(items[i])
+        nxt = items[i + 1]
+        if isinstance(nxt, Array):
+            cids.update(range(first, first + len(nxt)))
+            i += 2
+        else:
+            cids.update(range(first, int(nxt) + 1))
+            i += 3
+    return cids
+
+
+_HB_CDEF = """
+typedef struct hb_blob_t hb_blob_t; typedef struct hb_face_t hb_face_t; typedef struct hb_set_t hb_set_t;
+typedef struct hb_subset_input_t hb_subset_input_t;
+hb_blob_t *hb_blob_create(const char *data, unsigned int length, int mode, void *user_data, void *destroy);
+void hb_blob_destroy(hb_blob_t *blob);
+const char *hb_blob_get_data(hb_blob_t *blob, unsigned int *length);
+hb_face_t *hb_face_create(hb_blob_t *blob, unsigned int index);
+void hb_face_destroy(hb_face_t *face);
+hb_blob_t *hb_face_reference_table(const hb_face_t *face, uint32_t tag);
+hb_subset_input_t *hb_subset_input_create_or_fail(void);
+void hb_subset_input_destroy(hb_subset_input_t *input);
+hb_set_t *hb_subset_input_glyph_set(hb_subset_input_t *input);
+void hb_set_add(hb_set_t *set, uint32_t codepoint);
+void hb_subset_input_set_flags(hb_subset_input_t *input, unsigned int value);
+hb_face_t *hb_subset_or_fail(hb_face_t *source, const hb_subset_input_t *input);
+"""
+
+
+@cache
+def _harfbuzz():
+    """HarfBuzz and its subsetter through cffi (both come with WeasyPrint), or None."""
+    try:
+        import cffi
+
+        ffi = cffi.FFI()
+        ffi.cdef(_HB_CDEF)
+        return ffi, ffi.dlopen("libharfbuzz.so.0"), ffi.dlopen("libharfbuzz-subset.so.0")
+    except (ImportError, OSError, cffi.CDefError):  # pragma: no cover - fontTools does the work then
+        return None
+
+
+def _hb_compact_cff(data: bytes, cids: set[int]) -> bytes | None:
+    """The same compaction as _ft_compact_cff in C: about 100 times faster for a 60 000-glyph font."""
+    hb = _harfbuzz()
+    if hb is None:
+        return None
+    ffi, lib, sub = hb
+    blob = lib.hb_blob_create(data, len(data), 0, ffi.NULL, ffi.NULL)  # 0: HB_MEMORY_MODE_DUPLICATE
+    face = lib.hb_face_create(blob, 0)
+    inp = sub.hb_subset_input_create_or_fail()
+    try:
+        glyphs = sub.hb_subset_input_glyph_set(inp)
+        for cid in sorted(cids):
+            lib.hb_set_add(glyphs, cid)
+        # 0x01 no hinting, 0x04 desubroutinize, 0x40 notdef outline, 0x200 no layout closure (the page's
+        # glyphs are final); without 0x02 (retain glyph ids), which is what makes WeasyPrint's subsets big.
+        sub.hb_subset_input_set_flags(inp, 0x01 | 0x04 | 0x40 | 0x200)
+        out = sub.hb_subset_or_fail(face, inp)
+        if out == ffi.NULL:
+            return None
+        table = lib.hb_face_reference_table(out, int.from_bytes(b"CFF ", "big"))
+        length = ffi.new("unsigned int *")
+        ptr = lib.hb_blob_get_data(table, length)
+        cff = bytes(ffi.buffer(ptr, length[0])) if length[0] else None
+        lib.hb_blob_destroy(table)
+        lib.hb_face_destroy(out)
+        return cff
+    finally:
+        sub.hb_subset_input_destroy(inp)
+        lib.hb_face_destroy(face)
+        lib.hb_blob_destroy(blob)
+
+
+def _compact_cff(data: bytes, cids: set[int]) -> bytes | None:
+    """A bare CID-keyed CFF with only the used glyphs, whose CIDs stay the PDF's character codes."""
+    if data[:4] != b"OTTO":
+        return None
+    cff = _hb_compact_cff(data, cids)
+    if cff is not None and _charset_ok(cff, cids):
+        return cff
+    return _ft_compact_cff(data, cids)
+
+
+def _charset_ok(cff: bytes, cids: set[int]) -> bool:
+    """The compacted CFF is CID-keyed and maps exactly the used CIDs (the codes in the content streams)."""
+    from fontTools.cffLib import CFFFontSet
+
+    fs = CFFFontSet()
+    fs.decompile(io.BytesIO(cff), None)
+    top = fs.topDictIndex[0]
+    if not hasattr(top, "ROS"):
+        return False
+    names = top.charset
+    got = {0 if n == ".notdef" else int(n[3:]) for n in names}
+    return got >= set(cids)
+
+
+def _ft_compact_cff(data: bytes, cids: set[int]) -> bytes | None:
+    """A bare CID-keyed CFF with only the used glyphs (fontTools, slower)."""
+    font = TTFont(io.BytesIO(data))
+    if "CFF " not in font:
+        return None
+    cff = font["CFF "].cff
+    top = cff.topDictIndex[0]
+    if not hasattr(top, "ROS"):
+        return None
+    order = font.getGlyphOrder()
+    # WeasyPrint subsets with retained glyph ids, so the code in the content stream is the glyph id
+    # and the CFF charset maps CID n to glyph n; keeping the cidNNNNN names keeps that mapping while
+    # the 60 000 empty slots (charstring offsets, FDSelect, hmtx, vmtx) go away.
+    keep = [order[c] for c in sorted(cids) if c < len(order)]
+    options = subset.Options()
+    options.retain_gids = False
+    options.notdef_outline = True
+    options.hinting = False
+    options.desubroutinize = True
+    options.layout_features = []
+    options.name_IDs = []
+    options.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE", "VORG", "vmtx", "vhea", "DSIG"]
+    sub = subset.Subsetter(options)
+    sub.populate(glyphs=keep)
+    sub.subset(font)
+    out = io.BytesIO()
+    font["CFF "].cff.compile(out, font)
+    return out.getvalue()
+
+
+def compact_fonts(pdf: pikepdf.Pdf) -> None:
+    """Replace WeasyPrint's OpenType CFF subsets (glyph ids retained, ~100 KB each) by bare CFF subsets."""
+    files: dict[tuple[int, int], list] = {}
+    for obj in pdf.objects:
+        if not isinstance(obj, Dictionary) or obj.get("/Subtype") != "/CIDFontType0":
+            continue
+        desc = obj.get("/FontDescriptor")
+        ff = desc.get("/FontFile3") if desc is not None else None
+        if ff is None or ff.get("/Subtype") != "/OpenType":
+            continue
+        entry = files.setdefault(ff.objgen, [ff, {0}, []])
+        entry[1] |= _w_cids(obj.get("/W"))
+        entry[2].append(desc)
+    for ff, cids, descs in files.values():
+        data = _compact_cff(ff.read_bytes(), cids)
+        if data is None:
+            continue
+        new = pdf.make_stream(data)
+        new.Subtype = Name.CIDFontType0C
+        for desc in descs:
+            desc.FontFile3 = new
+
+
+_UCS2_TO_UNICODE = (
+    b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+    b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+    b"/CMapName /UCS2-Identity def /CMapType 2 def\n1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
+    + b"".join(
+        b"%d beginbfrange\n" % len(chunk)
+        + b"".join(b"<%02X00> <%02X%s> <%02X00>\n" % (h, h, b"FF", h) for h in chunk)
+        + b"endbfrange\n"
+        for chunk in (
+            [h for h in range(i, i + 100) if h < 256 and not 0xD8 <= h <= 0xDF] for i in range(0, 256, 100)
+        )
+    )
+    + b"endcmap CMapName currentdict /CMap defineresource pop end end\n"
+)
+
+
+def _field_fonts(pdf: pikepdf.Pdf) -> Dictionary:
+    """Fonts for /AcroForm /DR: STSong-Light (Chinese text), Helvetica and ZapfDingbats (tick marks)."""
+    descriptor = pdf.make_indirect(
+        Dictionary(
+            Type=Name.FontDescriptor,
+            FontName=Name("/STSong-Light"),
+            Flags=6,
+            FontBBox=Array([-25, -254, 1000, 880]),
+            ItalicAngle=0,
+            Ascent=880,
+            Descent=-120,
+            CapHeight=880,
+            StemV=93,
+        )
+    )
+    cid_font = Dictionary(
+        Type=Name.Font,
+        Subtype=Name.CIDFontType0,
+        BaseFont=Name("/STSong-Light"),
+        CIDSystemInfo=Dictionary(Registry=String("Adobe"), Ordering=String("GB1"), Supplement=4),
+        FontDescriptor=descriptor,
+        DW=1000,
+        # Adobe-GB1 CIDs 1-95 are the proportional Latin glyphs that UniGB-UCS2-H gives to ASCII.
+        W=Array([1, 95, 500]),
+    )
+    song = Dictionary(
+        Type=Name.Font,
+        Subtype=Name.Type0,
+        BaseFont=Name("/STSong-Light"),
+        Encoding=Name("/UniGB-UCS2-H"),
+        DescendantFonts=Array([pdf.make_indirect(cid_font)]),
+        # Codes are UCS-2 already; saying so lets Poppler (Evince, Okular) encode typed text itself.
+        ToUnicode=pdf.make_stream(_UCS2_TO_UNICODE),
+    )
+    helv = Dictionary(
+        Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding
+    )
+    zadb = Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.ZapfDingbats)
+    return Dictionary(
+        {
+            "/" + FIELD_FONT: pdf.make_indirect(song),
+            "/Helv": pdf.make_indirect(helv),
+            "/ZaDb": pdf.make_indirect(zadb),
+        }
+    )
+
+
+def _da_font(da) -> tuple[str | None, float]:
+    """The font resource name and size a /DA string sets."""
+    m = re.search(rb"/([^\s/]+)\s+([\d.]+)\s+Tf", bytes(da))
+    return (("/" + m.group(1).decode("latin-1")), float(m.group(2))) if m else (None, 10.0)
+
+
+def _fonts_in_content(pdf: pikepdf.Pdf) -> set[str]:
+    """Font resource names any content stream (pages, form XObjects) selects with Tf."""
+    used: set[str] = set()
+    streams = [p.obj for p in pdf.pages]
+    streams += [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Form"]
+    for s in streams:
+        for operands, op in pikepdf.parse_content_stream(s, "Tf"):
+            if op == pikepdf.Operator("Tf") and operands:
+                used.add(str(operands[0]))
+    return used
+
+
+def _rename_state(widget: Dictionary, old: str, new: str) -> None:
+    """Rename an appearance state (the on-state of a box) in /AP /N and /D and in /AS."""
+    for key in ("/N", "/D"):
+        states = widget.AP.get(key) if "/AP" in widget else None
+        if states is not None and old in states and old != new:
+            states[new] = states[old]
+            del states[old]
+    if widget.get("/AS") == old:
+        widget.AS = Name(new)
+
+
+def _off_state(pdf: pikepdf.Pdf, widget: Dictionary, cache: dict) -> None:
+    """Give a box widget an empty /Off appearance, so viewers can switch a tick off and on again."""
+    normal = widget.AP.N
+    on = next(iter(normal.keys()))
+    bbox = tuple(float(x) for x in normal[on].BBox)
+    if bbox not in cache:
+        cache[bbox] = pdf.make_stream(
+            b"", Type=Name.XObject, Subtype=Name.Form, BBox=Array(list(bbox)), Resources=Dictionary()
+        )
+    normal.Off = cache[bbox]
+    # The on-state was drawn with the page's whole resource dictionary; it only needs graphics states.
+    res = normal[on].get("/Resources")
+    if res is not None:
+        normal[on].Resources = Dictionary(ExtGState=res.ExtGState) if "/ExtGState" in res else Dictionary()
+    if "/AS" not in widget:
+        widget.AS = Name.Off
+
+
+def fix_form(pdf: pikepdf.Pdf) -> None:
+    """Repair WeasyPrint's AcroForm: one field per radio group, on/off appearances, a small CJK field font."""
+    acro = pdf.Root.get("/AcroForm")
+    if acro is None:
+        return
+    fonts = _field_fonts(pdf)
+    old_fonts: set[str] = set()
+    off_cache: dict = {}
+    fields = Array()
+    by_name: dict[str, Dictionary] = {}
+    for field in list(acro.Fields):
+        if "/Parent" in field:
+            # WeasyPrint lists each radio button both as a kid of its group and as a field of its own.
+            continue
+        name = str(field.get("/T", ""))
+        ftype = field.get("/FT")
+        flags = int(field.get("/Ff", 0))
+        if ftype == "/Btn" and flags & RADIO:
+            group = by_name.get(name)
+            if group is None:
+                group = by_name[name] = field
+                fields.append(field)
+            _fix_radio(pdf, group, field, off_cache)
+            continue
+        if name in by_name:
+            raise ValueError(f"PDF form field {name!r} appears twice: field names must be unique")
+        by_name[name] = field
+        fields.append(field)
+        if ftype == "/Btn" and not flags & PUSH:
+            _rename_state(field, "/on", "/Yes")
+            if field.get("/V") == "/on":
+                field.V = Name.Yes
+            _off_state(pdf, field, off_cache)
+            field.DA = String("/ZaDb 0 Tf 0 g")
+            field.MK = Dictionary(BC=Array([0, 0, 0]), CA=String("4"))
+        elif "/DA" in field:
+            font, size = _da_font(field.DA)
+            if font:
+                old_fonts.add(font)
+            field.DA = String(f"/{FIELD_FONT} {size:g} Tf 0 g")
+    acro.Fields = fields
+    acro.DR = Dictionary(Font=fonts)
+    acro.DA = String(f"/{FIELD_FONT} 10 Tf 0 g")
+    # Values set by other tools (or typed in viewers that skip appearance streams) get drawn by the viewer.
+    acro.NeedAppearances = True
+    _drop_unused_fonts(pdf, old_fonts)
+
+
+def _fix_radio(pdf: pikepdf.Pdf, group: Dictionary, part: Dictionary, off_cache: dict) -> None:
+    """Merge a radio group (or a second part of it) into `group`; states are named after the values."""
+    opts = [str(o) for o in part.get("/Opt", [])]
+    value = part.get("/V", Name.Off)
+    kids = list(part.Kids)
+    for kid in kids:
+        state = next(k for k in kid.AP.N if k != "/Off")
+        index = state[1:]
+        if index.isdigit() and int(index) < len(opts) and _STATE.match(opts[int(index)]):
+            new = "/" + opts[int(index)]
+            _rename_state(kid, state, new)
+            if value == state:
+                value = Name(new)
+        for key in ("/T", "/TU", "/FT", "/Ff"):
+            if key in kid:
+                del kid[key]
+        _off_state(pdf, kid, off_cache)
+        kid.MK = Dictionary(BC=Array([0, 0, 0]), CA=String("l"))
+        kid.DA = String("/ZaDb 0 Tf 0 g")
+        if part is not group:
+            kid.Parent = group
+            group.Kids.append(kid)
+    if all(_STATE.match(o) for o in opts) and "/Opt" in group:
+        del group["/Opt"]
+    if value != "/Off" or "/V" not in group:
+        group.V = value
+    group.DA = String("/ZaDb 0 Tf 0 g")
+
+
+def _drop_unused_fonts(pdf: pikepdf.Pdf, names: set[str]) -> None:
+    """Remove the fonts WeasyPrint embedded whole for fields, unless some page text also uses them."""
+    if not names:
+        return
+    unused = names - _fonts_in_content(pdf)
+    dicts = [p.obj.get("/Resources") for p in pdf.pages]
+    dicts += [o.get("/Resources") for o in pdf.objects if isinstance(o, pikepdf.Stream)]
+    for res in dicts:
+        if res is None or "/Font" not in res:
+            continue
+        for n in unused:
+            if n in res.Font:
+                del res.Font[n]
+
+
+def set_dates(pdf: pikepdf.Pdf, epoch: int) -> None:
+    """Creation and modification dates from SOURCE_DATE_EPOCH, so the same input gives the same bytes."""
+    import datetime as dt
+
+    stamp = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("D:%Y%m%d%H%M%S+00'00'")
+    pdf.docinfo.CreationDate = String(stamp)
+    pdf.docinfo.ModDate = String(stamp)
+
+
+def save(pdf: pikepdf.Pdf) -> bytes:
+    """Deterministic, compact serialisation (object streams, an /ID derived from the content)."""
+    out = io.BytesIO()
+    pdf.remove_unreferenced_resources()
+    pdf.save(
+        out,
+        deterministic_id=True,
+        compress_streams=True,
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+    )
+    return out.getvalue()
+
+
+def postprocess(data: bytes, *, fillable: bool, epoch: int) -> bytes:
+    """All fix-ups for one WeasyPrint PDF."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        compact_fonts(pdf)
+        if fillable:
+            fix_form(pdf)
+        set_dates(pdf, epoch)
+        return save(pdf)

@@ -1,0 +1,464 @@
+"""Party member rosters (党员名册) from CSV or XLSX, with Chinese column names as people write them.
+
+`load_roster(path) -> list[Member]` is the interface other parts of the kit use (drafts, form packs).
+`read_roster(path)` returns the same members plus what a person should be told: the encoding used
+and warnings such as two members with the same name. `labels(members)` gives each member a name that
+tells namesakes apart (name plus 党小组 and 出生年月), for lists and ballots.
+
+Every problem raises `RosterError` (an `InputError`) naming the file, the spreadsheet row (the header
+is the row it sits on, normally row 1) and the column; all problems of a file are reported together.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import subprocess
+import unicodedata
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from .errors import InputError, InputErrors
+
+CATEGORIES = ("正式党员", "预备党员")
+
+# Canonical column -> the headings people actually use for it (compared after normalising).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "姓名": ("姓名", "名字", "党员姓名"),
+    "性别": ("性别",),
+    "出生年月": ("出生年月", "出生日期", "出生年月日", "出生时间", "生日"),
+    "入党时间": ("入党时间", "入党日期", "入党年月", "入党年月日"),
+    "党员类别": ("党员类别", "党员类型", "类别", "人员类别", "党员身份"),
+    "党小组": ("党小组", "所在党小组", "所属党小组", "小组"),
+    "职务": ("职务", "现任职务", "工作单位及职务", "党内职务", "职务职称"),
+    "流动党员": ("流动党员", "是否流动党员"),
+    "领导干部": ("领导干部", "党员领导干部", "是否领导干部", "是否党员领导干部"),
+}
+# Without a name and a category the kit cannot list members or know who receives no grade.
+REQUIRED = ("姓名", "党员类别")
+HEADER_SEARCH_ROWS = 5  # a title row such as "某某党支部党员名册" may sit above the header
+
+YES = {"是", "y", "yes", "√", "✓", "1", "true"}
+NO = {"否", "n", "no", "", "×", "0", "false", "-", "—", "无"}
+
+
+class RosterError(InputError):
+    """A roster problem at a spreadsheet row and column."""
+
+    def __init__(self, file, message: str, row: int | None = None, column: str | None = None):
+        self.row = row
+        self.column = column
+        where = "，".join(x for x in (f"第{row}行" if row else "", f"“{column}”列" if column else "") if x)
+        super().__init__(file, message, field=where or None, line=row)
+
+
+class RosterWarning(UserWarning):
+    """Something in a roster a person should check, but that does not stop the kit."""
+
+
+@dataclass(frozen=True, order=True)
+class Day:
+    """A date as rosters give it: year and month, the day when known."""
+
+    year: int
+    month: int
+    day: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.year}.{self.month:02d}" + (f".{self.day:02d}" if self.day else "")
+
+    @property
+    def cn(self) -> str:
+        """As written in Chinese forms: 1980年5月."""
+        return f"{self.year}年{self.month}月" + (f"{self.day}日" if self.day else "")
+
+    def key(self) -> tuple[int, int, int]:
+        """Sort key; an unknown day sorts first in its month."""
+        return (self.year, self.month, self.day or 0)
+
+
+@dataclass(frozen=True)
+class Member:
+    """One party member as the roster gives them; `row` is the spreadsheet row, for messages."""
+
+    name: str
+    category: str  # 正式党员 or 预备党员
+    gender: str | None = None
+    birth: Day | None = None
+    joined: Day | None = None
+    group: str | None = None
+    position: str | None = None
+    mobile: bool = False  # 流动党员
+    leader: bool = False  # 党员领导干部
+    row: int = 0
+
+    @property
+    def probationary(self) -> bool:
+        """预备党员 take part in the evaluation but receive no grade."""
+        return self.category == "预备党员"
+
+
+@dataclass
+class RosterReport:
+    """What reading a roster produced: the members and what the user should be told."""
+
+    path: Path
+    members: list[Member]
+    encoding: str | None  # None for XLSX
+    warnings: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line for the terminal, in Chinese."""
+        enc = f"，编码 {self.encoding}" if self.encoding else ""
+        n_prob = sum(m.probationary for m in self.members)
+        return f"{self.path}：{len(self.members)} 名党员（预备党员 {n_prob} 名）{enc}"
+
+
+def _norm_header(text: str) -> str:
+    # People decorate headings: "*姓名", "出生年月（1980.05）", "党员 类别", full-width spaces.
+    t = unicodedata.normalize("NFKC", str(text or ""))
+    t = re.sub(r"[（(\[【].*?[）)\]】]", "", t)
+    return re.sub(r"[\s*＊:：/、]", "", t)
+
+
+_ALIASES = {_norm_header(a): canon for canon, names in COLUMNS.items() for a in names}
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFKC", str(value)).strip() if not isinstance(value, str) else value.strip()
+
+
+_DATE_RE = re.compile(
+    r"^(?P<y>\d{4})\s*(?:[.\-/年]\s*(?P<m>\d{1,2})\s*(?:[.\-/月]\s*(?:(?P<d>\d{1,2})\s*日?)?)?)?$"
+)
+
+
+def parse_day(value) -> Day:
+    """A roster date: 1980.05, 1980-05, 1980年5月, 1980/5/1, 198005, an Excel date or serial number."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return _checked(value.year, value.month, value.day)
+    if isinstance(value, float) and not value.is_integer():
+        # Excel turns a typed 1980.10 into the number 1980.1, so two decimals are the month.
+        year = int(value)
+        return _checked(year, round((value - year) * 100), None)
+    text = unicodedata.normalize("NFKC", _cell_text(value)).replace(" ", "")
+    if re.fullmatch(r"\d{6}", text):
+        return _checked(int(text[:4]), int(text[4:]), None)
+    if re.fullmatch(r"\d{8}", text):
+        return _checked(int(text[:4]), int(text[4:6]), int(text[6:]))
+    if re.fullmatch(r"\d{5}", text):
+        # An Excel serial day number that lost its date format on the way to CSV.
+        return parse_day(dt.date(1899, 12, 30) + dt.timedelta(days=int(text)))
+    m = _DATE_RE.match(text)
+    if not m or not m.group("m"):
+        raise ValueError(f"看不懂的日期“{text}”（可写成 1980.05、1980-05、1980年5月 或 1980/5/1）")
+    return _checked(int(m.group("y")), int(m.group("m")), int(m.group("d")) if m.group("d") else None)
+
+
+def _checked(year: int, month: int, day: int | None) -> Day:
+    if not 1900 <= year <= dt.date.today().year:
+        raise ValueError(f"年份 {year} 不可能")
+    if not 1 <= month <= 12:
+        raise ValueError(f"{year}年{month}月不存在（月份应为1—12）")
+    if day is not None:
+        try:
+            dt.date(year, month, day)
+        except ValueError:
+            raise ValueError(f"{year}年{month}月{day}日不存在") from None
+    out = Day(year, month, day)
+    today = dt.date.today()
+    if out.key() > (today.year, today.month, today.day):
+        raise ValueError(f"{out.cn}晚于今天")
+    return out
+
+
+def _yes_no(text: str) -> bool:
+    t = text.strip().lower()
+    if t in YES:
+        return True
+    if t in NO:
+        return False
+    raise ValueError(f"应填“是”或“否”，不是“{text}”")
+
+
+def _category(text: str) -> str:
+    t = re.sub(r"\s", "", text)
+    if not t:
+        raise ValueError("党员类别为空（应为“正式党员”或“预备党员”）")
+    if t in ("正式党员", "正式", "党员", "中共党员"):
+        return "正式党员"
+    if t in ("预备党员", "预备", "中共预备党员"):
+        return "预备党员"
+    raise ValueError(f"未知的党员类别“{text}”（应为“正式党员”或“预备党员”）")
+
+
+def _gender(text: str) -> str | None:
+    t = text.strip()
+    if not t:
+        return None
+    if t in ("男", "男性"):
+        return "男"
+    if t in ("女", "女性"):
+        return "女"
+    raise ValueError(f"性别应为“男”或“女”，不是“{text}”")
+
+
+# --- reading the file -------------------------------------------------------------------------
+
+
+def _decode(path: Path, data: bytes) -> tuple[str, str]:
+    """Text and the encoding used: UTF-8 (with or without BOM) first, then GB18030 (covers GBK)."""
+    try:
+        return data.decode("utf-8-sig"), ("UTF-8（带 BOM）" if data.startswith(b"\xef\xbb\xbf") else "UTF-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "GB18030/GBK"
+    except UnicodeDecodeError as exc:
+        row = data[: exc.start].count(b"\n") + 1
+        hint = ""
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            hint = "这像是 UTF-16（Excel 的“Unicode 文本”）；"
+        raise RosterError(
+            path,
+            f"文件编码既不是 UTF-8 也不是 GB18030/GBK（第{exc.start + 1}个字节无法识别）。{hint}"
+            "请在 Excel 或 WPS 中“另存为”CSV UTF-8 或 Excel 工作簿（.xlsx）",
+            row=row,
+            column="（编码）",
+        ) from None
+
+
+def _rows_csv(path: Path) -> tuple[list[list], str]:
+    text, encoding = _decode(path, path.read_bytes())
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t，")
+    except csv.Error:
+        dialect = csv.excel
+    return [list(r) for r in csv.reader(io.StringIO(text), dialect)], encoding
+
+
+def _rows_xlsx(path: Path) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several types for a damaged or mislabeled file
+        raise RosterError(path, f"无法作为 Excel 工作簿（.xlsx）打开：{exc}") from None
+    try:
+        ws = wb.worksheets[0]
+        return [list(r) for r in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
+def read_roster(path: str | Path) -> RosterReport:
+    """Read and check a roster; raise InputErrors listing every problem with its row and column."""
+    path = Path(path)
+    if not path.is_file():
+        raise RosterError(path, "找不到名册文件")
+    suffix = path.suffix.lower()
+    encoding = None
+    if suffix in (".xlsx", ".xlsm"):
+        rows = _rows_xlsx(path)
+    elif suffix in (".csv", ".txt"):
+        rows, encoding = _rows_csv(path)
+    elif suffix == ".xls":
+        raise RosterError(path, "不支持旧版 .xls 文件，请另存为 .xlsx 或 CSV")
+    else:
+        raise RosterError(path, f"不支持的文件类型“{path.suffix}”，请使用 .csv 或 .xlsx")
+
+    header_at = None
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if any(_ALIASES.get(_norm_header(c)) == "姓名" for c in row if c is not None):
+            header_at = i
+            break
+    if header_at is None:
+        first = next((r for r in rows if any(_cell_text(c) for c in r)), [])
+        found = "、".join(_cell_text(c) for c in first if _cell_text(c)) or "（空）"
+        raise RosterError(path, f"缺少必需的列“姓名”。找到的列：{found}", row=1, column="姓名")
+
+    header = rows[header_at]
+    header_row = header_at + 1
+    index: dict[str, int] = {}
+    ignored: list[str] = []
+    for j, cell in enumerate(header):
+        canon = _ALIASES.get(_norm_header(cell)) if cell is not None else None
+        if canon and canon not in index:
+            index[canon] = j
+        elif _cell_text(cell):
+            ignored.append(_cell_text(cell))
+    missing = [c for c in REQUIRED if c not in index]
+    if missing:
+        found = "、".join(_cell_text(c) for c in header if _cell_text(c))
+        raise RosterError(
+            path, f"缺少必需的列“{'”“'.join(missing)}”。找到的列：{found}", row=header_row, column=missing[0]
+        )
+
+    errors: list[InputError] = []
+    members: list[Member] = []
+    for i, row in enumerate(rows[header_at + 1 :], start=header_row + 1):
+        if not any(_cell_text(c) for c in row):
+            continue
+        cells = {col: (row[j] if j < len(row) else None) for col, j in index.items()}
+
+        def get(col: str, convert, cells=cells, row_no=i):
+            value = cells.get(col)
+            try:
+                if col in ("出生年月", "入党时间"):
+                    # Dates keep their cell type: an XLSX date or number means more than its text.
+                    return convert(value) if _cell_text(value) else None
+                return convert(_cell_text(value))
+            except ValueError as exc:
+                errors.append(RosterError(path, str(exc), row=row_no, column=col))
+                return None
+
+        def raw(col: str, cells=cells):
+            return cells.get(col)
+
+        name = re.sub(r"\s+", " ", _cell_text(raw("姓名")))
+        if not name:
+            errors.append(RosterError(path, "姓名为空", row=i, column="姓名"))
+        category = get("党员类别", _category)
+        birth = get("出生年月", parse_day)
+        joined = get("入党时间", parse_day)
+        if birth and joined and joined.key() < birth.key():
+            errors.append(
+                RosterError(path, f"入党时间 {joined.cn} 早于出生年月 {birth.cn}", row=i, column="入党时间")
+            )
+        member = Member(
+            name=name,
+            category=category or "正式党员",
+            gender=get("性别", _gender),
+            birth=birth,
+            joined=joined,
+            group=_cell_text(raw("党小组")) or None,
+            position=_cell_text(raw("职务")) or None,
+            mobile=bool(get("流动党员", _yes_no)),
+            leader=bool(get("领导干部", _yes_no)),
+            row=i,
+        )
+        if name:
+            errors.extend(_glyph_errors(path, member))
+        members.append(member)
+
+    if errors:
+        raise InputErrors(errors)
+    if not members:
+        raise RosterError(path, "名册中没有党员（表头下面没有数据行）", row=header_row + 1, column="姓名")
+
+    notes: list[str] = []
+    for name, n in Counter(m.name for m in members).items():
+        if n > 1:
+            rows_ = "、".join(str(m.row) for m in members if m.name == name)
+            notes.append(
+                f"{path}：有 {n} 名党员同名“{name}”（第{rows_}行）；"
+                "名单和测评表中会在姓名后注明党小组和出生年月以示区分，请确认不是重复录入"
+            )
+    return RosterReport(path, members, encoding, notes, ignored)
+
+
+def load_roster(path: str | Path) -> list[Member]:
+    """Members of a roster file (CSV or XLSX); namesakes are reported as RosterWarning."""
+    report = read_roster(path)
+    for note in report.warnings:
+        warnings.warn(note, RosterWarning, stacklevel=2)
+    return report.members
+
+
+def labels(members: list[Member]) -> dict[int, str]:
+    """Display name per roster row: namesakes get 党小组 and 出生年月 added so ballots tell them apart."""
+    counts = Counter(m.name for m in members)
+    out: dict[int, str] = {}
+    for m in members:
+        if counts[m.name] > 1:
+            parts = (m.group, m.birth.cn if m.birth else None)
+            extra = "，".join(x for x in parts if x) or f"名册第{m.row}行"
+            out[m.row] = f"{m.name}（{extra}）"
+        else:
+            out[m.row] = m.name
+    # Still ambiguous (same name, group and birth month): fall back to the roster row.
+    again = Counter(out.values())
+    for m in members:
+        if again[out[m.row]] > 1:
+            out[m.row] = f"{out[m.row][:-1]}，名册第{m.row}行）" if out[m.row].endswith("）") else out[m.row]
+    return out
+
+
+# --- glyph coverage ------------------------------------------------------------------------------
+
+FONT_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC")
+_FALLBACK_FILES = {
+    "Noto Serif CJK SC": "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+    "Noto Sans CJK SC": "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+}
+
+
+def _font_file(family: str) -> tuple[str, int] | None:
+    try:
+        out = subprocess.run(
+            ["fc-list", family, "file", "index", "family"], capture_output=True, text=True, timeout=10
+        ).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        out = ""
+    for line in out.splitlines():
+        m = re.match(r"(.+?): (.+?):index=(\d+)", line)
+        if m and family in m.group(2).split(","):
+            return m.group(1), int(m.group(3))
+    fallback = _FALLBACK_FILES.get(family)
+    return (fallback, -1) if fallback and Path(fallback).exists() else None
+
+
+@cache
+def covered_codepoints() -> frozenset[int] | None:
+    """Code points the PDF fonts can draw (union of the Noto CJK SC cmaps); None when no font is found."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    points: set[int] = set()
+    for family in FONT_FAMILIES:
+        found = _font_file(family)
+        if not found:
+            continue
+        file, idx = found
+        if file.lower().endswith((".ttc", ".otc")):
+            coll = TTCollection(file, lazy=True)
+            fonts = coll.fonts if idx < 0 else [coll.fonts[idx]]
+            for f in fonts:
+                if idx >= 0 or f["name"].getDebugName(1) == family:
+                    points.update(f.getBestCmap())
+        else:
+            points.update(TTFont(file, lazy=True).getBestCmap())
+    return frozenset(points) if points else None
+
+
+def _glyph_errors(path: Path, m: Member) -> list[RosterError]:
+    cover = covered_codepoints()
+    if cover is None:
+        return []
+    out = []
+    for column, text in (("姓名", m.name), ("党小组", m.group), ("职务", m.position)):
+        for ch in text or "":
+            if ord(ch) not in cover and not ch.isspace():
+                out.append(
+                    RosterError(
+                        path,
+                        f"“{m.name}”的{column}中有字体无法显示的字“{ch}”（U+{ord(ch):04X}），打印出来会是空白或方框。"
+                        "请改用通用写法，或安装含该字的字体后再生成",
+                        row=m.row,
+                        column=column,
+                    )
+                )
+                break
+    return out

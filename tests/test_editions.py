@@ -1,0 +1,300 @@
+"""Edition data: every file validates and builds; a broken file gets an error naming file, field and line."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from macros import cli
+from macros.build import build_edition
+from macros.context import cn_date
+from macros.editions import EDITIONS_DIR, load_all, load_common
+from macros.errors import InputError, InputErrors
+
+ROOT = Path(__file__).resolve().parent.parent
+EDITIONS = load_all(EDITIONS_DIR)
+YEARS = sorted(EDITIONS)
+# Another page shows the previous year on purpose; it is the one place other years' themes may appear.
+SKIP_PAGES = {"changes.html"}
+
+
+def handbook_cmd() -> list[str]:
+    """The installed `handbook` command, or the module when run outside the venv."""
+    exe = ROOT / ".venv" / "bin" / "handbook"
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "macros.cli"]
+
+
+def strings(obj) -> list[str]:
+    """Every string inside an edition dump (all text a page could show)."""
+    if isinstance(obj, str):
+        return [obj]
+    if isinstance(obj, dict):
+        return [s for v in obj.values() for s in strings(v)]
+    if isinstance(obj, list | tuple):
+        return [s for v in obj for s in strings(v)]
+    return []
+
+
+def edition_text(year: int) -> str:
+    """All of an edition's text, joined."""
+    return "\n".join(strings(EDITIONS[year].model_dump(mode="json")))
+
+
+def site_pages(site: Path) -> list[Path]:
+    """The HTML pages of a built site, except the page that compares with the previous year."""
+    return sorted(p for p in site.rglob("*.html") if p.name not in SKIP_PAGES)
+
+
+def page_text(path: Path) -> str:
+    """A page's visible text: tags stripped, entities decoded."""
+    raw = path.read_text(encoding="utf-8")
+    raw = re.sub(r"<script\b.*?</script>", "", raw, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", raw))
+
+
+# --- the shipped data -------------------------------------------------------------------------
+
+
+def test_every_edition_file_validates():
+    files = sorted(p.name for p in EDITIONS_DIR.glob("[0-9][0-9][0-9][0-9].yml"))
+    assert [f"{y}.yml" for y in YEARS] == files
+    assert {2016, 2020, 2021, 2022, 2023, 2024, 2025} <= set(YEARS)
+    common = load_common(EDITIONS_DIR)
+    for year, ed in EDITIONS.items():
+        assert ed.year == year
+        assert set(ed.all_sources()) <= set(common.sources), year
+
+
+def test_handbook_check_exits_zero():
+    env = {k: v for k, v in os.environ.items() if k != "HANDBOOK_EDITIONS_DIR"}
+    res = subprocess.run([*handbook_cmd(), "check"], cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert "editions:" in res.stdout and "OK" in res.stdout
+
+
+def test_theme_short_is_distinctive():
+    common_text = (EDITIONS_DIR / "common.yml").read_text(encoding="utf-8")
+    for year, ed in EDITIONS.items():
+        assert ed.theme_short in ed.theme.text, f"{year}: theme_short is not part of the theme"
+        assert ed.theme_short not in common_text, f"{year}: theme_short appears in common.yml"
+        for other in YEARS:
+            if other != year:
+                assert ed.theme_short not in edition_text(other), f"{year}'s theme_short appears in {other}"
+
+
+@pytest.mark.parametrize("year", [2022, 2023, 2024, 2025])
+def test_web_only_editions_invent_nothing(year):
+    ed = EDITIONS[year]
+    assert ed.confidence == ("reported" if year <= 2023 else "uncertain")
+    note = ed.confidence_note or ""
+    assert "上级" in note and ("核对" in note or "为准" in note), "note must point to the notice"
+    assert set(ed.all_sources()) == {"W"}
+    assert ed.notice.number is None and ed.notice.title is None and not ed.notice.confirmed
+    assert ed.schedule.finish is None and ed.schedule.report is None
+    assert all(d is None for d in ed.schedule.steps.values())
+    assert "以上级通知为准" in ed.schedule.window
+
+
+def test_2016_and_2020_follow_their_seeds():
+    e16, e20 = EDITIONS[2016], EDITIONS[2020]
+    assert e16.notice.level == "local" and not e16.notice.confirmed
+    assert str(e16.schedule.finish) == "2017-03-23"
+    assert any(s.title == "四对照四查看" and len(s.items) == 4 for s in e16.specials)
+    assert e16.focus.member_areas == ["政治合格", "执行纪律合格", "品德合格", "发挥作用合格"]
+    assert str(e20.schedule.finish) == str(e20.schedule.report) == "2021-03-20"
+    assert [n.number for n in e20.related_notices] == ["连组通〔2021〕2号"]
+    assert not e20.notice.known and not e20.notice.confirmed
+    assert "尚未掌握" in e20.notice.citation
+    assert e20.focus.member_areas == ["政治", "思想", "学习", "工作", "能力", "作风"]
+
+
+def test_2024_does_not_carry_the_stale_copied_theme():
+    text = edition_text(2024)
+    for stale in ("贵州省代表团", "十九大"):
+        assert stale not in text
+
+
+def test_2024_site_does_not_carry_the_stale_copied_theme(site_cache):
+    for page in site_pages(site_cache(2024)):
+        text = page_text(page)
+        for stale in ("贵州省代表团", "十九大精神"):
+            assert stale not in text, f"{page.name} shows {stale}"
+
+
+# --- broken files: errors a secretary can act on ----------------------------------------------
+
+
+def line_of(text: str, needle: str) -> int:
+    """1-based line of the first line that starts with needle."""
+    for i, line in enumerate(text.splitlines(), 1):
+        if line.startswith(needle):
+            return i
+    raise AssertionError(f"{needle!r} not in file")
+
+
+def replace_line(text: str, start: str, new: str) -> str:
+    """Replace the first line that starts with `start`."""
+    lines = text.splitlines()
+    i = line_of(text, start) - 1
+    lines[i] = new
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def editions_copy(tmp_path, monkeypatch):
+    """A copy of editions/ in tmp_path that the kit reads instead of the real one."""
+    d = tmp_path / "editions"
+    shutil.copytree(EDITIONS_DIR, d)
+    monkeypatch.setenv("HANDBOOK_EDITIONS_DIR", str(d))
+    return d
+
+
+ORIGINAL = (EDITIONS_DIR / "2021.yml").read_text(encoding="utf-8")
+
+
+def _case_misspelt():
+    line = line_of(ORIGINAL, "  window:")
+    text = replace_line(ORIGINAL, "  window:", "  windw: 2022年1月至2月")
+    return text, "schedule.windw", line, "unknown field"
+
+
+def _case_missing():
+    text = "\n".join(x for x in ORIGINAL.splitlines() if not x.startswith("  window:")) + "\n"
+    return text, "schedule.window", line_of(ORIGINAL, "schedule:"), "required field is missing"
+
+
+def _case_impossible_date():
+    line = line_of(ORIGINAL, "  finish:")
+    return replace_line(ORIGINAL, "  finish:", "  finish: 2022-02-30"), "schedule.finish", line, "date"
+
+
+def _case_string_date():
+    line = line_of(ORIGINAL, "  finish:")
+    return replace_line(ORIGINAL, "  finish:", "  finish: 二月底"), "schedule.finish", line, "date"
+
+
+def _case_unknown_source():
+    line = line_of(ORIGINAL, "  sources:")  # the notice's sources come first
+    return replace_line(ORIGINAL, "  sources:", "  sources: [S009]"), "notice.sources", line, "S009"
+
+
+def _case_yaml_syntax():
+    line = line_of(ORIGINAL, "theme_short:")
+    return replace_line(ORIGINAL, "theme_short:", "theme_short: 全会: 精神"), None, line, "invalid YAML"
+
+
+def _case_duplicate_key():
+    line = line_of(ORIGINAL, "title:")
+    lines = ORIGINAL.splitlines()
+    lines.insert(line, "title: 重复的标题")
+    return "\n".join(lines) + "\n", None, line + 1, f"duplicate key 'title' (first at line {line})"
+
+
+CASES = {
+    "misspelt key": _case_misspelt,
+    "missing field": _case_missing,
+    "impossible date": _case_impossible_date,
+    "string date": _case_string_date,
+    "unknown source": _case_unknown_source,
+    "yaml syntax": _case_yaml_syntax,
+    "duplicate key": _case_duplicate_key,
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_broken_edition_names_file_field_and_line(case, editions_copy, capsys):
+    text, field, line, words = CASES[case]()
+    path = editions_copy / "2021.yml"
+    path.write_text(text, encoding="utf-8")
+
+    with pytest.raises((InputError, InputErrors)) as info:
+        load_all()
+    errors = info.value.errors if isinstance(info.value, InputErrors) else [info.value]
+    hits = [e for e in errors if e.field == field and e.line == line]
+    assert hits, f"no error at {field}:{line}; got {[str(e) for e in errors]}"
+    err = hits[0]
+    assert Path(err.file) == path
+    assert words in err.message
+
+    assert cli.main(["check"]) != 0
+    where = f"{path}:{line}" + (f": {field}" if field else "")
+    assert where in capsys.readouterr().err
+
+
+def test_handbook_check_command_fails_on_a_broken_file(editions_copy):
+    text, field, line, _ = _case_misspelt()
+    (editions_copy / "2021.yml").write_text(text, encoding="utf-8")
+    res = subprocess.run([*handbook_cmd(), "check"], cwd=ROOT, env=dict(os.environ), capture_output=True,
+                         text=True, timeout=120)
+    assert res.returncode != 0
+    assert f"2021.yml:{line}: {field}: unknown field" in res.stderr
+
+
+def test_good_copy_still_checks(editions_copy, capsys):
+    # Negative control for the scenario tests: the untouched copy passes.
+    assert cli.main(["check"]) == 0
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_failed_build_leaves_the_site_untouched(site_cache, editions_copy, tmp_path, capsys):
+    site = tmp_path / "site"
+    shutil.copytree(site_cache(2021), site)
+    before = _digest(site)
+    text, *_ = _case_misspelt()
+    (editions_copy / "2021.yml").write_text(text, encoding="utf-8")
+
+    with pytest.raises(InputErrors):
+        build_edition(2021, site)
+    assert cli.main(["build", "--edition", "2021", "--site-dir", str(site)]) != 0
+    assert "schedule.windw" in capsys.readouterr().err
+    assert _digest(site) == before
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == ["editions", "site"], f"a temporary folder was left behind: {left}"
+
+
+# --- built sites ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_built_edition_shows_its_own_facts_only(site_cache, year):
+    ed = EDITIONS[year]
+    pages = site_pages(site_cache(year))
+    assert pages
+    text = "\n".join(page_text(p) for p in pages)
+
+    assert ed.theme_short in text
+    if ed.notice.known:
+        assert ed.notice.citation in text
+    else:
+        assert "尚未掌握" in text
+    for n in ed.related_notices:
+        assert n.citation in text
+    for day in (ed.schedule.finish, ed.schedule.report):
+        if day:
+            assert cn_date(day) in text
+    for s in ed.specials:
+        assert s.title in text
+    for other in YEARS:
+        if other != year:
+            assert EDITIONS[other].theme_short not in text, f"{year} site shows {other}'s theme"
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_warning_banner_only_when_unconfirmed(site_cache, year):
+    confirmed = EDITIONS[year].confidence == "confirmed"
+    for page in site_pages(site_cache(year)):
+        has_banner = 'class="edition-warning"' in page.read_text(encoding="utf-8")
+        assert has_banner != confirmed, f"{year} {page.name}: banner {'shown' if has_banner else 'missing'}"

@@ -1,0 +1,164 @@
+"""The built handbook as a reader meets it: search, checklist ticks, no outside requests, print, scripts."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from macros.editions import edition_paths, load_all
+
+SCRIPTS = ("committee", "general", "group")
+CHECKLIST = "checklists/before.html"
+# The sentence a host reads to open a meeting; blanks are filled in by hand.
+ATTENDANCE = re.compile(r"应到＿+人，实到＿+人，缺席＿+人（原因[^）]*）.{0,8}超过半数.{0,4}会议有效")
+ZWSP = "\u200b"
+
+
+def _years() -> list[int]:
+    """Every edition year, from the file names only (cheap at collection time)."""
+    return [int(p.stem) for p in edition_paths()]
+
+
+def _text(page_html: str) -> str:
+    """The article text of a built page, tags stripped and entities decoded."""
+    start, end = page_html.find("<article"), page_html.find("</article>")
+    body = page_html[start:end] if start != -1 else page_html
+    return html.unescape(re.sub(r"<[^>]+>", "", body)).replace(ZWSP, "")
+
+
+def _tick(page, index: int) -> None:
+    """Click a checklist box where a person clicks: Material draws it as a pseudo-element left of the item."""
+    indicator = page.locator(".task-list-item .task-list-indicator").nth(index)
+    indicator.scroll_into_view_if_needed()
+    box = indicator.bounding_box()
+    page.mouse.click(box["x"] - 14, box["y"] + 12)
+
+
+@pytest.fixture(scope="module")
+def site(site_cache, latest_year):
+    """The newest edition, built once."""
+    return site_cache(latest_year)
+
+
+@pytest.fixture(scope="module")
+def base(site, serve):
+    """The newest edition served on 127.0.0.1."""
+    return serve(site)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("year", _years())
+def test_scripts_cite_this_editions_notice_and_theme(site_cache, year):
+    """Each meeting script names this edition's notice and theme and has the attendance sentence."""
+    edition = load_all()[year]
+    site = site_cache(year)
+    for name in SCRIPTS:
+        text = _text((site / "scripts" / f"{name}.html").read_text(encoding="utf-8"))
+        assert edition.notice.citation in text, f"{year} {name}: notice citation missing"
+        assert edition.theme_short in text, f"{year} {name}: theme_short missing"
+        assert ATTENDANCE.search(text), f"{year} {name}: attendance sentence missing"
+        assert "今天会议共" in text and "下面进行第一项议程" in text, f"{year} {name}: agenda missing"
+        assert "{{" not in text and "{%" not in text, f"{year} {name}: unrendered macro"
+
+
+@pytest.mark.slow
+def test_general_meeting_reads_the_ballot_rules(site):
+    """The 党员大会 script reads the four grades, the one-third cap, probationary members and the committee ballot aloud."""
+    text = _text((site / "scripts" / "general.html").read_text(encoding="utf-8"))
+    n_items = int(re.search(r"今天会议共(\d+)项议程", text).group(1))
+    ordinals = "一二三四五六七八九十"
+    for i in range(n_items):
+        assert f"下面进行第{ordinals[i]}项议程" in text
+    assert f"下面进行第{ordinals[n_items]}项议程" not in text
+    for word in ("优秀", "合格", "基本合格", "不合格", "三分之一", "预备党员", "不评定等次", "监票人", "计票人"):
+        assert word in text, word
+    for word in ("好", "较好", "一般", "差", "不记名"):
+        assert word in text, word
+
+
+@pytest.mark.browser
+def test_search_finds_partial_chinese_words(page, base, shots):
+    """Typing 评议 finds pages about 民主评议 (the separator splits between Han characters)."""
+    page.goto(f"{base}/index.html")
+    box = page.locator("input.md-search__input")
+    box.click()
+    # Playwright typing Chinese fires no keyup; End triggers Material's search.
+    box.press_sequentially("评议")
+    box.press("End")
+    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    titles = [t.replace(ZWSP, "") for t in page.locator(".md-search-result__item h1").all_inner_texts()]
+    page.screenshot(path=str(shots / "search-pingyi.png"))
+    assert titles, "no search results"
+    assert any("民主评议" in t for t in titles), titles
+    assert page.requests.outside() == []
+
+
+@pytest.mark.browser
+def test_checklist_ticks_survive_reload_and_clear(page, base, shots):
+    """A ticked item stays ticked after a reload; the clear button unticks everything for good."""
+    page.goto(f"{base}/{CHECKLIST}")
+    page.wait_for_selector(".checklist-toolbar")
+    boxes = page.locator(".task-list-item input[type=checkbox]")
+    assert boxes.count() > 10
+    _tick(page, 2)
+    assert boxes.nth(2).is_checked()
+    page.screenshot(path=str(shots / "checklist-ticked.png"), full_page=True)
+
+    page.reload()
+    page.wait_for_selector(".checklist-toolbar")
+    assert boxes.nth(2).is_checked(), "tick lost on reload"
+    assert not boxes.nth(0).is_checked()
+    stored = page.evaluate("Object.keys(localStorage)")
+    assert any(":checklists/before.md" in k and re.search(r":\d{4}:", k) for k in stored), stored
+
+    page.get_by_role("button", name="清除勾选").click()
+    assert not boxes.nth(2).is_checked()
+    page.reload()
+    page.wait_for_selector(".checklist-toolbar")
+    assert not boxes.nth(2).is_checked(), "clear did not persist"
+    assert page.requests.outside() == []
+
+
+@pytest.mark.browser
+def test_checklist_ticks_work_from_file_urls(page, site):
+    """The offline copy opened from disk keeps ticks too (no server, no fetch)."""
+    url = (site / CHECKLIST).as_uri()
+    page.goto(url)
+    page.wait_for_selector(".checklist-toolbar")
+    _tick(page, 0)
+    page.reload()
+    page.wait_for_selector(".checklist-toolbar")
+    assert page.locator(".task-list-item input[type=checkbox]").first.is_checked()
+    assert page.requests.outside() == []
+
+
+@pytest.mark.browser
+def test_pages_request_nothing_outside(page, base, shots):
+    """Scripts and checklists load only from 127.0.0.1; screenshots kept for a person to look at."""
+    for path in [f"scripts/{n}.html" for n in SCRIPTS] + [
+        "checklists/before.html",
+        "checklists/during.html",
+        "checklists/after.html",
+    ]:
+        page.goto(f"{base}/{path}")
+        page.wait_for_load_state("networkidle")
+        if path == "scripts/general.html":
+            page.screenshot(path=str(shots / "script-general.png"), full_page=True)
+    assert page.requests.outside() == [], page.requests.outside()
+
+
+@pytest.mark.browser
+def test_print_hides_navigation(page, base, shots):
+    """In print media the sidebars, header and buttons are hidden; a PDF is saved for a look."""
+    page.goto(f"{base}/{CHECKLIST}")
+    page.wait_for_selector(".checklist-toolbar")
+    assert page.locator(".md-sidebar--primary").is_visible()
+    page.emulate_media(media="print")
+    for sel in (".md-sidebar--primary", ".md-sidebar--secondary", ".md-header", ".checklist-toolbar", ".md-footer"):
+        assert page.locator(sel).first.is_hidden(), f"{sel} visible in print"
+    page.screenshot(path=str(shots / "checklist-print.png"), full_page=True)
+    page.pdf(path=str(shots / "checklist-print.pdf"), format="A4")
+    assert (shots / "checklist-print.pdf").stat().st_size > 1000
+    assert page.requests.outside() == []
