@@ -24,3 +24,16 @@ def on_files(files, config, **_):
     from macros.local import merge_local_docs
 
     return merge_local_docs(files, config)
+
+
+def on_post_build(config, **_):
+    """Render the edition's PDFs (forms, form pack, handbook) into site/pdf/; HANDBOOK_PDF=0 skips them."""
+    import os
+    from pathlib import Path
+
+    if os.environ.get("HANDBOOK_PDF", "1") == "0":
+        return
+    from macros.pdf import build_edition_pdfs
+
+    common, edition, _ = current()
+    build_edition_pdfs(edition, common, Path(config.site_dir), nav=config.nav)

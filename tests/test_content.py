@@ -25,11 +25,12 @@ def squash(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
 
-@pytest.fixture(scope="module")
-def built(site_cache, latest_year):
-    """The newest edition, built once, with its data."""
+@pytest.fixture(scope="module", params=["latest", 2021])
+def built(request, site_cache, latest_year):
+    """The newest edition and 2021 (the one with confirmed dates), each built once, with its data."""
+    year = latest_year if request.param == "latest" else request.param
     _, editions = snapshot()
-    return site_cache(latest_year), editions[latest_year]
+    return site_cache(year), editions[year]
 
 
 @pytest.mark.parametrize("key", STEP_KEYS)
