@@ -117,6 +117,10 @@ def main(argv: list[str] | None = None) -> int:
     from .local import add_commands
 
     add_commands(sub)
+    # pack: pre-filled form packs from rosters, logic in macros/pack.py.
+    from .pack import add_command as add_pack
+
+    add_pack(sub)
 
     args = parser.parse_args(argv)
     _show_mkdocs_warnings()

@@ -18,7 +18,6 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
@@ -112,7 +111,9 @@ def _parse_tounicode(data: bytes) -> dict[int, str]:
         for src, dst in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>", block):
             out[int(src, 16)] = text(dst)
     for block in re.findall(rb"beginbfrange(.*?)endbfrange", data, re.S):
-        for lo, hi, rest in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(\[[^\]]*\]|<[0-9A-Fa-f]+>)", block):
+        for lo, hi, rest in re.findall(
+            rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(\[[^\]]*\]|<[0-9A-Fa-f]+>)", block
+        ):
             lo_i, hi_i = int(lo, 16), int(hi, 16)
             if rest.startswith(b"["):
                 for i, dst in enumerate(re.findall(rb"<([0-9A-Fa-f]*)>", rest)):
@@ -121,7 +122,9 @@ def _parse_tounicode(data: bytes) -> dict[int, str]:
                 start = bytes.fromhex(rest[1:-1].decode())
                 for i in range(hi_i - lo_i + 1):
                     last = int.from_bytes(start[-2:], "big") + i
-                    out[lo_i + i] = (start[:-2] + last.to_bytes(2, "big")).decode("utf-16-be", errors="replace")
+                    out[lo_i + i] = (start[:-2] + last.to_bytes(2, "big")).decode(
+                        "utf-16-be", errors="replace"
+                    )
     return out
 
 
@@ -155,7 +158,7 @@ def build_font(chars: set[str]) -> OverlayFont:
     spans = " ".join(f"<span>{htmlmod.escape(ch)}</span>" for ch in wanted) or "<span>一</span>"
     doc = (
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>'
-        f"@page {{ size: A4; margin: 10mm; }} body {{ font-family: \"{FONT_FAMILY}\"; font-size: 10pt;"
+        f'@page {{ size: A4; margin: 10mm; }} body {{ font-family: "{FONT_FAMILY}"; font-size: 10pt;'
         " font-variant-ligatures: none; font-kerning: none; word-break: break-all; }</style></head>"
         f"<body><p>{spans}</p></body></html>"
     )
@@ -165,7 +168,7 @@ def build_font(chars: set[str]) -> OverlayFont:
     for obj in pdf.objects:
         if not isinstance(obj, Dictionary) or obj.get("/Subtype") != "/Type0":
             continue
-        if "NotoSerifCJK" not in str(obj.get("/BaseFont", "")).replace(" ", ""):
+        if "NotoSerifCJK" not in re.sub(r"[\s_-]", "", str(obj.get("/BaseFont", ""))):
             continue
         to_uni = _parse_tounicode(obj.ToUnicode.read_bytes()) if "/ToUnicode" in obj else {}
         if best is None or len(to_uni) > len(best[1]):
@@ -287,13 +290,15 @@ def _with_states(widgets: dict[str, list[Widget]], states: dict[str, list[str]])
     for name, ws in widgets.items():
         values = states.get(name)
         if values and len(values) == len(ws):
-            ws = [Widget(w.name, w.page, w.rect, w.kind, v) for w, v in zip(ws, values)]
+            ws = [Widget(w.name, w.page, w.rect, w.kind, v) for w, v in zip(ws, values, strict=True)]
         out[name] = ws
     return out
 
 
-def build_layout(key: str, html: str, *, font_size: float, states: dict[str, list[str]] | None = None) -> Layout:
-    """Render `html` as print background (cached by macros.pdf) and learn its field rectangles (cached here)."""
+def build_layout(
+    key: str, html: str, *, font_size: float, states: dict[str, list[str]] | None = None
+) -> Layout:
+    """Render `html` as page background (cached by macros.pdf) plus its field rectangles (cached)."""
     from .pdf import cache_key, render_pdf, write_atomic
 
     background = render_pdf(html, fillable=False)
@@ -305,11 +310,16 @@ def build_layout(key: str, html: str, *, font_size: float, states: dict[str, lis
         n_pages = raw["pages"]
     else:
         widgets, n_pages = _widgets(_fillable(html))
-        raw = {"pages": n_pages, "widgets": {n: [[w.page, list(w.rect), w.kind] for w in ws] for n, ws in widgets.items()}}
+        raw = {
+            "pages": n_pages,
+            "widgets": {n: [[w.page, list(w.rect), w.kind] for w in ws] for n, ws in widgets.items()},
+        }
         write_atomic(path, json.dumps(raw, ensure_ascii=False).encode("utf-8"))
     with pikepdf.open(io.BytesIO(background)) as bg:
         if len(bg.pages) != n_pages:
-            raise OverlayError(f"{key}: print and fillable renderings differ in pages ({len(bg.pages)} ≠ {n_pages})")
+            raise OverlayError(
+                f"{key}: print and fillable renderings differ in pages ({len(bg.pages)} ≠ {n_pages})"
+            )
     return Layout(key, background, _with_states(widgets, states or {}), n_pages, font_size)
 
 
@@ -330,7 +340,9 @@ class Canvas:
     def text(self, x: float, y: float, size: float, text: str) -> None:
         """Draw one line of text with its baseline at (x, y)."""
         if text:
-            self.ops.append(b"BT /FPack %s Tf %s %s Td %s TJ ET" % (_num(size), _num(x), _num(y), self.font.tj(text)))
+            self.ops.append(
+                b"BT /FPack %s Tf %s %s Td %s TJ ET" % (_num(size), _num(x), _num(y), self.font.tj(text))
+            )
 
     def cover(self, x0: float, y0: float, x1: float, y1: float) -> None:
         """Paint a white rectangle over part of the background."""
@@ -344,9 +356,12 @@ class Canvas:
             b"q 0 G %s w 1 J 1 j %s %s m %s %s l %s %s l S Q"
             % (
                 _num(max(0.6, w * 0.12)),
-                _num(x0 + w * 0.15), _num(y0 + h * 0.5),
-                _num(x0 + w * 0.42), _num(y0 + h * 0.18),
-                _num(x0 + w * 0.95), _num(y0 + h * 0.95),
+                _num(x0 + w * 0.15),
+                _num(y0 + h * 0.5),
+                _num(x0 + w * 0.42),
+                _num(y0 + h * 0.18),
+                _num(x0 + w * 0.95),
+                _num(y0 + h * 0.95),
             )
         )
 
@@ -375,6 +390,12 @@ class Canvas:
             if lines is not None:
                 max_lines = min(max_lines, lines)
             wrapped = self.wrap(text, width, s, indent=indent * s / size if size else 0)
+            if len(wrapped) > 1 and max_lines > 1 and "（" in text[1:] and "\n" not in text:
+                # A label such as 王芳（第一党小组，1980年5月）breaks before its parenthesis first.
+                at = text.index("（", 1)
+                parts = self.wrap(text[:at] + "\n" + text[at:], width, s)
+                if len(parts) <= max_lines:
+                    wrapped = parts
             if len(wrapped) <= max_lines:
                 chosen = (s, wrapped)
                 break
@@ -385,17 +406,17 @@ class Canvas:
         s, wrapped = chosen
         block = s + (len(wrapped) - 1) * s * leading
         top_baseline = (y0 + y1) / 2 + block / 2 - s + s * EM_DESCENT
+        if len(wrapped) == 1:
+            # A shrunk single line keeps the baseline full-size text would have: it sits on the ruled line.
+            top_baseline = (y0 + y1) / 2 - size / 2 + size * EM_DESCENT
         for i, line in enumerate(wrapped):
             first = indent * s / size if (i == 0 and size) else 0.0
             w = self.font.width(line, s)
-            if align == "center":
-                x = x0 + (x1 - x0 - w) / 2
-            else:
-                x = x0 + pad + first
+            x = x0 + (x1 - x0 - w) / 2 if align == "center" else x0 + pad + first
             self.text(x, top_baseline - i * s * leading, s, line)
 
     def wrap(self, text: str, width: float, size: float, *, indent: float = 0.0) -> list[str]:
-        """Break Chinese text into lines of at most `width` pt (any character may break; no line starts with 。，)."""
+        """Lines of at most `width` pt: any character may break, but no line starts with 。or ，."""
         out: list[str] = []
         for para in text.split("\n"):
             line = ""
@@ -470,8 +491,3 @@ class Writer:
         )
         pdf.close()
         return out.getvalue()
-
-
-def cache_dir_for(path: Path | None = None) -> Path:
-    """Where learned field rectangles are cached."""
-    return path or CACHE_DIR

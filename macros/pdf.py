@@ -16,7 +16,8 @@ from pathlib import Path
 
 from . import ROOT
 
-# Bump when anything that changes output bytes changes here or in pdf_fix.py / pdf_book.py.
+# Part of every cache key, with the source of this module and pdf_fix.py (hashed in cache_key), so
+# editing the pipeline never serves a stale PDF; bump it for changes outside those files.
 CODE_VERSION = "pdf-5"
 CACHE_DIR = ROOT / ".cache" / "pdf"
 # 2022-01-01T00:00:00Z: used when neither the caller nor SOURCE_DATE_EPOCH gives a date.
@@ -169,6 +170,16 @@ def source_date_epoch(default: int | None = None) -> int:
     return DEFAULT_EPOCH if default is None else default
 
 
+@cache
+def _code_digest() -> str:
+    """A digest of the code that turns WeasyPrint's output into the final PDF."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for name in ("pdf.py", "pdf_fix.py"):
+        h.update((here / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
 def cache_key(html: str, *, fillable: bool, base_url: str | None = None, epoch: int | None = None) -> str:
     """The content key of a PDF: its inputs, WeasyPrint's and this code's versions, the installed fonts."""
     from importlib.metadata import version
@@ -176,6 +187,7 @@ def cache_key(html: str, *, fillable: bool, base_url: str | None = None, epoch: 
     # Versions from package metadata: importing WeasyPrint costs most of a second that warm builds lack.
     meta = {
         "code": CODE_VERSION,
+        "source": _code_digest(),
         "weasyprint": version("weasyprint"),
         "pikepdf": version("pikepdf"),
         "fonttools": version("fonttools"),

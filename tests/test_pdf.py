@@ -1,0 +1,338 @@
+"""PDF pipeline: fields read back with pypdf, ticks drawn by PDFium, fonts, text, determinism, glyphs."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+pikepdf = pytest.importorskip("pikepdf")
+pypdf = pytest.importorskip("pypdf")
+pdfium = pytest.importorskip("pypdfium2")
+
+from macros import pdf as P  # noqa: E402
+
+KANGXI = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf]")
+RADIO = 1 << 15
+
+HAND_FORM = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>测试表</title><style>
+@page { size: A4; margin: 20mm; }
+body { font-family: "Noto Serif CJK SC"; font-size: 11pt; }
+h1 { font-family: "Noto Sans CJK SC"; text-align: center; }
+table { border-collapse: collapse; width: 100%; } td, th { border: 0.5pt solid #000; padding: 2mm; }
+input[type=text], textarea { width: 100%; border: 0; border-bottom: 0.5pt solid #000; height: 1.6em; }
+textarea { height: 25mm; border: 0.5pt solid #000; }
+input[type=radio], input[type=checkbox] { width: 4mm; height: 4mm; border: 0.5pt solid #000; }
+</style></head><body><form>
+<h1>民主评议党员测评表</h1>
+<p><label for="unit">党支部名称</label><input type="text" id="unit" name="unit"></p>
+<table><tr><th>评议项目</th><th>优秀</th><th>合格</th><th>基本合格</th><th>不合格</th></tr>
+<tr><td>理想信念</td>
+<td><input type="radio" name="g1" value="excellent"></td><td><input type="radio" name="g1" value="pass"></td>
+<td><input type="radio" name="g1" value="basic"></td><td><input type="radio" name="g1" value="fail"></td></tr>
+<tr><td>纪律规矩</td>
+<td><input type="radio" name="g2" value="excellent"></td><td><input type="radio" name="g2" value="pass"></td>
+<td><input type="radio" name="g2" value="basic"></td><td><input type="radio" name="g2" value="fail"></td></tr>
+</table>
+<p><input type="checkbox" name="attended" id="attended"> <label for="attended">已参加集中学习</label></p>
+<p><label for="opinion">意见和建议</label></p><textarea id="opinion" name="opinion"></textarea>
+</form></body></html>
+"""
+
+
+class _Inputs(HTMLParser):
+    """Input names of an HTML document with their kind: text, check or radio."""
+
+    def __init__(self):
+        super().__init__()
+        self.kinds: dict[str, str] = {}
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag not in ("input", "textarea") or not a.get("name"):
+            return
+        t = a.get("type", "text") if tag == "input" else "textarea"
+        if t in ("submit", "button", "hidden"):
+            return
+        self.kinds[a["name"]] = {"radio": "radio", "checkbox": "check"}.get(t, "text")
+
+
+def html_inputs(html: str) -> dict[str, str]:
+    """What fields a fillable PDF of this HTML must have."""
+    p = _Inputs()
+    p.feed(html)
+    return p.kinds
+
+
+def pdf_fields(data: bytes) -> dict[str, str]:
+    """Fields of a PDF read back with pypdf, as name -> kind; fails on a duplicate name."""
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    top = reader.trailer["/Root"]["/AcroForm"]["/Fields"]
+    names = [str(f.get_object()["/T"]) for f in top]
+    assert len(names) == len(set(names)), (
+        f"duplicate fields: {sorted(n for n in names if names.count(n) > 1)}"
+    )
+    kinds = {}
+    for name, f in reader.get_fields().items():
+        if f.get("/FT") == "/Tx":
+            kinds[name] = "text"
+        elif f.get("/FT") == "/Btn":
+            kinds[name] = "radio" if int(f.get("/Ff", 0)) & RADIO else "check"
+    return kinds
+
+
+def widgets(pdf, name: str):
+    """The widget annotations of a field (the field itself, or its kids)."""
+    for f in pdf.Root.AcroForm.Fields:
+        if str(f.T) == name:
+            return list(f.Kids) if "/Kids" in f else [f]
+    raise KeyError(name)
+
+
+def dark_in_rect(data: bytes, rect, scale: float = 3.0, forms: bool = True) -> int:
+    """Dark pixels PDFium draws inside a widget rectangle of page 1 (forms initialised, as a viewer does)."""
+    doc = pdfium.PdfDocument(data)
+    if forms:
+        doc.init_forms()
+    page = doc[0]
+    height = page.get_height()
+    img = page.render(scale=scale, may_draw_forms=forms).to_pil().convert("L")
+    xs, ys = sorted(float(v) for v in rect[0::2]), sorted(float(v) for v in rect[1::2])
+    top, bottom = (height - ys[1]) * scale, (height - ys[0]) * scale
+    box = (int(xs[0] * scale) + 1, int(top) + 1, int(xs[1] * scale) - 1, int(bottom) - 1)
+    return sum(1 for v in img.crop(box).tobytes() if v < 128)
+
+
+@pytest.fixture(scope="session")
+def edition_and_common():
+    """The newest edition and the common data."""
+    from macros.editions import snapshot
+
+    common, editions = snapshot()
+    return editions[max(editions)], common
+
+
+@pytest.fixture(scope="session")
+def form_pdfs(edition_and_common):
+    """Every form's HTML, print and fillable PDF (newest edition), rendered once (cached by content)."""
+    from macros.forms import form_document, load_forms
+
+    edition, common = edition_and_common
+    out = {}
+    for fid, form in load_forms().items():
+        html = form_document(form, edition, common)
+        out[fid] = (html, P.render_pdf(html, fillable=False), P.render_pdf(html, fillable=True))
+    return out
+
+
+@pytest.fixture(scope="session")
+def hand_pdfs():
+    """The hand-written test form, print and fillable."""
+    return P.render_pdf(HAND_FORM, fillable=False), P.render_pdf(HAND_FORM, fillable=True)
+
+
+# ------------------------------------------------------------------------------------------- fields
+
+
+def test_hand_form_fields(hand_pdfs):
+    assert pdf_fields(hand_pdfs[1]) == {
+        "unit": "text",
+        "g1": "radio",
+        "g2": "radio",
+        "attended": "check",
+        "opinion": "text",
+    }
+
+
+def test_radio_states_named_after_values(hand_pdfs):
+    fields = pypdf.PdfReader(io.BytesIO(hand_pdfs[1])).get_fields()
+    assert set(fields["g1"]["/_States_"]) >= {"/excellent", "/pass", "/basic", "/fail"}
+    assert set(fields["attended"]["/_States_"]) == {"/Yes", "/Off"}
+
+
+@pytest.mark.slow
+def test_form_field_inventory(form_pdfs):
+    """Per form: the fillable PDF has exactly the HTML's inputs, one field per radio group, right types."""
+    for fid, (html, _, fillable) in form_pdfs.items():
+        assert pdf_fields(fillable) == html_inputs(html), fid
+
+
+@pytest.mark.slow
+def test_print_pdfs_have_no_fields(form_pdfs):
+    for fid, (_, printed, _) in form_pdfs.items():
+        with pikepdf.open(io.BytesIO(printed)) as pdf:
+            assert "/AcroForm" not in pdf.Root, fid
+
+
+# ------------------------------------------------------------------------------------------- drawing
+
+
+def test_ticks_are_drawn(hand_pdfs):
+    """A tick set in the PDF (value and appearance state) is drawn by PDFium; unset boxes stay empty."""
+    with pikepdf.open(io.BytesIO(hand_pdfs[1])) as pdf:
+        box = widgets(pdf, "attended")[0]
+        radios = widgets(pdf, "g1")
+        rects = [list(box.Rect)] + [list(k.Rect) for k in radios]
+        before = [dark_in_rect(hand_pdfs[1], r) for r in rects]
+        field = next(f for f in pdf.Root.AcroForm.Fields if str(f.T) == "attended")
+        field.V = field.AS = pikepdf.Name.Yes
+        group = next(f for f in pdf.Root.AcroForm.Fields if str(f.T) == "g1")
+        group.V = pikepdf.Name("/pass")
+        for k in radios:
+            k.AS = pikepdf.Name("/pass") if "/pass" in k.AP.N else pikepdf.Name.Off
+        buf = io.BytesIO()
+        pdf.save(buf)
+    after = [dark_in_rect(buf.getvalue(), r) for r in rects]
+    pass_index = 1 + [str(v) for v in ("excellent", "pass", "basic", "fail")].index("pass")
+    assert after[0] > before[0] + 3, (before, after)
+    assert after[pass_index] > before[pass_index] + 3, (before, after)
+    assert all(after[i] <= before[i] + 1 for i in range(1, len(rects)) if i != pass_index), (before, after)
+
+
+def test_chinese_typed_into_a_field_shows(hand_pdfs):
+    """A Chinese value (as a viewer stores typed text) is drawn with the STSong field font by PDFium."""
+    with pikepdf.open(io.BytesIO(hand_pdfs[1])) as pdf:
+        field = next(f for f in pdf.Root.AcroForm.Fields if str(f.T) == "unit")
+        assert "STSong" in str(field.DA)
+        rect = list(field.Rect)
+        field.V = pikepdf.String("第一党支部")
+        buf = io.BytesIO()
+        pdf.save(buf)
+    assert dark_in_rect(buf.getvalue(), rect) > dark_in_rect(hand_pdfs[1], rect) + 50
+
+
+def test_fillable_pdf_is_small(hand_pdfs, form_pdfs):
+    """The whole-font regression (about 21 MB a page) stays fixed."""
+    assert len(hand_pdfs[1]) < 2_000_000
+    for fid, (_, _, fillable) in form_pdfs.items():
+        assert len(fillable) < 2_000_000, fid
+
+
+# ------------------------------------------------------------------------------------------- fonts, text
+
+
+def pdffonts(data: bytes, tmp_path: Path) -> list[list[str]]:
+    path = tmp_path / "f.pdf"
+    path.write_bytes(data)
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    return [line.split() for line in out.splitlines()[2:] if line.strip()]
+
+
+def pdftotext(data: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "t.pdf"
+    path.write_bytes(data)
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.slow
+def test_fonts_embedded_as_subsets(form_pdfs, hand_pdfs, tmp_path):
+    docs = {"hand": hand_pdfs[0], "hand-fillable": hand_pdfs[1]}
+    for fid, (_, printed, fillable) in form_pdfs.items():
+        docs[fid], docs[fid + "-fillable"] = printed, fillable
+    for name, data in docs.items():
+        rows = pdffonts(data, tmp_path)
+        assert rows, name
+        for row in rows:
+            # Columns from the right: object ID (2), uni, sub, emb.
+            emb, sub = row[-5], row[-4]
+            assert (emb, sub) == ("yes", "yes"), (name, row)
+
+
+@pytest.mark.slow
+def test_text_extracts_as_chinese(form_pdfs, hand_pdfs, tmp_path):
+    from macros.forms import load_forms
+
+    forms = load_forms()
+    for fid, (_, printed, fillable) in form_pdfs.items():
+        for data in (printed, fillable):
+            text = pdftotext(data, tmp_path)
+            assert forms[fid].title in text.replace(" ", ""), fid
+            assert not KANGXI.search(text), (fid, KANGXI.findall(text))
+    assert "民主评议党员测评表" in pdftotext(hand_pdfs[1], tmp_path)
+
+
+# ------------------------------------------------------------------------------------------- build rules
+
+
+def test_byte_identical_without_cache():
+    """Two renders of the same input, bypassing the cache, give the same bytes."""
+    from macros.pdf_fix import postprocess
+
+    for fillable in (False, True):
+        a = postprocess(P._weasyprint(HAND_FORM, fillable, None), fillable=fillable, epoch=P.DEFAULT_EPOCH)
+        b = postprocess(P._weasyprint(HAND_FORM, fillable, None), fillable=fillable, epoch=P.DEFAULT_EPOCH)
+        assert a == b
+        assert a == P.render_pdf(HAND_FORM, fillable=fillable)
+
+
+def test_cache_hit_skips_weasyprint(hand_pdfs, monkeypatch):
+    def boom(*a, **k):
+        raise AssertionError("rendered again although the input did not change")
+
+    monkeypatch.setattr(P, "_weasyprint", boom)
+    assert P.render_pdf(HAND_FORM, fillable=True) == hand_pdfs[1]
+
+
+def test_cache_key_depends_on_inputs():
+    k = P.cache_key(HAND_FORM, fillable=False)
+    assert k != P.cache_key(HAND_FORM, fillable=True)
+    assert k != P.cache_key(HAND_FORM + " ", fillable=False)
+    assert k != P.cache_key(HAND_FORM, fillable=False, epoch=1)
+
+
+def test_missing_glyph_fails_with_the_character(tmp_path, monkeypatch):
+    monkeypatch.setattr(P, "CACHE_DIR", tmp_path)
+    ch = next(c for c in ("\U00020000", "\ue000", "\U0010fffd") if not P._covered(ord(c)))
+    html = HAND_FORM.replace("意见和建议", f"意见{ch}建议")
+    with pytest.raises(P.MissingGlyphError) as err:
+        P.render_pdf(html, fillable=False)
+    assert f"U+{ord(ch):04X}" in str(err.value) and ch in str(err.value)
+    assert not list(tmp_path.glob("*.pdf"))
+
+
+def test_glyph_check_reads_css_content_and_values():
+    ch = next(c for c in ("\U00020000", "\ue000", "\U0010fffd") if not P._covered(ord(c)))
+    with pytest.raises(P.MissingGlyphError):
+        P.check_glyphs(f'<style>@page {{ @top-center {{ content: "{ch}"; }} }}</style><p>正文</p>')
+    with pytest.raises(P.MissingGlyphError):
+        P.check_glyphs(f'<input name="a" value="{ch}">')
+    P.check_glyphs(f"<script>var a = '{ch}';</script><p>正文 — 1 —</p>")
+
+
+# ------------------------------------------------------------------------------------------- edition set
+
+
+@pytest.mark.slow
+def test_edition_pdfs(site_cache, latest_year, edition_and_common, tmp_path):
+    """The built site carries every form's two PDFs, the form pack and the handbook, numbered."""
+    from macros.forms import load_forms
+
+    edition, _ = edition_and_common
+    site = site_cache(latest_year)
+    out = site / "pdf"
+    if not (out / f"handbook-{latest_year}.pdf").exists():
+        edition_common = edition_and_common
+        P.build_edition_pdfs(edition_common[0], edition_common[1], site)
+    forms = load_forms()
+    for fid in forms:
+        assert (out / "forms" / f"{fid}.pdf").stat().st_size > 5000
+        assert (out / "forms" / f"{fid}-fillable.pdf").stat().st_size > 5000
+    pack = (out / f"form-pack-{latest_year}.pdf").read_bytes()
+    with pikepdf.open(io.BytesIO(pack)) as pdf:
+        assert len(pdf.pages) >= len(forms) + 2
+    text = pdftotext(pack, tmp_path)
+    assert edition.label in text and "目" in text
+    for form in forms.values():
+        assert form.title in text.replace(" ", "")
+    book = (out / f"handbook-{latest_year}.pdf").read_bytes()
+    with pikepdf.open(io.BytesIO(book)) as pdf:
+        assert len(pdf.pages) > 10
+    pages = pdftotext(book, tmp_path).split("\f")
+    # Cover and contents carry no number; the first numbered page is "— 1 —" (pdftotext drops the spaces).
+    first = next(i for i, page in enumerate(pages) if re.search(r"—\s*\d+\s*—", page))
+    assert re.search(r"—\s*1\s*—", pages[first]) and first >= 2
+    assert not KANGXI.search("".join(pages))
