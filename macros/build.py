@@ -14,6 +14,15 @@ from pathlib import Path
 from . import ROOT
 
 
+def _mkdtemp(**kw) -> Path:
+    """A temporary folder with the usual permissions (mkdtemp makes it owner-only; it becomes site/)."""
+    path = Path(tempfile.mkdtemp(**kw))
+    mask = os.umask(0)
+    os.umask(mask)
+    path.chmod(0o777 & ~mask)
+    return path
+
+
 @contextlib.contextmanager
 def edition_env(year: int | str):
     """Select an edition for the duration of a build."""
@@ -35,7 +44,7 @@ def build_edition(year: int, site_dir: Path, config_file: Path | None = None) ->
 
     site_dir = Path(site_dir).resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.", dir=site_dir.parent))
+    tmp = _mkdtemp(prefix=f".{site_dir.name}.", dir=site_dir.parent)
     try:
         with edition_env(year):
             cfg = load_config(str(config_file or ROOT / "mkdocs.yml"), site_dir=str(tmp), strict=True)
@@ -129,7 +138,7 @@ def build_all(site_root: Path, years: list[int] | None = None, config_file: Path
         raise ValueError("no editions to build")
     site_root.parent.mkdir(parents=True, exist_ok=True)
     # One temporary root for the whole site: a failing edition leaves the previous site untouched.
-    tmp = Path(tempfile.mkdtemp(prefix=f".{site_root.name}.", dir=site_root.parent))
+    tmp = _mkdtemp(prefix=f".{site_root.name}.", dir=site_root.parent)
     try:
         for y in years:
             t0 = time.perf_counter()
@@ -150,7 +159,7 @@ def build_one(year: int, site_root: Path, config_file: Path | None = None) -> Pa
     site_root = Path(site_root).resolve()
     out = build_edition(year, site_root / str(year), config_file)
     if year == max(_all_years()):
-        tmp = Path(tempfile.mkdtemp(prefix=f".{LATEST}.", dir=site_root))
+        tmp = _mkdtemp(prefix=f".{LATEST}.", dir=site_root)
         try:
             shutil.copytree(out, tmp, dirs_exist_ok=True)
             _swap(tmp, site_root / LATEST)

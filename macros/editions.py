@@ -29,6 +29,10 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’"
+_CJK_SPACE = re.compile(f"(?<=[{_CJK}])\\s+|\\s+(?=[{_CJK}])")
+
+
 def _check_sources(ids: list[str], info: ValidationInfo) -> list[str]:
     known = (info.context or {}).get("source_ids")
     if not ids:
@@ -47,6 +51,12 @@ class Sourced(Strict):
     sources: list[str]
 
     _v = field_validator("sources")(_check_sources)
+
+    @field_validator("text")
+    @classmethod
+    def _fold_cjk_spaces(cls, text: str) -> str:
+        # YAML folded blocks join lines with a space, which Chinese text must not have.
+        return _CJK_SPACE.sub("", text).strip()
 
 
 class Notice(Strict):

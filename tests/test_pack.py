@@ -1,0 +1,181 @@
+"""`handbook pack`: pre-filled packs from a small roster (8 members: namesakes, a 预备党员, a 流动党员)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from macros import pack
+from macros.cli import main
+from macros.roster import labels, read_roster
+
+pytestmark = pytest.mark.slow
+
+ROSTER = """姓名,性别,出生年月,入党时间,党员类别,党小组,职务,流动党员,领导干部
+林晓明,男,1975.03,1998.07,正式党员,第一党小组,党支部书记,否,是
+陈静,女,1982-11,2006-06,正式党员,第一党小组,组织委员,否,否
+王芳,女,1979年8月,2003年7月,正式党员,第一党小组,科员,否,否
+王芳,女,1990/5/1,2015/6/30,正式党员,第二党小组,科员,是,否
+<b>{{x}}</b>,男,1988.12,2012.05,正式党员,第二党小组,科员,否,否
+周文涛,男,1998.02,2025.06,预备党员,第二党小组,科员,否,否
+吴海燕,女,1985.04,2010.07,正式党员,第二党小组,宣传委员,否,否
+郑凯,男,1992.09,2018.11,正式党员,第一党小组,科员,否,否
+"""
+BRANCH = "中共示例市某某局机关第一党支部"
+
+
+def _text(path: Path) -> str:
+    """pdftotext of a PDF with all white space removed (wrapped cells join up again)."""
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return re.sub(r"\s+", "", out)
+
+
+def _layout(path: Path) -> list[str]:
+    """pdftotext -layout lines: text that sits side by side on the page stays on one line."""
+    cmd = ["pdftotext", "-layout", str(path), "-"]
+    return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.splitlines()
+
+
+def _one(folder: Path, pattern: str) -> Path:
+    found = sorted(folder.glob(pattern))
+    assert len(found) == 1, (pattern, found)
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def unit_dir(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("unit")
+    (d / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    (d / "unit.yml").write_text(f"党支部: {BRANCH}\n书记: 林晓明\n", encoding="utf-8")
+    return d
+
+
+@pytest.fixture(scope="module")
+def packs(unit_dir, tmp_path_factory) -> dict[str, Path]:
+    """The same roster packed with and without the unit profile, and once more for byte comparison."""
+    base = tmp_path_factory.mktemp("packs")
+    roster, unit = str(unit_dir / "roster.csv"), str(unit_dir / "unit.yml")
+    assert main(["pack", "--roster", roster, "--unit", unit, "--out", str(base / "a")]) == 0
+    assert main(["pack", "--roster", roster, "--unit", unit, "--out", str(base / "b")]) == 0
+    assert main(["pack", "--roster", roster, "--out", str(base / "blank")]) == 0
+    return {"a": base / "a", "b": base / "b", "blank": base / "blank"}
+
+
+def test_pack_and_singles_exist(packs):
+    out = packs["a"]
+    assert (out / pack.PACK_FILE).stat().st_size > 10_000
+    singles = sorted((out / pack.SINGLES).glob("*.pdf"))
+    assert len(singles) >= 10
+    registers = sorted((out / pack.SINGLES).glob(f"*-{pack.REGISTERS}/*.pdf"))
+    assert len(registers) == 8
+    assert not list(out.parent.glob(".*tmp*")), "temporary folders left behind"
+
+
+def test_ballot_lists_members_cap_and_probationary(packs, unit_dir):
+    text = _text(_one(packs["a"] / pack.SINGLES, "*-民主评议党员民主测评表.pdf"))
+    members = read_roster(unit_dir / "roster.csv").members
+    names = labels(members)
+    for m in members:
+        assert names[m.row] in text, names[m.row]
+    # 7 members are graded (周文涛 is 预备党员): at most 2 may be 优秀.
+    assert "共7人" in text and "即最多2人" in text
+    assert "周文涛（预备党员）" in text
+    # The 预备党员's row says 不评定等次 where the others have the four grade boxes.
+    lines = _layout(_one(packs["a"] / pack.SINGLES, "*-民主评议党员民主测评表.pdf"))
+    at = next(i for i, line in enumerate(lines) if "周文涛" in line)
+    assert any("不评定等次" in line for line in lines[at - 1 : at + 3])
+    # Namesakes are told apart as macros.roster.labels documents: 党小组 and 出生年月.
+    assert "王芳（第一党小组，1979年8月）" in text and "王芳（第二党小组，1990年5月1日）" in text
+    assert "<b>{{x}}</b>" in text
+
+
+def test_one_register_per_member_with_personal_fields(packs, unit_dir):
+    members = read_roster(unit_dir / "roster.csv").members
+    regs = sorted((packs["a"] / pack.SINGLES).glob(f"*-{pack.REGISTERS}/*.pdf"))
+    assert len(regs) == len(members)
+    for m, path in zip(members, regs, strict=True):
+        text = _text(path)
+        assert m.name in text and m.category in text and BRANCH in text
+        assert "2025年度" in text or re.search(r"\d{4}年度", text)
+    first = _text(regs[0])
+    assert "1975" in first and "1998" in first and "党支部书记" in first
+    names = [p.name for p in regs]
+    assert len(set(names)) == len(names) and any("第二党小组" in n for n in names)
+
+
+def test_talk_plan_secretary_first_and_mobile_by_phone(packs):
+    text = _text(_one(packs["a"] / pack.SINGLES, "*-谈心谈话安排表.pdf"))
+    assert "1林晓明陈静书记与支委" in text
+    assert "电话、网络" in text and "S004" in text and "S002" in text
+    assert "支委之间" in text and "党员之间" in text
+
+
+def test_statistics_counts_prefilled(packs):
+    text = _text(_one(packs["a"] / pack.SINGLES, "*情况统计表.pdf"))
+    assert "党员总数8" in text
+    lines = _layout(_one(packs["a"] / pack.SINGLES, "*情况统计表.pdf"))
+    at = next(i for i, line in enumerate(lines) if "预备党员（不评" in line)
+    assert any(re.search(r"\s1(\s|$)", line) for line in lines[at - 1 : at + 2])
+
+
+def test_without_unit_profile_unit_fields_blank(packs):
+    full = _text(packs["blank"] / pack.PACK_FILE)
+    assert BRANCH not in full
+    assert "林晓明" in full  # the roster still fills the member fields
+    assert BRANCH in _text(packs["a"] / pack.PACK_FILE)
+
+
+def test_same_input_same_bytes(packs):
+    a = (packs["a"] / pack.PACK_FILE).read_bytes()
+    assert a == (packs["b"] / pack.PACK_FILE).read_bytes()
+
+
+def test_batch_bad_unit_does_not_stop_others(unit_dir, tmp_path, capsys):
+    units = tmp_path / "units"
+    for name in ("u1", "u2"):
+        (units / name).mkdir(parents=True)
+        (units / name / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    (units / "bad").mkdir()
+    (units / "bad" / "roster.csv").write_text("名字缺失,性别\n甲,男\n", encoding="utf-8")
+    (units / "glyph").mkdir()
+    (units / "glyph" / "roster.csv").write_text(ROSTER.replace("郑凯", "郑\ue000"), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["pack", "--units", str(units), "--out", str(out)]) == 1
+    printed = capsys.readouterr()
+    assert (out / "u1" / pack.PACK_FILE).is_file() and (out / "u2" / pack.PACK_FILE).is_file()
+    assert not (out / "bad").exists() and not (out / "glyph").exists()
+    assert "失败 2 个" in printed.out and "✗ bad" in printed.out
+    # The missing character is refused with the member and the roster row named.
+    line = next(x for x in printed.out.splitlines() if "✗ glyph" in x)
+    assert "第9行" in line and "郑" in line and "U+E000" in line
+    assert "表格包" in printed.err  # the progress bar goes to stderr
+    assert not [p for p in out.iterdir() if p.name.startswith(".")], "temporary folders left behind"
+
+
+def test_failure_leaves_nothing_half_written(unit_dir, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    roster = str(unit_dir / "roster.csv")
+    assert main(["pack", "--roster", roster, "--out", str(out)]) == 0
+    before = (out / pack.PACK_FILE).read_bytes()
+    from macros.overlay import Writer
+
+    real = Writer.pdf_bytes
+    calls = {"n": 0}
+
+    def flaky(self, pages, title=None):
+        calls["n"] += 1
+        if calls["n"] > 5:
+            raise OSError("disk full (simulated)")
+        return real(self, pages, title)
+
+    monkeypatch.setattr(Writer, "pdf_bytes", flaky)
+    assert main(["pack", "--roster", roster, "--unit", str(unit_dir / "unit.yml"), "--out", str(out)]) == 1
+    assert (out / pack.PACK_FILE).read_bytes() == before  # the earlier pack is untouched
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    fresh = tmp_path / "fresh"
+    calls["n"] = 0
+    assert main(["pack", "--roster", roster, "--out", str(fresh)]) == 1
+    assert not fresh.exists()
