@@ -298,9 +298,9 @@ def _render_job(html: str, fillable: bool, epoch: int) -> None:
 
 
 def edition_jobs(edition, common, site_dir: Path, nav=None) -> list[tuple[Path, str, bool]]:
-    """Every PDF of an edition as (relative output path, HTML, fillable)."""
+    """Every form PDF of an edition and the form pack as (relative output path, HTML, fillable)."""
     from .forms import form_document, load_forms
-    from .pdf_book import handbook_html, nav_pages, pack_html
+    from .pdf_book import nav_pages, pack_html
 
     nav = _mkdocs_nav() if nav is None else nav
     forms = load_forms()
@@ -315,37 +315,83 @@ def edition_jobs(edition, common, site_dir: Path, nav=None) -> list[tuple[Path, 
         jobs.append((Path("forms") / f"{fid}.pdf", html, False))
         jobs.append((Path("forms") / f"{fid}-fillable.pdf", html, True))
     jobs.append((Path(f"form-pack-{edition.year}.pdf"), pack_html(edition, docs), False))
-    jobs.append((Path(f"handbook-{edition.year}.pdf"), handbook_html(edition, Path(site_dir), nav), False))
     return jobs
+
+
+def book_key(book, epoch: int) -> str:
+    """The cache key of the merged handbook: its whole content, the chunking and the merge code."""
+    from . import pdf_book
+
+    merge = hashlib.sha256(Path(pdf_book.__file__).read_bytes()).hexdigest()[:16]
+    return cache_key(
+        f"{book.html}<!-- chunks {pdf_book.BOOK_CHUNKS} merge {merge} -->", fillable=False, epoch=epoch
+    )
+
+
+def _finish_book(book, chunks, epoch: int) -> bytes:
+    """Render the front (cover, contents, numbered pages; it needs every chunk's page counts) and merge."""
+    from .pdf_book import merge_book, section_counts
+
+    datas = [cache_path(key).read_bytes() for key, _ in chunks]
+    counts = [n for data, (_, pages) in zip(datas, chunks, strict=True) for n in section_counts(data, pages)]
+    front = render_pdf(book.front_html(counts), fillable=False, epoch=epoch)
+    return merge_book(front, datas, epoch=epoch)
 
 
 def build_edition_pdfs(edition, common, site_dir: Path, *, nav=None, workers: int = 2) -> list[Path]:
     """Write site/pdf/: each form's print and fillable PDF, the form pack and the handbook of one edition."""
     import shutil
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, wait
+
+    from .pdf_book import BOOK_CHUNKS, handbook
 
     site_dir = Path(site_dir)
+    nav = _mkdocs_nav() if nav is None else nav
     epoch = edition_epoch(edition)
     jobs = [
         (rel, html, fill, cache_key(html, fillable=fill, epoch=epoch))
         for rel, html, fill in edition_jobs(edition, common, site_dir, nav)
     ]
-    todo = {key: (html, fill) for _, html, fill, key in jobs if not cache_path(key).exists()}
-    # Longest documents first, so the two workers finish together.
-    todo_sorted = sorted(todo.values(), key=lambda j: -len(j[0]))
-    if len(todo_sorted) > 1 and workers > 1:
+    book = handbook(edition, site_dir, nav)
+    key = book_key(book, epoch)
+    jobs.append((Path(f"handbook-{edition.year}.pdf"), None, False, key))
+    # The handbook is laid out in chunks of pages, in parallel, each cached by content: editing a page
+    # lays out only its chunk again. Chunks go first, as the merge waits for them.
+    chunks = []
+    if not cache_path(key).exists():
+        for pages in book.chunks(BOOK_CHUNKS):
+            html = book.chunk_html(pages)
+            chunks.append((cache_key(html, fillable=False, epoch=epoch), pages, html))
+    todo = {k: (html, False) for k, _, html in chunks if not cache_path(k).exists()}
+    first = len(todo)
+    # Then the longest documents first, so the workers finish together.
+    rest = {k: (html, fill) for _, html, fill, k in jobs if html is not None and not cache_path(k).exists()}
+    todo |= dict(sorted(rest.items(), key=lambda kv: -len(kv[1][0])))
+    made = {}
+    if len(todo) > 1 and workers > 1:
         import weasyprint  # noqa: F401 - imported before forking, so each worker starts warm
 
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo_sorted))) as pool:
-            for f in [pool.submit(_render_job, html, fill, epoch) for html, fill in todo_sorted]:
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
+            futures = [pool.submit(_render_job, html, fill, epoch) for html, fill in todo.values()]
+            wait(futures[:first])
+            for f in futures[:first]:
+                f.result()
+            if chunks:
+                # Here, while the workers go on with the forms.
+                made[key] = _finish_book(book, [(k, pages) for k, pages, _ in chunks], epoch)
+            for f in futures[first:]:
                 f.result()
     else:
-        for html, fill in todo_sorted:
+        for html, fill in todo.values():
             render_pdf(html, fillable=fill, epoch=epoch)
+        if chunks:
+            made[key] = _finish_book(book, [(k, pages) for k, pages, _ in chunks], epoch)
+    for k, data in made.items():
+        write_atomic(cache_path(k), data)
     out = []
-    for rel, _, _, key in jobs:
+    for rel, _, _, k in jobs:
         dest = site_dir / "pdf" / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(cache_path(key), dest)
+        shutil.copyfile(cache_path(k), dest)
         out.append(dest)
     return out

@@ -336,3 +336,17 @@ def test_edition_pdfs(site_cache, latest_year, edition_and_common, tmp_path):
     first = next(i for i, page in enumerate(pages) if re.search(r"—\s*\d+\s*—", page))
     assert re.search(r"—\s*1\s*—", pages[first]) and first >= 2
     assert not KANGXI.search("".join(pages))
+
+
+@pytest.mark.slow
+def test_handbook_numbers_run_on_across_chunks(site_cache, latest_year, tmp_path):
+    """The handbook is laid out in chunks: body pages still count 1, 2, 3 … and the contents point right."""
+    book = (site_cache(latest_year) / "pdf" / f"handbook-{latest_year}.pdf").read_bytes()
+    pages = pdftotext(book, tmp_path).split("\f")
+    numbered = [(i, re.findall(r"—\s*(\d+)\s*—", page)) for i, page in enumerate(pages)]
+    body = [i for i, found in numbered if found]
+    assert [int(numbered[i][1][-1]) for i in body] == list(range(1, len(body) + 1))
+    entries = re.findall(r"^(\S[^\n·]*?)\s*·{3,}\s*(\d+)$", "\n".join(pages[1 : body[0]]), re.M)
+    assert len(entries) > 10
+    for title, n in entries:
+        assert title.replace(" ", "") in pages[body[int(n) - 1]].replace(" ", ""), (title, n)
