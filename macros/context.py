@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from .editions import STEP_KEYS, Common, Edition, latest_year, snapshot
+from .editions import STEP_KEYS, Common, Edition, latest_year, select
 
 STEP_NAMES = {
     "plan": "制定工作方案",
@@ -32,11 +32,7 @@ def selected_year() -> int:
 
 def current() -> tuple[Common, Edition, dict[int, Edition]]:
     """Common data, the selected edition, and all editions."""
-    common, editions = snapshot()
-    year = selected_year()
-    if year not in editions:
-        raise SystemExit(f"no edition {year}: editions are {sorted(editions)} (files in editions/)")
-    return common, editions[year], editions
+    return select(selected_year())
 
 
 def cn_date(day: dt.date | None) -> str:

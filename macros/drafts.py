@@ -186,16 +186,9 @@ def write_drafts(
     say: Callable[[str], None] = lambda _: None,
 ) -> Path:
     """Write 工作方案.pdf, 通知.pdf and 主持词提纲.pdf into `out`, replacing it whole only on success."""
-    from .editions import latest_year, snapshot
+    from .editions import select
 
-    common, editions = snapshot()
-    year = year or latest_year()
-    if year not in editions:
-        from .errors import InputError
-
-        known = "、".join(str(y) for y in sorted(editions))
-        raise InputError("--edition", f"没有{year}年度的资料；已有：{known}")
-    edition = editions[year]
+    common, edition, _ = select(year)
     unit = load_unit(unit_file) if unit_file else current_unit()
     roster_file = roster_file or default_roster()
     members = None

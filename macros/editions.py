@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from . import ROOT
-from .errors import InputError, InputErrors
+from .errors import InputError, load_each
 from .yamlio import load_yaml, validate
 
 EDITIONS_DIR = ROOT / "editions"
@@ -302,18 +302,8 @@ def load_all(directory: Path | None = None) -> dict[int, Edition]:
     """Every edition, validated; all errors of all files reported together."""
     d = directory or editions_dir()
     common = load_common(d)
-    out: dict[int, Edition] = {}
-    errors: list[InputError] = []
-    for p in edition_paths(d):
-        try:
-            e = load_edition(p, common)
-            out[e.year] = e
-        except InputErrors as exc:
-            errors.extend(exc.errors)
-        except InputError as exc:
-            errors.append(exc)
-    if errors:
-        raise InputErrors(errors)
+    loaded = load_each(edition_paths(d), lambda p: load_edition(p, common))
+    out = {e.year: e for e in loaded}
     if not out:
         raise InputError(d, "no edition files (expected files such as 2021.yml)")
     return out
@@ -338,3 +328,14 @@ def snapshot(directory: Path | None = None) -> tuple[Common, dict[int, Edition]]
     d = directory or editions_dir()
     stamp = tuple((str(p), p.stat().st_mtime_ns) for p in [*sorted(d.glob("*.yml")), *local_edition_paths()])
     return _cached_all(str(d), stamp)
+
+
+def select(year: int | None = None) -> tuple[Common, Edition, dict[int, Edition]]:
+    """Common data, one edition (default: the newest) and all editions; an unknown year is an input error."""
+    common, editions = snapshot()
+    year = year or latest_year()
+    if year not in editions:
+        known = "、".join(str(y) for y in sorted(editions))
+        where = "editions/ 或 local/editions/ 中的文件"
+        raise InputError("--edition", f"没有{year}年度的资料；已有：{known}（{where}）")
+    return common, editions[year], editions

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+P = TypeVar("P")
 
 
 class InputError(Exception):
@@ -30,3 +35,19 @@ class InputErrors(Exception):
     def __init__(self, errors: list[InputError]):
         self.errors = errors
         super().__init__("\n".join(str(e) for e in errors))
+
+
+def load_each(paths: Iterable[P], load: Callable[[P], T]) -> list[T]:
+    """Load every file, then raise all their input errors together, so one run shows every problem."""
+    results: list[T] = []
+    errors: list[InputError] = []
+    for path in paths:
+        try:
+            results.append(load(path))
+        except InputErrors as exc:
+            errors.extend(exc.errors)
+        except InputError as exc:
+            errors.append(exc)
+    if errors:
+        raise InputErrors(errors)
+    return results

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from . import ROOT
 from .editions import STEP_KEYS, Common, Edition
-from .errors import InputError, InputErrors
+from .errors import InputError, InputErrors, load_each
 from .yamlio import line_for, load_yaml, validate
 
 FORMS_DIR = ROOT / "forms"
@@ -290,18 +290,9 @@ def load_forms(directory: Path | None = None) -> dict[str, Form]:
     """Every form, validated; all errors of all files reported together."""
     d = directory or forms_dir()
     ids = _source_ids()
-    out: dict[str, Form] = {}
-    errors: list[InputError] = []
-    for path in sorted(d.glob("*/form.yml")):
-        try:
-            out[path.parent.name] = load_form(path, ids)
-        except InputErrors as exc:
-            errors.extend(exc.errors)
-        except InputError as exc:
-            errors.append(exc)
-    if errors:
-        raise InputErrors(errors)
-    return out
+    paths = sorted(d.glob("*/form.yml"))
+    forms = load_each(paths, lambda p: load_form(p, ids))
+    return {p.parent.name: f for p, f in zip(paths, forms, strict=True)}
 
 
 @cache

@@ -23,6 +23,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 from . import ROOT
+from .pdf_fix import cid_widths
 
 CACHE_DIR = ROOT / ".cache" / "pack"
 FONT_FAMILY = "Noto Serif CJK SC"
@@ -128,27 +129,6 @@ def _parse_tounicode(data: bytes) -> dict[int, str]:
     return out
 
 
-def _parse_widths(w) -> dict[int, float]:
-    """CID → width from a CIDFont /W array."""
-    out: dict[int, float] = {}
-    if w is None:
-        return out
-    items = list(w)
-    i = 0
-    while i < len(items):
-        first = int(items[i])
-        nxt = items[i + 1]
-        if isinstance(nxt, Array):
-            for k, v in enumerate(nxt):
-                out[first + k] = float(v)
-            i += 2
-        else:
-            for c in range(first, int(nxt) + 1):
-                out[c] = float(items[i + 2])
-            i += 3
-    return out
-
-
 def build_font(chars: set[str]) -> OverlayFont:
     """Render `chars` once in the form font and keep that font subset with its Unicode→CID map."""
     from .pdf import render_pdf
@@ -186,7 +166,7 @@ def build_font(chars: set[str]) -> OverlayFont:
         pdf_bytes=data,
         objgen=obj.objgen,
         cids=cids,
-        widths=_parse_widths(desc.get("/W")),
+        widths=cid_widths(desc.get("/W")),
         default_width=float(desc.get("/DW", 1000)),
     )
 

@@ -714,14 +714,9 @@ def run_batch(
 ) -> list[Outcome]:
     """Make a pack for every unit; one unit's failure is recorded and the others go on."""
     global _KIT
-    from .editions import latest_year, snapshot
+    from .editions import select
 
-    common, editions = snapshot()
-    year = year or latest_year()
-    if year not in editions:
-        known = "、".join(str(y) for y in sorted(editions))
-        raise PackError("--edition", f"没有{year}年度的资料；已有：{known}")
-    edition = editions[year]
+    common, edition, _ = select(year)
     timings = {} if timings is None else timings
     t0 = time.perf_counter()
     chars, most_members, most_talks, failed = survey(units)

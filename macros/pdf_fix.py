@@ -20,23 +20,25 @@ RADIO = 1 << 15
 PUSH = 1 << 16
 
 
-def _w_cids(w) -> set[int]:
-    """The CIDs a /W array gives widths for (the glyphs the page text uses)."""
-    cids: set[int] = set()
+def cid_widths(w) -> dict[int, float]:
+    """CID → width from a CIDFont /W array (both its `c [w1 w2 …]` and `c_first c_last w` forms)."""
+    out: dict[int, float] = {}
     if w is None:
-        return cids
+        return out
     items = list(w)
     i = 0
     while i < len(items):
         first = int(items[i])
         nxt = items[i + 1]
         if isinstance(nxt, Array):
-            cids.update(range(first, first + len(nxt)))
+            for k, v in enumerate(nxt):
+                out[first + k] = float(v)
             i += 2
         else:
-            cids.update(range(first, int(nxt) + 1))
+            for c in range(first, int(nxt) + 1):
+                out[c] = float(items[i + 2])
             i += 3
-    return cids
+    return out
 
 
 _HB_CDEF = """
@@ -167,7 +169,7 @@ def compact_fonts(pdf: pikepdf.Pdf) -> None:
         if ff is None or ff.get("/Subtype") != "/OpenType":
             continue
         entry = files.setdefault(ff.objgen, [ff, {0}, []])
-        entry[1] |= _w_cids(obj.get("/W"))
+        entry[1] |= set(cid_widths(obj.get("/W")))
         entry[2].append(desc)
     for ff, cids, descs in files.values():
         data = _compact_cff(ff.read_bytes(), cids)
