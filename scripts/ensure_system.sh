@@ -4,8 +4,10 @@
 set -euo pipefail
 
 need=()
-fc-list ':lang=zh' family 2>/dev/null | grep -q 'Noto Serif CJK SC' || need+=(fonts-noto-cjk)
-fc-list 2>/dev/null | grep -qi 'LXGW WenKai' || need+=(fonts-lxgw-wenkai)
+# Read the font list once: piping fc-list into `grep -q` can fail under pipefail when grep exits early.
+fonts=$(fc-list 2>/dev/null || true)
+grep -q 'Noto Serif CJK SC' <<<"$fonts" || need+=(fonts-noto-cjk)
+grep -qi 'LXGW WenKai' <<<"$fonts" || need+=(fonts-lxgw-wenkai)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 if [ "${1:-}" = "test" ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
