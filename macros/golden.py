@@ -1,0 +1,42 @@
+"""Golden files: rendered HTML fragments of every form's examples, compared by the tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import ROOT
+from .editions import select
+from .forms import example_kwargs, load_forms, render_form
+
+GOLDEN_DIR = ROOT / "tests" / "golden" / "forms"
+# A fixed, confirmed edition: goldens must not change when a newer year is added.
+GOLDEN_YEAR = 2021
+
+
+def golden_outputs() -> dict[str, str]:
+    """File name → rendered HTML for every form, example and target (web page and PDF)."""
+    common, edition, _ = select(GOLDEN_YEAR)
+    out: dict[str, str] = {}
+    for form_id, form in sorted(load_forms().items()):
+        for i in range(len(form.examples)):
+            for target in ("web", "pdf"):
+                html = render_form(form, edition, common, target=target, **example_kwargs(form, i))
+                out[f"{form_id}.example{i}.{target}.html"] = html.strip() + "\n"
+    return out
+
+
+def write_golden(directory: Path = GOLDEN_DIR) -> list[str]:
+    """Rewrite every golden file; return the names that changed (stale ones are removed)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    outputs = golden_outputs()
+    changed = []
+    for name, html in outputs.items():
+        path = directory / name
+        if not path.exists() or path.read_text(encoding="utf-8") != html:
+            path.write_text(html, encoding="utf-8")
+            changed.append(name)
+    for stale in directory.glob("*.html"):
+        if stale.name not in outputs:
+            stale.unlink()
+            changed.append(stale.name)
+    return changed
