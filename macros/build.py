@@ -6,21 +6,12 @@ import contextlib
 import json
 import os
 import shutil
-import tempfile
 import time
 import zipfile
 from pathlib import Path
 
 from . import ROOT
-
-
-def _mkdtemp(**kw) -> Path:
-    """A temporary folder with the usual permissions (mkdtemp makes it owner-only; it becomes site/)."""
-    path = Path(tempfile.mkdtemp(**kw))
-    mask = os.umask(0)
-    os.umask(mask)
-    path.chmod(0o777 & ~mask)
-    return path
+from .atomic import replacing_dir, write_atomic
 
 
 @contextlib.contextmanager
@@ -43,26 +34,10 @@ def build_edition(year: int, site_dir: Path, config_file: Path | None = None) ->
     from mkdocs.config import load_config
 
     site_dir = Path(site_dir).resolve()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _mkdtemp(prefix=f".{site_dir.name}.", dir=site_dir.parent)
-    try:
-        with edition_env(year):
-            cfg = load_config(str(config_file or ROOT / "mkdocs.yml"), site_dir=str(tmp), strict=True)
-            build(cfg)
-        _swap(tmp, site_dir)
-        return site_dir
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _swap(tmp: Path, dest: Path) -> None:
-    """Put the finished folder tmp in place of dest with renames, so dest is never half-written."""
-    old = dest.with_name(f".{dest.name}.old")
-    if dest.exists():
-        shutil.rmtree(old, ignore_errors=True)
-        dest.rename(old)
-    tmp.rename(dest)
-    shutil.rmtree(old, ignore_errors=True)
+    with replacing_dir(site_dir) as tmp, edition_env(year):
+        cfg = load_config(str(config_file or ROOT / "mkdocs.yml"), site_dir=str(tmp), strict=True)
+        build(cfg)
+    return site_dir
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -70,12 +45,6 @@ def _swap(tmp: Path, dest: Path) -> None:
 # format, read by material's year menu over http) and a root index.html that leads to the newest edition.
 
 LATEST = "latest"
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def versions_json(years: list[int]) -> str:
@@ -119,8 +88,8 @@ def site_years(site_root: Path) -> list[int]:
 
 def _finish_root(root: Path, years: list[int]) -> None:
     """Write versions.json and the root index.html for the years present."""
-    _write_atomic(root / "versions.json", versions_json(years))
-    _write_atomic(root / "index.html", root_index_html(years, f"{LATEST}/index.html"))
+    write_atomic(root / "versions.json", versions_json(years).encode())
+    write_atomic(root / "index.html", root_index_html(years, f"{LATEST}/index.html").encode())
 
 
 def _all_years() -> list[int]:
@@ -136,10 +105,8 @@ def build_all(site_root: Path, years: list[int] | None = None, config_file: Path
     years = sorted(years or _all_years(), reverse=True)
     if not years:
         raise ValueError("no editions to build")
-    site_root.parent.mkdir(parents=True, exist_ok=True)
     # One temporary root for the whole site: a failing edition leaves the previous site untouched.
-    tmp = _mkdtemp(prefix=f".{site_root.name}.", dir=site_root.parent)
-    try:
+    with replacing_dir(site_root) as tmp:
         for y in years:
             t0 = time.perf_counter()
             build_edition(y, tmp / str(y), config_file)
@@ -148,10 +115,7 @@ def build_all(site_root: Path, years: list[int] | None = None, config_file: Path
         # A copy, not a redirect: latest/ must work on its own (mike copies aliases the same way).
         shutil.copytree(tmp / str(years[0]), tmp / LATEST)
         _finish_root(tmp, years)
-        _swap(tmp, site_root)
-        return {y: site_root / str(y) for y in years}
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    return {y: site_root / str(y) for y in years}
 
 
 def build_one(year: int, site_root: Path, config_file: Path | None = None) -> Path:
@@ -159,12 +123,8 @@ def build_one(year: int, site_root: Path, config_file: Path | None = None) -> Pa
     site_root = Path(site_root).resolve()
     out = build_edition(year, site_root / str(year), config_file)
     if year == max(_all_years()):
-        tmp = _mkdtemp(prefix=f".{LATEST}.", dir=site_root)
-        try:
+        with replacing_dir(site_root / LATEST) as tmp:
             shutil.copytree(out, tmp, dirs_exist_ok=True)
-            _swap(tmp, site_root / LATEST)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
     _finish_root(site_root, site_years(site_root))
     return out
 

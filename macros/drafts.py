@@ -8,8 +8,6 @@ never as template source, so a name such as "{{ x }}" or "<b>" prints literally.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +15,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from .atomic import replacing_dir
 from .context import STEP_NAMES, cn_date
 from .editions import STEP_KEYS, Common, Edition
 from .local import BLANK, Unit, current_unit, default_roster, load_unit
@@ -216,19 +215,8 @@ def write_drafts(
 
         # The folder is replaced whole; never swap away a folder that holds anything but earlier drafts.
         raise InputError(out, "输出文件夹中有其他文件，不会替换；请指定一个新的或只含草稿 PDF 的文件夹")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    tmp.chmod(0o755)  # mkdtemp makes it private; the result is an ordinary folder
-    try:
+    with replacing_dir(out) as tmp:
         for kind, title in KINDS.items():
             html = render_draft(kind, edition, common, unit, members, standalone=True)
             (tmp / f"{edition.label}{title}（草稿）.pdf").write_bytes(render_pdf(html))
-        old = out.with_name(f".{out.name}.old")
-        if out.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            out.rename(old)
-        tmp.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return out

@@ -279,7 +279,8 @@ def build_layout(
     key: str, html: str, *, font_size: float, states: dict[str, list[str]] | None = None
 ) -> Layout:
     """Render `html` as page background (cached by macros.pdf) plus its field rectangles (cached)."""
-    from .pdf import cache_key, render_pdf, write_atomic
+    from .atomic import write_atomic
+    from .pdf import cache_key, render_pdf
 
     background = render_pdf(html, fillable=False)
     digest = hashlib.sha256((CODE_VERSION + cache_key(html, fillable=True)).encode()).hexdigest()

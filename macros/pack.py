@@ -24,15 +24,14 @@ import itertools
 import math
 import os
 import re
-import shutil
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from markupsafe import escape
 
+from .atomic import replacing_dir
 from .errors import InputError, InputErrors
 from .roster import Member, RosterError, labels, read_roster
 
@@ -624,9 +623,7 @@ def write_unit(kit: Kit, src: UnitSource, out: Path) -> tuple[int, list[str]]:
     out = Path(out).resolve()
     if not _replaceable(out):
         raise PackError(out, "输出文件夹已存在且不是表格包，不会替换；请指定新的文件夹")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    try:
+    with replacing_dir(out) as tmp:
         title = f"{kit.edition.label}组织生活会和民主评议党员表格" + (f"（{uv.branch}）" if uv.branch else "")
         all_pages = [p for d in docs for p in d.pages]
         (tmp / PACK_FILE).write_bytes(kit.writer.pdf_bytes(all_pages, title))
@@ -634,14 +631,6 @@ def write_unit(kit: Kit, src: UnitSource, out: Path) -> tuple[int, list[str]]:
             path = tmp / d.path
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(kit.writer.pdf_bytes(d.pages, f"{kit.edition.label}{d.title}"))
-        old = out.with_name(f".{out.name}.old")
-        if out.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            out.rename(old)
-        tmp.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return len(all_pages), warns
 
 

@@ -8,13 +8,13 @@ import logging
 import os
 import re
 import subprocess
-import tempfile
 import unicodedata
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 
 from . import ROOT
+from .atomic import write_atomic
 
 # Part of every cache key, with the source of this module and pdf_fix.py (hashed in cache_key), so
 # editing the pipeline never serves a stale PDF; bump it for changes outside those files.
@@ -205,19 +205,6 @@ def cache_key(html: str, *, fillable: bool, base_url: str | None = None, epoch: 
 def cache_path(key: str) -> Path:
     """Where a cached PDF lives."""
     return CACHE_DIR / f"{key}.pdf"
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file so that readers see either the old or the whole new content."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class _Collect(logging.Handler):
