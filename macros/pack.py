@@ -298,7 +298,7 @@ def talk_plan_html(edition, common, rows: int) -> str:
         return "（依据：" + "、".join(ids) + "）"
 
     rules = [
-        "党支部委员之间、党支部委员和党员之间、党员和党员之间普遍开展谈心谈话"
+        "支委与支委、支委与党员、党员与党员之间都要普遍开展谈心谈话"
         + src("S000", "S002", "S003")
         + "。",
         "党支部书记带头谈心谈话"
@@ -306,7 +306,7 @@ def talk_plan_html(edition, common, rows: int) -> str:
         + "，与支部委员、与党员谈心"
         + src("S004")
         + "：本表把书记的谈话排在最前。",
-        "党员人数较多的，按党小组党员彼此之间谈心" + src("S004") + "。",
+        "党员较多的支部，党员之间可按党小组相互谈心" + src("S004") + "。",
         "对外出流动党员可通过电话、网络等方式谈心"
         + src("S002", "S004")
         + "；对困难党员、年老体弱党员要上门谈心"
@@ -779,6 +779,9 @@ def cmd_pack(args) -> int:
             print("没有单位信息（--unit）：党支部名称等处留空，供手写")
     for line in summary(outcomes):
         print(line)
+    # The printed cap leaves 预备党员 out of the base; only web notes say so, so the secretary must check it.
+    print("注：测评表上“优秀”的人数上限按参加等次评定的党员（不含预备党员）的三分之一计算；"
+          "不含预备党员这一算法来自公开网页资料，尚未核实，请以上级通知为准（见手册“评议规则”）。")
     return 1 if any(o.error for o in outcomes) else 0
 
 

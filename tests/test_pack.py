@@ -71,7 +71,8 @@ def test_pack_and_singles_exist(packs):
     assert len(singles) >= 10
     registers = sorted((out / pack.SINGLES).glob(f"*-{pack.REGISTERS}/*.pdf"))
     assert len(registers) == 8
-    assert not [p.name for p in out.parent.iterdir() if p.name.startswith(".")], "temporary folders left behind"
+    leftovers = [p.name for p in out.parent.iterdir() if p.name.startswith(".")]
+    assert not leftovers, "temporary folders left behind"
 
 
 def test_ballot_lists_members_cap_and_probationary(packs, unit_dir):
