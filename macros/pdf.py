@@ -284,7 +284,7 @@ def _render_job(html: str, fillable: bool, epoch: int) -> None:
     render_pdf(html, fillable=fillable, epoch=epoch)
 
 
-def edition_jobs(edition, common, site_dir: Path, nav=None) -> list[tuple[Path, str, bool]]:
+def edition_jobs(edition, common, nav=None) -> list[tuple[Path, str, bool]]:
     """Every form PDF of an edition and the form pack as (relative output path, HTML, fillable)."""
     from .forms import form_document, load_forms
     from .pdf_book import nav_pages, pack_html
@@ -337,7 +337,7 @@ def build_edition_pdfs(edition, common, site_dir: Path, *, nav=None, workers: in
     epoch = edition_epoch(edition)
     jobs = [
         (rel, html, fill, cache_key(html, fillable=fill, epoch=epoch))
-        for rel, html, fill in edition_jobs(edition, common, site_dir, nav)
+        for rel, html, fill in edition_jobs(edition, common, nav)
     ]
     book = handbook(edition, site_dir, nav)
     key = book_key(book, epoch)

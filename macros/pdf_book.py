@@ -216,11 +216,6 @@ def handbook(edition, site_dir: Path, nav) -> Book:
     return Book(edition.label, front, tuple(parts))
 
 
-def handbook_html(edition, site_dir: Path, nav) -> str:
-    """The whole handbook as one printable document: cover, contents, then every page in nav order."""
-    return handbook(edition, site_dir, nav).html
-
-
 def _clean(art, slug: str, here: str, slugs: dict[str, str], site_dir: Path) -> None:
     """Make a page's article printable: unique ids, links inside the book, no web-only controls."""
     for el in art.xpath(
