@@ -27,10 +27,15 @@ def on_files(files, config, **_):
 
 
 def on_post_build(config, **_):
-    """Render the edition's PDFs (forms, form pack, handbook) into site/pdf/; HANDBOOK_PDF=0 skips them."""
+    """Refine the search index, then render the edition's PDFs into site/pdf/ (HANDBOOK_PDF=0 skips them)."""
     import os
     from pathlib import Path
 
+    from macros.search import refine_index
+
+    # Runs after material's search plugin wrote the index and before its offline plugin (priority -100)
+    # copies it into search_index.js, so http and file:// use the same refined index.
+    refine_index(Path(config.site_dir))
     if os.environ.get("HANDBOOK_PDF", "1") == "0":
         return
     from macros.pdf import build_edition_pdfs

@@ -79,7 +79,7 @@ def test_general_meeting_reads_the_ballot_rules(site):
 
 @pytest.mark.browser
 def test_search_finds_partial_chinese_words(page, base, shots):
-    """Typing 评议 finds pages about 民主评议 (the separator splits between Han characters)."""
+    """Typing 评议 finds pages about 民主评议 (long words are indexed by their dictionary parts)."""
     page.goto(f"{base}/index.html")
     box = page.locator("input.md-search__input")
     box.click()
@@ -92,6 +92,20 @@ def test_search_finds_partial_chinese_words(page, base, shots):
     assert titles, "no search results"
     assert any("民主评议" in t for t in titles), titles
     assert page.requests.outside() == []
+
+
+@pytest.mark.browser
+def test_search_results_contain_the_word(page, base):
+    """Every result for 谈话 contains 谈话 itself, not just one of its characters (precise, not noisy)."""
+    page.goto(f"{base}/index.html")
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially("谈话")
+    box.press("End")
+    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    items = page.locator(".md-search-result__item").all_inner_texts()
+    assert items
+    assert all("谈话" in t.replace(ZWSP, "") for t in items), [t[:40] for t in items if "谈话" not in t]
 
 
 @pytest.mark.browser
