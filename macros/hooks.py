@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+from handbook.jobs.edition_pdfs import build_edition_pdfs
 from macros.context import current
+from macros.local_docs import merge_local_docs
+from macros.search import refine_index
 
 
 def on_config(config, **_):
@@ -20,25 +26,16 @@ def on_config(config, **_):
 
 
 def on_files(files, config, **_):
-    """Merge a fork's local/docs pages into the site (macros/local.py), so forks never edit docs/."""
-    from macros.local import merge_local_docs
-
+    """Merge a fork's local/docs pages into the site, so forks never edit docs/."""
     return merge_local_docs(files, config)
 
 
 def on_post_build(config, **_):
     """Refine the search index, then render the edition's PDFs into site/pdf/ (HANDBOOK_PDF=0 skips them)."""
-    import os
-    from pathlib import Path
-
-    from macros.search import refine_index
-
     # Runs after material's search plugin wrote the index and before its offline plugin (priority -100)
     # copies it into search_index.js, so http and file:// use the same refined index.
     refine_index(Path(config.site_dir))
     if os.environ.get("HANDBOOK_PDF", "1") == "0":
         return
-    from macros.pdf import build_edition_pdfs
-
     common, edition, _ = current()
     build_edition_pdfs(edition, common, Path(config.site_dir), nav=config.nav)

@@ -7,8 +7,15 @@ from html import escape
 
 from markupsafe import Markup
 
-from .context import STEP_NAMES, cn_date, current, deadline_text
-from .editions import STEP_KEYS, Sourced
+from handbook.model.changes import diff_editions, previous_edition
+from handbook.model.editions import STEP_KEYS, STEP_NAMES, Sourced, cn_date, deadline_text
+from handbook.model.forms import forms_for_step
+from handbook.model.unit import current_unit
+from handbook.render.changes import changes_markdown
+from handbook.render.view import Blankable
+
+from .context import current
+from .pages import draft_fragment, form_page, forms_index_table
 
 
 def define_env(env) -> None:
@@ -20,8 +27,6 @@ def define_env(env) -> None:
     env.variables["step_names"] = STEP_NAMES
     env.variables["step_keys"] = STEP_KEYS
     # The fork's unit profile (local/unit.yml); a missing field reads as a blank to fill by hand.
-    from .local import Blankable, current_unit
-
     env.variables["unit"] = Blankable(current_unit())
 
     def rel(target: str) -> str:
@@ -82,19 +87,12 @@ def define_env(env) -> None:
         """Links to the (optional) forms a step uses; the forms kit fills this in from forms/*/form.yml."""
         if step not in STEP_KEYS:
             raise KeyError(f"unknown step {step!r}; steps are {list(STEP_KEYS)}")
-        try:
-            from .forms import forms_for_step
-        except ImportError:
-            return Markup("")
         items = [f"- [{f.title}]({rel('forms/' + f.id + '.md')})（可选）" for f in forms_for_step(step)]
         return Markup("\n".join(items))
 
     @env.macro
     def form(form_id: str) -> Markup:
-        """A form page's body: the optional-form note, PDF links and the fillable form (macros/forms.py)."""
-        from .forms import form_page
-        from .local import current_unit
-
+        """A form page's body: the optional-form note, PDF links and the fillable form ."""
         branch = current_unit().branch
         unit = {"branch": branch} if branch else None
         return Markup(form_page(form_id, edition, common, link=rel, badges=src, unit=unit))
@@ -102,8 +100,6 @@ def define_env(env) -> None:
     @env.macro
     def forms_index() -> Markup:
         """The 表格总览 table: every form, the steps it serves, its web page and its PDFs."""
-        from .forms import forms_index_table
-
         return Markup(forms_index_table(edition, link=rel))
 
     @env.macro
@@ -120,15 +116,11 @@ def define_env(env) -> None:
 
     @env.macro
     def edition_changes() -> str:
-        """The 本年度变化 page body: this edition against the previous one (macros/changes.py)."""
-        from .changes import changes_markdown, diff_editions, previous_edition
-
+        """The 本年度变化 page body: this edition against the previous one ."""
         prev = previous_edition(editions, edition.year)
         return changes_markdown(prev, edition, diff_editions(prev, edition, common), src)
 
     @env.macro
     def draft(kind: str) -> Markup:
-        """A draft document ("plan", "notice" or "outline") for this edition and unit (macros/drafts.py)."""
-        from .drafts import draft_fragment
-
+        """A draft document ("plan", "notice" or "outline") for this edition and unit."""
         return Markup(draft_fragment(kind, edition, common))

@@ -69,12 +69,12 @@ def make_units(folder: Path, count: int, members: int, seed: int = 20250101) -> 
 
 def fast(units_dir: Path, out: Path, cache: Path) -> dict:
     """The real command path (2 worker processes), cold caches; returns pages, seconds and peak RSS."""
-    import macros.overlay
-    import macros.pdf
-    from macros import pack
+    import handbook.pdf.engine
+    import handbook.pdf.overlay
+    from handbook.jobs import pack
 
-    macros.pdf.CACHE_DIR = cache / "pdf"
-    macros.overlay.CACHE_DIR = cache / "pack"
+    handbook.pdf.engine.CACHE_DIR = cache / "pdf"
+    handbook.pdf.overlay.CACHE_DIR = cache / "pack"
     units, _ = pack.find_units(units_dir)
     timings: dict = {}
     t0 = time.perf_counter()
@@ -102,9 +102,10 @@ def naive(units_dir: Path, count: int) -> dict:
     import weasyprint
     from markupsafe import escape
 
-    from macros import pack
-    from macros.editions import latest_year, snapshot
-    from macros.forms import all_forms, print_css, render_form
+    from handbook.jobs import pack
+    from handbook.model.editions import latest_year, snapshot
+    from handbook.model.forms import all_forms
+    from handbook.render.forms import print_css, render_form
 
     common, editions = snapshot()
     edition = editions[latest_year()]

@@ -37,9 +37,10 @@ def main() -> int:
     parser.add_argument("--edition", type=int, help="年度 (default: the newest)")
     args = parser.parse_args()
 
-    from macros import pdf as P
-    from macros.build import build_edition
-    from macros.editions import snapshot
+    from handbook.jobs import edition_pdfs as E
+    from handbook.model.editions import snapshot
+    from handbook.pdf import engine as P
+    from macros.site import build_edition
 
     common, editions = snapshot()
     edition = editions[args.edition or max(editions)]
@@ -51,7 +52,7 @@ def main() -> int:
 
         def run(cache: Path, workers: int):
             P.CACHE_DIR = cache
-            return timed(lambda: P.build_edition_pdfs(edition, common, site, workers=workers))
+            return timed(lambda: E.build_edition_pdfs(edition, common, site, workers=workers))
 
         cold, paths = run(tmp / "cache", 2)
         warm, _ = run(tmp / "cache", 2)

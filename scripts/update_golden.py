@@ -2,7 +2,7 @@
 
 import sys
 
-from macros.golden import GOLDEN_DIR, write_golden
+from handbook.render.golden import GOLDEN_DIR, write_golden
 
 
 def main() -> int:

@@ -28,8 +28,8 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def site_cache(tmp_path_factory):
     """Build each requested edition once per test session; returns a function year -> site folder."""
-    from macros.build import build_edition
-    from macros.editions import latest_year
+    from handbook.model.editions import latest_year
+    from macros.site import build_edition
 
     base = tmp_path_factory.mktemp("sites")
     built: dict[int, Path] = {}
@@ -50,7 +50,7 @@ def site_cache(tmp_path_factory):
 @pytest.fixture(scope="session")
 def latest_year() -> int:
     """The newest edition's year."""
-    from macros.editions import latest_year as ly
+    from handbook.model.editions import latest_year as ly
 
     return ly()
 

@@ -7,8 +7,7 @@ import re
 
 import pytest
 
-from macros.context import cn_date, deadline_text
-from macros.editions import STEP_KEYS, snapshot
+from handbook.model.editions import STEP_KEYS, cn_date, deadline_text, snapshot
 
 SECTIONS = ("做什么", "谁来做", "何时完成", "形成什么材料", "可用表格（均为可选）", "注意事项", "来源")
 

@@ -13,11 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from macros import cli
-from macros.build import build_edition
-from macros.context import cn_date
-from macros.editions import EDITIONS_DIR, load_all, load_common
-from macros.errors import InputError, InputErrors
+from handbook import cli
+from handbook.errors import InputError, InputErrors
+from handbook.model.editions import EDITIONS_DIR, cn_date, load_all, load_common
+from macros.site import build_edition
 
 ROOT = Path(__file__).resolve().parent.parent
 EDITIONS = load_all(EDITIONS_DIR)
@@ -29,7 +28,7 @@ SKIP_PAGES = {"changes.html"}
 def handbook_cmd() -> list[str]:
     """The installed `handbook` command, or the module when run outside the venv."""
     exe = ROOT / ".venv" / "bin" / "handbook"
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "macros.cli"]
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "handbook.cli"]
 
 
 def strings(obj) -> list[str]:

@@ -9,17 +9,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from macros.editions import snapshot
-from macros.errors import InputErrors
-from macros.forms import (
-    FORMS_DIR,
-    example_kwargs,
-    form_document,
-    forms_for_step,
-    get_form,
-    load_forms,
-    render_form,
-)
+from handbook.errors import InputErrors
+from handbook.model.editions import snapshot
+from handbook.model.forms import FORMS_DIR, forms_for_step, get_form, load_forms
+from handbook.render.forms import example_kwargs, form_document, render_form
 
 EXPECTED = {
     "member-register",

@@ -4,7 +4,7 @@ import difflib
 
 import pytest
 
-from macros.golden import GOLDEN_DIR, golden_outputs
+from handbook.render.golden import GOLDEN_DIR, golden_outputs
 
 OUTPUTS = golden_outputs()
 

@@ -8,8 +8,8 @@ import warnings
 
 import pytest
 
-from macros.errors import InputError, InputErrors
-from macros.roster import RosterError, RosterWarning, labels, load_roster, read_roster
+from handbook.errors import InputError, InputErrors
+from handbook.model.roster import RosterError, RosterWarning, labels, load_roster, read_roster
 
 HEADER = "姓名,性别,出生年月,入党时间,党员类别,党小组,职务,流动党员,领导干部"
 ROWS = [
@@ -125,13 +125,16 @@ def test_unexpected_encoding(tmp_path):
 
 
 def test_character_no_font_has(tmp_path):
-    from macros.roster import covered_codepoints
+    from handbook.pdf.fonts import covered_codepoints
 
     if covered_codepoints() is None:
         pytest.skip("no Noto CJK font installed")
     odd = "\U0003134a"  # a CJK Extension G character outside Noto CJK SC
     assert ord(odd) not in covered_codepoints()
-    err = one_error(write_csv(tmp_path / "r.csv", [HEADER, ROWS[0], f"李{odd},女,1980.01,2001.01,正式党员"]))
+    path = write_csv(tmp_path / "r.csv", [HEADER, ROWS[0], f"李{odd},女,1980.01,2001.01,正式党员"])
+    with pytest.raises(InputErrors) as info:
+        read_roster(path, covered_codepoints())
+    (err,) = info.value.errors
     assert (err.row, err.column) == (3, "姓名")
     assert odd in str(err) and f"李{odd}" in str(err) and "U+3134A" in str(err)
 
@@ -158,8 +161,8 @@ def test_unique_names_do_not_warn(tmp_path):
 
 
 def test_example_unit_and_roster_load():
-    from macros import ROOT
-    from macros.local import load_unit
+    from handbook.model.unit import load_unit
+    from handbook.paths import ROOT
 
     unit = load_unit(ROOT / "local" / "example" / "unit.yml")
     assert unit.branch and unit.secretary == "张三" and unit.groups[0].leader
@@ -167,7 +170,7 @@ def test_example_unit_and_roster_load():
 
 
 def test_unit_errors_name_field_and_line(tmp_path):
-    from macros.local import load_unit
+    from handbook.model.unit import load_unit
 
     path = tmp_path / "unit.yml"
     path.write_text("党支部: 某支部\n会议:\n  党员大会: {日期: 2026-13-01}\n书计: 张三\n", encoding="utf-8")
@@ -178,7 +181,8 @@ def test_unit_errors_name_field_and_line(tmp_path):
 
 
 def test_blankable_view():
-    from macros.local import BLANK, Blankable, Unit
+    from handbook.model.unit import BLANK, Unit
+    from handbook.render.view import Blankable
 
     view = Blankable(Unit.model_validate({"党支部": "<b>支部</b>"}))
     assert str(view.branch) == "&lt;b&gt;支部&lt;/b&gt;"
@@ -193,7 +197,7 @@ def editions_copy(tmp_path, monkeypatch):
     """Upstream editions copied to tmp_path, and an empty local overlay there too."""
     import shutil
 
-    from macros import ROOT
+    from handbook.paths import ROOT
 
     ed = tmp_path / "editions"
     shutil.copytree(ROOT / "editions", ed)
@@ -205,8 +209,8 @@ def editions_copy(tmp_path, monkeypatch):
 
 
 def test_new_edition_scaffolds_and_refuses_overwrite(editions_copy):
-    from macros.editions import load_all, snapshot
-    from macros.local import new_edition
+    from handbook.jobs.scaffold import new_edition
+    from handbook.model.editions import load_all, snapshot
 
     ed, _ = editions_copy
     before = load_all()
@@ -229,8 +233,8 @@ def test_new_edition_scaffolds_and_refuses_overwrite(editions_copy):
 
 
 def test_local_edition_overrides_upstream(editions_copy):
-    from macros.editions import snapshot
-    from macros.local import new_edition
+    from handbook.jobs.scaffold import new_edition
+    from handbook.model.editions import snapshot
 
     _, local = editions_copy
     _, editions = snapshot()
@@ -249,9 +253,9 @@ def test_local_edition_overrides_upstream(editions_copy):
 
 
 def test_template_syntax_in_names_stays_literal(tmp_path):
-    from macros.drafts import render_draft
-    from macros.editions import snapshot
-    from macros.local import Unit
+    from handbook.model.editions import snapshot
+    from handbook.model.unit import Unit
+    from handbook.render.drafts import render_draft
 
     common, editions = snapshot()
     edition = editions[max(editions)]
@@ -266,9 +270,9 @@ def test_template_syntax_in_names_stays_literal(tmp_path):
 
 @pytest.mark.slow
 def test_drafts_pdfs(tmp_path):
-    from macros import ROOT
-    from macros.editions import snapshot
-    from macros.local import cmd_drafts
+    from handbook.cli import cmd_drafts
+    from handbook.model.editions import snapshot
+    from handbook.paths import ROOT
 
     class Args:
         out = str(tmp_path / "drafts")
@@ -303,8 +307,8 @@ def test_drafts_pdfs(tmp_path):
 
 @pytest.mark.slow
 def test_local_page_and_override_in_site(tmp_path, monkeypatch):
-    from macros.build import build_edition
-    from macros.editions import latest_year
+    from handbook.model.editions import latest_year
+    from macros.site import build_edition
 
     local = tmp_path / "local"
     (local / "docs").mkdir(parents=True)

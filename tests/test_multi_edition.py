@@ -9,9 +9,10 @@ from urllib.parse import unquote
 
 import pytest
 
-from macros.build import build_all, build_one, pack_offline, site_years
-from macros.changes import changes_markdown, diff_editions, previous_edition
-from macros.editions import Sourced, load_all, load_common
+from handbook.model.changes import diff_editions, previous_edition
+from handbook.model.editions import Sourced, load_all, load_common
+from handbook.render.changes import changes_markdown
+from macros.site import build_all, build_one, pack_offline, site_years
 
 # ---------------------------------------------------------------------------------------------------------
 # 本年度变化: a pure function over two editions

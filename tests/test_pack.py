@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from macros import pack
-from macros.cli import main
-from macros.roster import labels, read_roster
+from handbook.cli import main
+from handbook.jobs import pack
+from handbook.model.roster import labels, read_roster
 
 pytestmark = pytest.mark.slow
 
@@ -88,7 +88,7 @@ def test_ballot_lists_members_cap_and_probationary(packs, unit_dir):
     lines = _layout(_one(packs["a"] / pack.SINGLES, "*-民主评议党员民主测评表.pdf"))
     at = next(i for i, line in enumerate(lines) if "周文涛" in line)
     assert any("不评定等次" in line for line in lines[at - 1 : at + 3])
-    # Namesakes are told apart as macros.roster.labels documents: 党小组 and 出生年月.
+    # Namesakes are told apart as handbook.model.roster.labels documents: 党小组 and 出生年月.
     assert "王芳（第一党小组，1979年8月）" in text and "王芳（第二党小组，1990年5月1日）" in text
     assert "<b>{{x}}</b>" in text
 
@@ -161,7 +161,7 @@ def test_failure_leaves_nothing_half_written(unit_dir, tmp_path, monkeypatch):
     roster = str(unit_dir / "roster.csv")
     assert main(["pack", "--roster", roster, "--out", str(out)]) == 0
     before = (out / pack.PACK_FILE).read_bytes()
-    from macros.overlay import Writer
+    from handbook.pdf.overlay import Writer
 
     real = Writer.pdf_bytes
     calls = {"n": 0}

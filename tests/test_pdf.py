@@ -14,7 +14,9 @@ pikepdf = pytest.importorskip("pikepdf")
 pypdf = pytest.importorskip("pypdf")
 pdfium = pytest.importorskip("pypdfium2")
 
-from macros import pdf as P  # noqa: E402
+from handbook.jobs import edition_pdfs as E  # noqa: E402
+from handbook.pdf import engine as P  # noqa: E402
+from handbook.pdf import fonts as F  # noqa: E402
 
 KANGXI = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf]")
 RADIO = 1 << 15
@@ -110,7 +112,7 @@ def dark_in_rect(data: bytes, rect, scale: float = 3.0, forms: bool = True) -> i
 @pytest.fixture(scope="session")
 def edition_and_common():
     """The newest edition and the common data."""
-    from macros.editions import snapshot
+    from handbook.model.editions import snapshot
 
     common, editions = snapshot()
     return editions[max(editions)], common
@@ -119,7 +121,8 @@ def edition_and_common():
 @pytest.fixture(scope="session")
 def form_pdfs(edition_and_common):
     """Every form's HTML, print and fillable PDF (newest edition), rendered once (cached by content)."""
-    from macros.forms import form_document, load_forms
+    from handbook.model.forms import load_forms
+    from handbook.render.forms import form_document
 
     edition, common = edition_and_common
     out = {}
@@ -244,7 +247,7 @@ def test_fonts_embedded_as_subsets(form_pdfs, hand_pdfs, tmp_path):
 
 @pytest.mark.slow
 def test_text_extracts_as_chinese(form_pdfs, hand_pdfs, tmp_path):
-    from macros.forms import load_forms
+    from handbook.model.forms import load_forms
 
     forms = load_forms()
     for fid, (_, printed, fillable) in form_pdfs.items():
@@ -260,7 +263,7 @@ def test_text_extracts_as_chinese(form_pdfs, hand_pdfs, tmp_path):
 
 def test_byte_identical_without_cache():
     """Two renders of the same input, bypassing the cache, give the same bytes."""
-    from macros.pdf_fix import postprocess
+    from handbook.pdf.fix import postprocess
 
     for fillable in (False, True):
         a = postprocess(P._weasyprint(HAND_FORM, fillable, None), fillable=fillable, epoch=P.DEFAULT_EPOCH)
@@ -286,21 +289,21 @@ def test_cache_key_depends_on_inputs():
 
 def test_missing_glyph_fails_with_the_character(tmp_path, monkeypatch):
     monkeypatch.setattr(P, "CACHE_DIR", tmp_path)
-    ch = next(c for c in ("\U00020000", "\ue000", "\U0010fffd") if not P._covered(ord(c)))
+    ch = next(c for c in ("\U00020000", "\ue000", "\U0010fffd") if not F._covered(ord(c)))
     html = HAND_FORM.replace("意见和建议", f"意见{ch}建议")
-    with pytest.raises(P.MissingGlyphError) as err:
+    with pytest.raises(F.MissingGlyphError) as err:
         P.render_pdf(html, fillable=False)
     assert f"U+{ord(ch):04X}" in str(err.value) and ch in str(err.value)
     assert not list(tmp_path.glob("*.pdf"))
 
 
 def test_glyph_check_reads_css_content_and_values():
-    ch = next(c for c in ("\U00020000", "\ue000", "\U0010fffd") if not P._covered(ord(c)))
-    with pytest.raises(P.MissingGlyphError):
-        P.check_glyphs(f'<style>@page {{ @top-center {{ content: "{ch}"; }} }}</style><p>正文</p>')
-    with pytest.raises(P.MissingGlyphError):
-        P.check_glyphs(f'<input name="a" value="{ch}">')
-    P.check_glyphs(f"<script>var a = '{ch}';</script><p>正文 — 1 —</p>")
+    ch = next(c for c in ("\U00020000", "\ue000", "\U0010fffd") if not F._covered(ord(c)))
+    with pytest.raises(F.MissingGlyphError):
+        F.check_glyphs(f'<style>@page {{ @top-center {{ content: "{ch}"; }} }}</style><p>正文</p>')
+    with pytest.raises(F.MissingGlyphError):
+        F.check_glyphs(f'<input name="a" value="{ch}">')
+    F.check_glyphs(f"<script>var a = '{ch}';</script><p>正文 — 1 —</p>")
 
 
 # ------------------------------------------------------------------------------------------- edition set
@@ -309,14 +312,14 @@ def test_glyph_check_reads_css_content_and_values():
 @pytest.mark.slow
 def test_edition_pdfs(site_cache, latest_year, edition_and_common, tmp_path):
     """The built site carries every form's two PDFs, the form pack and the handbook, numbered."""
-    from macros.forms import load_forms
+    from handbook.model.forms import load_forms
 
     edition, _ = edition_and_common
     site = site_cache(latest_year)
     out = site / "pdf"
     if not (out / f"handbook-{latest_year}.pdf").exists():
         edition_common = edition_and_common
-        P.build_edition_pdfs(edition_common[0], edition_common[1], site)
+        E.build_edition_pdfs(edition_common[0], edition_common[1], site)
     forms = load_forms()
     for fid in forms:
         assert (out / "forms" / f"{fid}.pdf").stat().st_size > 5000

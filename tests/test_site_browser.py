@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from macros.editions import edition_paths, load_all
+from handbook.model.editions import edition_paths, load_all
 
 SCRIPTS = ("committee", "general", "group")
 CHECKLIST = "checklists/before.html"

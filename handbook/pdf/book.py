@@ -10,6 +10,13 @@ import warnings
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from urllib.parse import unquote
+
+import lxml.html
+import pikepdf
+from pikepdf import Array, Dictionary
+
+from .fix import save, set_dates
 
 PRINT_CSS = Path(__file__).resolve().parent / "assets" / "print.css"
 # The handbook is laid out in chunks of pages on several cores (WeasyPrint lays out on one) and merged.
@@ -101,7 +108,6 @@ def nav_pages(nav) -> list[tuple[str | None, str]]:
 
 def _article(path: Path):
     """The main article element of a built page (mkdocs-material), or None."""
-    import lxml.html
 
     tree = lxml.html.fromstring(path.read_bytes())
     found = tree.xpath(
@@ -175,7 +181,6 @@ class Book:
 
 def handbook(edition, site_dir: Path, nav) -> Book:
     """The whole handbook: cover, contents, then every page in nav order."""
-    import lxml.html
 
     pages = []
     slugs: dict[str, str] = {}
@@ -270,7 +275,6 @@ def _dests(pdf) -> list[tuple[object, object]]:
 
 def section_counts(chunk: bytes, pages: tuple[tuple[str, str], ...]) -> list[int]:
     """How many PDF pages each section of a rendered chunk fills (sections start a page each)."""
-    import pikepdf
 
     with pikepdf.open(io.BytesIO(chunk)) as pdf:
         index = {p.objgen: i for i, p in enumerate(pdf.pages)}
@@ -295,7 +299,6 @@ def _outline(item, index: dict) -> list[tuple]:
 
 def _write_outline(pdf, items: list[tuple], pages: list, parent) -> tuple[list, int]:
     """Outline dictionaries as WeasyPrint writes them (same keys, counts and links)."""
-    from pikepdf import Array, Dictionary
 
     count = len(items)
     made = []
@@ -317,12 +320,8 @@ def _write_outline(pdf, items: list[tuple], pages: list, parent) -> tuple[list, 
 
 def merge_book(front: bytes, chunks: list[bytes], *, epoch: int) -> bytes:
     """The handbook: the front document's cover and contents, then the chunks' pages on its numbered ones."""
-    from urllib.parse import unquote
 
-    import pikepdf
-    from pikepdf import Array, Dictionary
 
-    from .pdf_fix import save, set_dates
 
     pdf = pikepdf.open(io.BytesIO(front))
     parts = [pikepdf.open(io.BytesIO(c)) for c in chunks]

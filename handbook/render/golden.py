@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import ROOT
-from .editions import select
-from .forms import example_kwargs, load_forms, render_form
+from ..model.editions import select
+from ..model.forms import load_forms
+from ..paths import ROOT
+from .forms import example_kwargs, render_form
 
 GOLDEN_DIR = ROOT / "tests" / "golden" / "forms"
 # A fixed, confirmed edition: goldens must not change when a newer year is added.

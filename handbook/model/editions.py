@@ -11,15 +11,26 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from . import ROOT
-from .errors import InputError, load_each
-from .yamlio import load_yaml, validate
+from ..errors import InputError, load_each
+from ..paths import ROOT, local_dir
+from ..yamlio import load_yaml, validate
 
 EDITIONS_DIR = ROOT / "editions"
 YEAR_FILE = re.compile(r"^(\d{4})\.yml$")
 
 # The eight stages of the procedure, in order; schedules and pages refer to them by these keys.
 STEP_KEYS = ("plan", "study", "talks", "problems", "criticism", "evaluation", "rectify", "report")
+STEP_NAMES = {
+    "plan": "制定工作方案",
+    "study": "组织集中学习",
+    "talks": "征求意见和谈心谈话",
+    "problems": "查摆问题、形成问题清单",
+    "criticism": "开展批评和自我批评",
+    "evaluation": "民主评议党员",
+    "rectify": "整改落实",
+    "report": "总结上报",
+}
+assert tuple(STEP_NAMES) == STEP_KEYS
 Confidence = Literal["confirmed", "reported", "uncertain"]
 
 
@@ -283,9 +294,7 @@ def load_edition(path: Path, common: Common | None = None) -> Edition:
 
 
 def local_edition_paths() -> list[Path]:
-    """A fork's editions in local/editions/ (macros.local.local_dir), read after editions/."""
-    from .local import local_dir
-
+    """A fork's editions in local/editions/, read after editions/."""
     d = local_dir() / "editions"
     return sorted(p for p in d.iterdir() if YEAR_FILE.match(p.name)) if d.is_dir() else []
 
@@ -339,3 +348,18 @@ def select(year: int | None = None) -> tuple[Common, Edition, dict[int, Edition]
         where = "editions/ 或 local/editions/ 中的文件"
         raise InputError("--edition", f"没有{year}年度的资料；已有：{known}（{where}）")
     return common, editions[year], editions
+
+
+def cn_date(day: dt.date | None) -> str:
+    """A date as written in Chinese documents: 2022年3月5日."""
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def deadline_text(edition: Edition, step: str) -> str:
+    """A step's deadline in words; when the notice leaves it open, the branch's plan sets it."""
+    day = edition.schedule.steps.get(step)
+    if day:
+        return f"{cn_date(day)}前"
+    if edition.schedule.finish:
+        return f"由本支部方案确定（须在{cn_date(edition.schedule.finish)}前完成全部工作）"
+    return "由本支部方案确定（以上级通知为准）"

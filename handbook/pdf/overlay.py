@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from . import ROOT
-from .pdf_fix import cid_widths
+from ..atomic import write_atomic
+from ..paths import ROOT
+from .engine import WIDGET_FONT_CSS, _add_style, cache_key, render_pdf
+from .fix import cid_widths, set_dates
 
 CACHE_DIR = ROOT / ".cache" / "pack"
 FONT_FAMILY = "Noto Serif CJK SC"
@@ -131,7 +133,6 @@ def _parse_tounicode(data: bytes) -> dict[int, str]:
 
 def build_font(chars: set[str]) -> OverlayFont:
     """Render `chars` once in the form font and keep that font subset with its Unicode→CID map."""
-    from .pdf import render_pdf
 
     wanted = sorted(ch for ch in chars if not _is_gap(ch) and unicodedata.category(ch)[0] != "C")
     # One character per span, spaced: no ligatures, kerning or contextual forms can merge or swap glyphs.
@@ -232,7 +233,6 @@ def _fillable(html: str) -> bytes:
     """The fillable rendering, only to read field rectangles (fields use a small font, as in macros.pdf)."""
     import weasyprint
 
-    from .pdf import WIDGET_FONT_CSS, _add_style
 
     handler = _Warnings()
     wlog = logging.getLogger("weasyprint")
@@ -279,8 +279,6 @@ def build_layout(
     key: str, html: str, *, font_size: float, states: dict[str, list[str]] | None = None
 ) -> Layout:
     """Render `html` as page background (cached by macros.pdf) plus its field rectangles (cached)."""
-    from .atomic import write_atomic
-    from .pdf import cache_key, render_pdf
 
     background = render_pdf(html, fillable=False)
     digest = hashlib.sha256((CODE_VERSION + cache_key(html, fillable=True)).encode()).hexdigest()
@@ -439,7 +437,6 @@ class Writer:
 
     def pdf_bytes(self, pages: list[PageSpec], title: str | None = None) -> bytes:
         """One PDF of `pages`; backgrounds and the overlay font are copied once per file and shared."""
-        from .pdf_fix import set_dates
 
         pdf = pikepdf.new()
         xobjects: dict[tuple[str, int], object] = {}

@@ -1,26 +1,21 @@
-"""Forms as data: forms/<id>/form.yml, validated, rendered by one Jinja template for web and PDF."""
+"""Forms as data: forms/<id>/form.yml, validated, with the input names every rendering shares."""
 
 from __future__ import annotations
 
 import math
 import os
-import re
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-import jinja2
-from markupsafe import Markup, escape
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from . import ROOT
-from .editions import STEP_KEYS, Common, Edition
-from .errors import InputError, InputErrors, load_each
-from .yamlio import line_for, load_yaml, validate
+from ..errors import InputError, InputErrors, load_each
+from ..paths import ROOT
+from ..yamlio import line_for, load_yaml, validate
+from .editions import STEP_KEYS, editions_dir, snapshot
 
 FORMS_DIR = ROOT / "forms"
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-PRINT_CSS = Path(__file__).resolve().parent / "assets" / "forms-print.css"
 
 # Field names become PDF field names and localStorage keys: ASCII, lower case, stable.
 NAME = r"^[a-z][a-z0-9_]*$"
@@ -39,6 +34,10 @@ FieldType = Literal[
     "section",
     "note",
 ]
+# Fields that stand alone in their layout row.
+WIDE_TYPES = ("table", "grid", "ballot")
+# Stable ASCII values for the four grades, in common.grades order (优秀, 合格, 基本合格, 不合格).
+GRADE_VALUES = ("excellent", "qualified", "basic", "unqualified")
 # Types that hold no value: headings and fixed text.
 STATIC_TYPES = ("section", "note")
 # Placeholders a hint or note may use; filled from the edition, never evaluated as a template.
@@ -278,12 +277,10 @@ def _check_form(form: Form, lines: dict, path: Path) -> list[InputError]:
 
 
 def _source_ids() -> set[str] | None:
-    try:
-        from .editions import snapshot
-
-        return set(snapshot()[0].sources)
-    except Exception:  # forms validate without editions too (a scenario folder)
+    # Forms validate without editions too (a scenario folder); a broken edition file is still an error.
+    if not (editions_dir() / "common.yml").is_file():
         return None
+    return set(snapshot()[0].sources)
 
 
 def load_forms(directory: Path | None = None) -> dict[str, Form]:
@@ -325,197 +322,9 @@ def forms_for_step(step: str) -> list[Form]:
     return [f for f in all_forms().values() if step in f.steps]
 
 
-@cache
-def _jinja() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=False,
-    )
-
-
-def _fill(text: str | None, edition: Edition) -> str | None:
-    """Replace {theme_short}-style placeholders with edition facts (plain substitution, no evaluation)."""
-    if text is None:
-        return None
-    facts = {
-        "label": edition.label,
-        "title": edition.title,
-        "theme_short": edition.theme_short,
-        "member_areas": "、".join(edition.focus.member_areas),
-        "year": str(edition.year),
-    }
-    return re.sub(r"\{(" + "|".join(PLACEHOLDERS) + r")\}", lambda m: facts[m.group(1)], text)
-
-
 def ballot_cap(members: list[dict] | None) -> tuple[int, int] | None:
     """(graded members, cap on 优秀): members who are not 预备党员, and a third of them rounded down."""
     if members is None:
         return None
     graded = sum(1 for m in members if not _probationary(m))
     return graded, math.floor(graded / 3)
-
-
-def render_form(
-    form: Form,
-    edition: Edition,
-    common: Common,
-    *,
-    target: Literal["web", "pdf"] = "web",
-    values: dict | None = None,
-    members: list[dict] | None = None,
-    unit: dict | None = None,
-) -> str:
-    """The form as an HTML fragment; the same markup serves the web page and both PDFs."""
-    if target not in ("web", "pdf"):
-        raise ValueError(f"target must be 'web' or 'pdf', not {target!r}")
-    members_view = None
-    if members is not None:
-        members_view = [
-            {"name": _member_name(m), "probationary": _probationary(m), "row": _row(i)}
-            for i, m in enumerate(members, start=1)
-        ]
-    values = {str(k): "" if v is None else str(v) for k, v in (values or {}).items()}
-    unit = {str(k): str(v) for k, v in (unit or {}).items()}
-    defaults = {"edition_label": edition.label, "unit_branch": unit.get("branch", "")}
-    for f in form.fields:
-        if f.prefill and f.name and not values.get(f.name):
-            values[f.name] = defaults[f.prefill]
-    tpl = _jinja().get_template("form.html.j2")
-    html = tpl.render(
-        form=form,
-        edition=edition,
-        common=common,
-        target=target,
-        values=values,
-        members=members_view,
-        unit=unit,
-        cap=ballot_cap(members),
-        fill=lambda t: _fill(t, edition),
-        row=_row,
-        blocks=_blocks(form),
-        grade_values=GRADE_VALUES,
-    )
-    return str(Markup(html))
-
-
-# Stable ASCII values for the four grades, in common.grades order (优秀, 合格, 基本合格, 不合格).
-GRADE_VALUES = ("excellent", "qualified", "basic", "unqualified")
-
-
-def _layout_rows(form: Form) -> list[list[FormField]]:
-    """Body fields grouped into table rows: a layout row appears where its first field is declared."""
-    body = [f for f in form.fields if f.area == "body"]
-    by_name = {f.name: f for f in body if f.name}
-    row_of = {n: tuple(row) for row in form.layout for n in row}
-    out: list[list[FormField]] = []
-    emitted: set[tuple] = set()
-    for f in body:
-        row = row_of.get(f.name) if f.name else None
-        if row is None:
-            out.append([f])
-        elif row not in emitted:
-            emitted.add(row)
-            out.append([by_name[n] for n in row])
-    return out
-
-
-WIDE_TYPES = ("table", "grid", "ballot")
-
-
-def _blocks(form: Form) -> list[tuple[str, Any]]:
-    """Body rows cut into blocks: runs of label/value rows share one ruled table; lists get their own."""
-    out: list[tuple[str, Any]] = []
-    for row in _layout_rows(form):
-        if len(row) == 1 and row[0].type in WIDE_TYPES:
-            out.append(("wide", row[0]))
-        elif out and out[-1][0] == "rows":
-            out[-1][1].append(row)
-        else:
-            out.append(("rows", [row]))
-    return out
-
-
-def print_css() -> str:
-    """The print stylesheet shared by both PDFs."""
-    return PRINT_CSS.read_text(encoding="utf-8")
-
-
-def form_document(
-    form: Form,
-    edition: Edition,
-    common: Common,
-    *,
-    values: dict | None = None,
-    members: list[dict] | None = None,
-    unit: dict | None = None,
-) -> str:
-    """A complete HTML document for WeasyPrint: the pdf rendering of the form with the print CSS."""
-    body = render_form(form, edition, common, target="pdf", values=values, members=members, unit=unit)
-    title = escape(f"{edition.label}{form.title}")
-    return (
-        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>{title}</title><style>{print_css()}</style></head>"
-        f"<body>{body}</body></html>\n"
-    )
-
-
-def example_kwargs(form: Form, index: int = 0) -> dict[str, Any]:
-    """render_form keyword arguments for one of the form's examples."""
-    ex = form.examples[index]
-    return {"values": dict(ex.values), "members": ex.members, "unit": ex.unit}
-
-
-def form_page(
-    form_id: str, edition: Edition, common: Common, *, link, badges, unit: dict | None = None
-) -> str:
-    """A form page's body: the optional-form note, download links and the web form."""
-    # link(path) makes a site path ("steps/evaluation.html") relative to the current page; badges(*ids)
-    # renders source badges.
-    from .context import STEP_NAMES
-
-    form = get_form(form_id)
-    rule = common.rule("no-formalism")
-    steps = "、".join(f'<a href="{link(f"steps/{s}.html")}">{STEP_NAMES[s]}</a>' for s in form.steps)
-    pdf = link(f"pdf/forms/{form.id}.pdf")
-    fillable = link(f"pdf/forms/{form.id}-fillable.pdf")
-    anonymous = (
-        "<p>本表不记名。建议打印后手写填写；如在公用电脑上填写，打印后请点“清空”。</p>"
-        if form.anonymous
-        else ""
-    )
-    note = (
-        '<div class="admonition note zf-notice">'
-        '<p class="admonition-title">可选的参考式样</p>'
-        f"<p>{escape(form.purpose)}。用于：{steps}。表格式样依据：{badges(*form.sources)}</p>"
-        f"<p>{escape(rule.text)}{badges(*rule.sources)}</p>"
-        f"{anonymous}"
-        f'<p class="zf-downloads">下载：<a href="{pdf}">打印版 PDF</a>（线框空表，手写）'
-        f' · <a href="{fillable}">可填写 PDF</a>（在 PDF 阅读器中填写）</p>'
-        "<p>在本页填写的内容只保存在这台电脑的浏览器里（按年度和表格分别保存），不会发送到任何地方。"
-        "“导出”把内容存为文件，“导入”从文件恢复，“打印”只打印表格本身。</p>"
-        "</div>"
-    )
-    html = render_form(form, edition, common, target="web", unit=unit)
-    # Raw HTML inside Markdown: blank lines and indentation could end the block or start a code block.
-    body = "\n".join(line.strip() for line in html.splitlines() if line.strip())
-    return f'<div class="zf-page">\n{note}\n{body}\n</div>'
-
-
-def forms_index_table(edition: Edition, *, link) -> str:
-    """The 表格总览 table in Markdown: every form, its steps, the web page and both PDFs."""
-    from .context import STEP_NAMES
-
-    rows = ["| 表格 | 用于 | 网页填写 | PDF |", "|---|---|---|---|"]
-    for f in all_forms().values():
-        steps = "、".join(STEP_NAMES[s] for s in f.steps)
-        pdfs = (
-            f'<a href="{link(f"pdf/forms/{f.id}.pdf")}">打印版</a> · '
-            f'<a href="{link(f"pdf/forms/{f.id}-fillable.pdf")}">可填写</a>'
-        )
-        tag = "（不记名）" if f.anonymous else ""
-        rows.append(f"| {f.title}{tag} | {steps} | [在线填写]({link(f'forms/{f.id}.md')}) | {pdfs} |")
-    return "\n".join(rows)

@@ -1,28 +1,23 @@
 """Draft documents (工作方案, 通知, 主持词提纲) from an edition, the unit profile and the roster.
 
-One Jinja template per document in macros/templates/docs/ renders both the handbook page fragment and
-the PDF (GB/T 9704 layout, macros/assets/gbt9704.css). Autoescape is on and names are passed as data,
+One Jinja template per document in templates/docs/ renders both the handbook page fragment and
+the PDF (GB/T 9704 layout, assets/gbt9704.css). Autoescape is on and names are passed as data,
 never as template source, so a name such as "{{ x }}" or "<b>" prints literally.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from .atomic import replacing_dir
-from .context import STEP_NAMES, cn_date
-from .editions import STEP_KEYS, Common, Edition
-from .local import BLANK, Unit, current_unit, default_roster, load_unit
-from .roster import Member, labels, read_roster
+from ..model.editions import STEP_KEYS, STEP_NAMES, Common, Edition, cn_date
+from ..model.roster import Member, labels
+from ..model.unit import BLANK, Unit
+from .env import ASSETS_DIR, jinja_env
 
-TEMPLATES = Path(__file__).parent / "templates" / "docs"
-CSS = Path(__file__).parent / "assets" / "gbt9704.css"
+CSS = ASSETS_DIR / "gbt9704.css"
 KINDS = {"plan": "工作方案", "notice": "通知", "outline": "主持词提纲"}
 # Blanks never break across lines: a split "＿＿月" reads as two blanks on paper.
 BLANK_HTML = Markup(f'<span class="gw-blank">{BLANK}</span>')
@@ -31,16 +26,6 @@ DATE_BLANK = Markup('<span class="gw-blank">＿＿＿＿年＿＿月＿＿日</s
 
 def _month_day_blank(year: int) -> Markup:
     return Markup('<span class="gw-blank">{}年＿＿月＿＿日</span>').format(year)
-
-
-_env = Environment(
-    loader=FileSystemLoader(str(TEMPLATES)),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
 
 
 @dataclass(frozen=True)
@@ -71,6 +56,8 @@ def _when(meeting) -> str:
     return Markup("{}（具体时间{}）").format(text, BLANK_HTML)
 
 
+# The drafts' filters live on the shared environment (one environment for every template).
+_env = jinja_env()
 _env.filters["blank"] = _blank
 _env.filters["cn"] = _cn
 _env.filters["when"] = _when
@@ -149,74 +136,9 @@ def render_draft(
     if kind not in KINDS:
         raise KeyError(f"unknown draft {kind!r}; drafts are {list(KINDS)}")
     ctx = draft_context(edition, common, unit or Unit(), members)
-    body = _env.get_template(f"{kind}.html.j2").render(ctx)
+    body = jinja_env().get_template(f"docs/{kind}.html.j2").render(ctx) + "\n"
     if not standalone:
         return f'<div class="gw-doc gw-{kind}" markdown="0">\n{body}</div>\n'
-    page = _env.get_template("_page.html.j2")
+    page = jinja_env().get_template("docs/_page.html.j2")
     css = Markup(CSS.read_text("utf-8"))
-    return page.render(ctx, body=Markup(body), kind=kind, doc_title=KINDS[kind], css=css)
-
-
-def draft_fragment(kind: str, edition: Edition, common: Common) -> str:
-    """A handbook page's draft from the fork's local/unit.yml and roster (if any)."""
-    roster = default_roster()
-    members = read_roster(roster).members if roster else None
-    return render_draft(kind, edition, common, current_unit(), members)
-
-
-def render_pdf(html: str) -> bytes:
-    """PDF bytes through macros.pdf (shared cache) when present, else WeasyPrint directly."""
-    try:
-        from .pdf import render_pdf as shared
-    except ImportError:
-        shared = None
-    if shared is not None:
-        return shared(html, fillable=False, base_url=str(CSS.parent))
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=str(CSS.parent)).write_pdf()
-
-
-def write_drafts(
-    out: Path,
-    unit_file: Path | None = None,
-    roster_file: Path | None = None,
-    year: int | None = None,
-    say: Callable[[str], None] = lambda _: None,
-) -> Path:
-    """Write 工作方案.pdf, 通知.pdf and 主持词提纲.pdf into `out`, replacing it whole only on success."""
-    from .editions import select
-
-    common, edition, _ = select(year)
-    unit = load_unit(unit_file) if unit_file else current_unit()
-    roster_file = roster_file or default_roster()
-    members = None
-    if roster_file:
-        report = read_roster(roster_file)
-        say(report.summary())
-        for w in report.warnings:
-            say(f"注意：{w}")
-        members = report.members
-    else:
-        say("没有名册：应到人数等处留空")
-    for day in unit_dates(unit):
-        if day.year not in (edition.year, edition.year + 1):
-            say(
-                f"注意：单位信息中的日期 {cn_date(day)} 不在{edition.label}的会议期间"
-                f"（{edition.meeting_season}），请核对"
-            )
-            break
-    if not unit.branch:
-        say("单位信息中没有“党支部”名称（local/unit.yml）：文中留空")
-
-    out = Path(out).resolve()
-    if out.exists() and any(p.suffix != ".pdf" for p in out.iterdir()):
-        from .errors import InputError
-
-        # The folder is replaced whole; never swap away a folder that holds anything but earlier drafts.
-        raise InputError(out, "输出文件夹中有其他文件，不会替换；请指定一个新的或只含草稿 PDF 的文件夹")
-    with replacing_dir(out) as tmp:
-        for kind, title in KINDS.items():
-            html = render_draft(kind, edition, common, unit, members, standalone=True)
-            (tmp / f"{edition.label}{title}（草稿）.pdf").write_bytes(render_pdf(html))
-    return out
+    return page.render(ctx, body=Markup(body), kind=kind, doc_title=KINDS[kind], css=css) + "\n"

@@ -15,15 +15,13 @@ import csv
 import datetime as dt
 import io
 import re
-import subprocess
 import unicodedata
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
-from .errors import InputError, InputErrors
+from ..errors import InputError, InputErrors
 
 CATEGORIES = ("正式党员", "预备党员")
 
@@ -264,8 +262,10 @@ def _rows_xlsx(path: Path) -> list[list]:
         wb.close()
 
 
-def read_roster(path: str | Path) -> RosterReport:
-    """Read and check a roster; raise InputErrors listing every problem with its row and column."""
+def read_roster(path: str | Path, coverage: frozenset[int] | None = None) -> RosterReport:
+    """Read and check a roster; raise InputErrors listing every problem with its row and column.
+
+    `coverage` (handbook.pdf.fonts.covered_codepoints()) makes a name no font can print an error."""
     path = Path(path)
     if not path.is_file():
         raise RosterError(path, "找不到名册文件")
@@ -351,7 +351,7 @@ def read_roster(path: str | Path) -> RosterReport:
             row=i,
         )
         if name:
-            errors.extend(_glyph_errors(path, member))
+            errors.extend(_glyph_errors(path, member, coverage))
         members.append(member)
 
     if errors:
@@ -397,54 +397,7 @@ def labels(members: list[Member]) -> dict[int, str]:
     return out
 
 
-# --- glyph coverage ------------------------------------------------------------------------------
-
-FONT_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC")
-_FALLBACK_FILES = {
-    "Noto Serif CJK SC": "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
-    "Noto Sans CJK SC": "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-}
-
-
-def _font_file(family: str) -> tuple[str, int] | None:
-    try:
-        out = subprocess.run(
-            ["fc-list", family, "file", "index", "family"], capture_output=True, text=True, timeout=10
-        ).stdout
-    except (OSError, subprocess.TimeoutExpired):
-        out = ""
-    for line in out.splitlines():
-        m = re.match(r"(.+?): (.+?):index=(\d+)", line)
-        if m and family in m.group(2).split(","):
-            return m.group(1), int(m.group(3))
-    fallback = _FALLBACK_FILES.get(family)
-    return (fallback, -1) if fallback and Path(fallback).exists() else None
-
-
-@cache
-def covered_codepoints() -> frozenset[int] | None:
-    """Code points the PDF fonts can draw (union of the Noto CJK SC cmaps); None when no font is found."""
-    from fontTools.ttLib import TTCollection, TTFont
-
-    points: set[int] = set()
-    for family in FONT_FAMILIES:
-        found = _font_file(family)
-        if not found:
-            continue
-        file, idx = found
-        if file.lower().endswith((".ttc", ".otc")):
-            coll = TTCollection(file, lazy=True)
-            fonts = coll.fonts if idx < 0 else [coll.fonts[idx]]
-            for f in fonts:
-                if idx >= 0 or f["name"].getDebugName(1) == family:
-                    points.update(f.getBestCmap())
-        else:
-            points.update(TTFont(file, lazy=True).getBestCmap())
-    return frozenset(points) if points else None
-
-
-def _glyph_errors(path: Path, m: Member) -> list[RosterError]:
-    cover = covered_codepoints()
+def _glyph_errors(path: Path, m: Member, cover: frozenset[int] | None) -> list[RosterError]:
     if cover is None:
         return []
     out = []

@@ -30,10 +30,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from markupsafe import escape
+from tqdm import tqdm
 
-from .atomic import replacing_dir
-from .errors import InputError, InputErrors
-from .roster import Member, RosterError, labels, read_roster
+from ..atomic import replacing_dir
+from ..errors import InputError, InputErrors
+from ..model.editions import STEP_KEYS, select
+from ..model.forms import all_forms, ballot_cap
+from ..model.roster import Member, RosterError, labels, read_roster
+from ..model.unit import Unit, load_unit
+from ..pdf.engine import source_date_epoch
+from ..pdf.fonts import covered_codepoints
+from ..pdf.overlay import FONT_FAMILY, Canvas, PageSpec, Writer, build_font, build_layout
+from ..render.forms import form_document, print_css
 
 PACK_FILE = "全套表格.pdf"
 SINGLES = "分表"
@@ -80,10 +88,9 @@ def find_units(directory: Path) -> tuple[list[UnitSource], list[tuple[str, str]]
 
 
 def _load(src: UnitSource):
-    from .local import Unit, load_unit
 
     unit = load_unit(src.unit_file) if src.unit_file else Unit()
-    report = read_roster(src.roster)
+    report = read_roster(src.roster, covered_codepoints())
     return unit, report.members, report.warnings
 
 
@@ -210,7 +217,6 @@ def _day_parts(prefix: str, day, parts: str) -> dict[str, str]:
 
 def unit_values(key: str, unit, members: list[Member], ballot_item: str) -> UnitValues:
     """The pack's values for one unit."""
-    from .forms import ballot_cap
 
     names = labels(members)
     branch = unit.branch or ""
@@ -274,7 +280,6 @@ def _sized_form(form, **rows):
 
 def _ballot_html(form, edition, common, rows: int) -> str:
     """The blank ballot with `rows` rows whose 序号 and the cap sentence become fields to draw into."""
-    from .forms import form_document
 
     html = form_document(_sized_form(form, ballot=rows), edition, common)
     counter = itertools.count(1)
@@ -292,7 +297,6 @@ def _ballot_html(form, edition, common, rows: int) -> str:
 
 def talk_plan_html(edition, common, rows: int) -> str:
     """The 谈心谈话安排表 layout: fixed rules with their sources, a summary line and `rows` blank rows."""
-    from .forms import print_css
 
     def src(*ids: str) -> str:
         return "（依据：" + "、".join(ids) + "）"
@@ -367,7 +371,6 @@ def talk_plan_html(edition, common, rows: int) -> str:
 
 def pack_forms(forms: dict) -> list:
     """Forms in the order of the procedure (their first step), the talk plan before the talks step's forms."""
-    from .editions import STEP_KEYS
 
     order = list(forms.values())
     items = sorted(order, key=lambda f: (STEP_KEYS.index(f.steps[0]), order.index(f)))
@@ -389,9 +392,6 @@ def _states(form) -> dict[str, list[str]]:
 
 def build_kit(edition, common, *, members: int, talks: int, chars: set[str], say=lambda _: None) -> Kit:
     """Render every layout of the pack once (cached across runs) and the overlay font for `chars`."""
-    from .forms import all_forms, form_document
-    from .overlay import Writer, build_font, build_layout
-    from .pdf import source_date_epoch
 
     forms = all_forms()
     ballot_rows = max(BALLOT_ROUND, math.ceil(members / BALLOT_ROUND) * BALLOT_ROUND)
@@ -422,7 +422,6 @@ def build_kit(edition, common, *, members: int, talks: int, chars: set[str], say
 
 def _check_glyphs(kit: Kit, src: UnitSource, uv: UnitValues) -> None:
     """Refuse text the form font cannot draw, naming the member and the roster row (or the unit file)."""
-    from .overlay import FONT_FAMILY
 
     errors: list[InputError] = []
     miss = kit.font.missing(uv.branch)
@@ -474,7 +473,6 @@ def _draw_values(canvas, layout, values: dict[str, str], page: int) -> None:
 
 
 def _simple(kit: Kit, key: str, values: dict[str, str]) -> list:
-    from .overlay import Canvas, PageSpec
 
     layout = kit.layouts[key]
     pages = []
@@ -487,7 +485,6 @@ def _simple(kit: Kit, key: str, values: dict[str, str]) -> list:
 
 def _list_pages(kit: Kit, key: str, rows: list[tuple], cols: list[str], head: dict[str, str], special=None):
     """A list layout (ballot, talk plan) filled with `rows`; unused rows of the last page are painted out."""
-    from .overlay import Canvas, PageSpec
 
     layout = kit.layouts[key]
     w = layout.widgets
@@ -703,7 +700,6 @@ def run_batch(
 ) -> list[Outcome]:
     """Make a pack for every unit; one unit's failure is recorded and the others go on."""
     global _KIT
-    from .editions import select
 
     common, edition, _ = select(year)
     timings = {} if timings is None else timings
@@ -718,7 +714,6 @@ def run_batch(
     workers = workers if workers is not None else min(2, os.cpu_count() or 1, len(jobs))
     bar = None
     if progress:
-        from tqdm import tqdm
 
         bar = tqdm(total=len(jobs), file=sys.stderr, unit="个单位", desc="表格包", leave=True)
     try:
@@ -755,42 +750,3 @@ def summary(outcomes: list[Outcome]) -> list[str]:
     for o in bad:
         lines.append(f"  ✗ {o.key}：{o.error}")
     return lines
-
-
-# ---------------------------------------------------------------------------------------------- command
-
-
-def cmd_pack(args) -> int:
-    """`handbook pack`: one unit (--roster) or many (--units); exit 1 when any unit failed."""
-    year = int(args.edition) if args.edition else None
-    out = Path(args.out)
-    if args.units:
-        units, missing = find_units(Path(args.units))
-        out.mkdir(parents=True, exist_ok=True)
-        outcomes = run_batch(units, lambda s: out / s.key, year=year, say=lambda m: print(m, file=sys.stderr))
-        outcomes += [Outcome(k, None, 0, e) for k, e in missing]
-    else:
-        if not args.roster:
-            raise PackError("--roster", "请用 --roster 指定名册，或用 --units 指定多个单位的文件夹")
-        unit_file = Path(args.unit) if args.unit else None
-        src = UnitSource(out.name, Path(args.roster), unit_file)
-        outcomes = run_batch([src], lambda s: out, year=year, workers=1, progress=False)
-        if not unit_file:
-            print("没有单位信息（--unit）：党支部名称等处留空，供手写")
-    for line in summary(outcomes):
-        print(line)
-    # The printed cap leaves 预备党员 out of the base; only web notes say so, so the secretary must check it.
-    print("注：测评表上“优秀”的人数上限按参加等次评定的党员（不含预备党员）的三分之一计算；"
-          "不含预备党员这一算法来自公开网页资料，尚未核实，请以上级通知为准（见手册“评议规则”）。")
-    return 1 if any(o.error for o in outcomes) else 0
-
-
-def add_command(sub) -> None:
-    """Register `handbook pack` on the command parser."""
-    p = sub.add_parser("pack", help="pre-filled form pack(s) from a roster: ballots, registers, talk plan")
-    p.add_argument("--roster", help="roster CSV/XLSX of one unit")
-    p.add_argument("--unit", help="unit profile (unit.yml) of that unit; without it unit fields stay blank")
-    p.add_argument("--units", help="folder of units: <unit>/unit.yml + roster.csv|xlsx each")
-    p.add_argument("--out", required=True, help="output folder (replaced whole on success)")
-    p.add_argument("--edition", help="年度 (default: the newest)")
-    p.set_defaults(func=cmd_pack)

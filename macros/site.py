@@ -10,8 +10,12 @@ import time
 import zipfile
 from pathlib import Path
 
-from . import ROOT
-from .atomic import replacing_dir, write_atomic
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from handbook.atomic import replacing_dir, write_atomic
+from handbook.model.editions import edition_paths
+from handbook.paths import ROOT
 
 
 @contextlib.contextmanager
@@ -30,9 +34,6 @@ def edition_env(year: int | str):
 
 def build_edition(year: int, site_dir: Path, config_file: Path | None = None) -> Path:
     """Build one edition strictly into site_dir; on failure the previous site_dir is left untouched."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
     site_dir = Path(site_dir).resolve()
     with replacing_dir(site_dir) as tmp, edition_env(year):
         cfg = load_config(str(config_file or ROOT / "mkdocs.yml"), site_dir=str(tmp), strict=True)
@@ -93,8 +94,6 @@ def _finish_root(root: Path, years: list[int]) -> None:
 
 
 def _all_years() -> list[int]:
-    from .editions import edition_paths
-
     return [int(p.stem) for p in edition_paths()]
 
 

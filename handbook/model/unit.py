@@ -1,0 +1,125 @@
+"""The unit profile (local/unit.yml) and where a fork keeps its roster."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..errors import InputError
+from ..paths import local_dir
+from ..yamlio import load_yaml, validate
+
+BLANK = "＿＿＿＿"
+
+
+# --- unit profile (local/unit.yml) ---------------------------------------------------------------
+
+
+class _Strict(BaseModel):
+    # Chinese keys in the file (people edit it), English attributes in code; unknown keys are errors.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Meeting(_Strict):
+    """Date, time and place of one meeting."""
+
+    date: dt.date | None = Field(None, alias="日期")
+    time: str | None = Field(None, alias="时间")
+    place: str | None = Field(None, alias="地点")
+
+
+class Group(_Strict):
+    """A 党小组 and its leader."""
+
+    name: str = Field(alias="名称", min_length=1)
+    leader: str | None = Field(None, alias="组长")
+
+
+class Person(_Strict):
+    """A contact: the superior's representative or the notice's contact person."""
+
+    name: str | None = Field(None, alias="姓名")
+    title: str | None = Field(None, alias="职务")
+    phone: str | None = Field(None, alias="电话")
+
+
+class Meetings(_Strict):
+    """The three kinds of meeting a branch may hold."""
+
+    committee: Meeting = Field(default_factory=Meeting, alias="支委会")
+    general: Meeting = Field(default_factory=Meeting, alias="党员大会")
+    group: Meeting = Field(default_factory=Meeting, alias="党小组会")
+
+
+STEP_ALIASES = {
+    "制定方案": "plan",
+    "集中学习": "study",
+    "谈心谈话": "talks",
+    "查摆问题": "problems",
+    "批评和自我批评": "criticism",
+    "民主评议": "evaluation",
+    "整改落实": "rectify",
+    "总结上报": "report",
+}
+
+
+class Deadlines(_Strict):
+    """The branch's own deadline for each step (where the superior's notice leaves it open)."""
+
+    plan: dt.date | None = Field(None, alias="制定方案")
+    study: dt.date | None = Field(None, alias="集中学习")
+    talks: dt.date | None = Field(None, alias="谈心谈话")
+    problems: dt.date | None = Field(None, alias="查摆问题")
+    criticism: dt.date | None = Field(None, alias="批评和自我批评")
+    evaluation: dt.date | None = Field(None, alias="民主评议")
+    rectify: dt.date | None = Field(None, alias="整改落实")
+    report: dt.date | None = Field(None, alias="总结上报")
+
+
+class Unit(_Strict):
+    """The unit profile (local/unit.yml); every field is optional and shows as a blank when missing."""
+
+    unit: str | None = Field(None, alias="单位")
+    branch: str | None = Field(None, alias="党支部")
+    superior: str | None = Field(None, alias="上级党组织")
+    secretary: str | None = Field(None, alias="书记")
+    deputy: str | None = Field(None, alias="副书记")
+    members: list[str] = Field(default_factory=list, alias="委员")
+    groups: list[Group] = Field(default_factory=list, alias="党小组")
+    meetings: Meetings = Field(default_factory=Meetings, alias="会议")
+    deadlines: Deadlines = Field(default_factory=Deadlines, alias="时限")
+    representative: Person = Field(default_factory=Person, alias="上级指导")
+    contact: Person = Field(default_factory=Person, alias="联系人")
+
+    @property
+    def committee(self) -> list[str]:
+        """Committee members in order: secretary, deputy, members."""
+        return [x for x in (self.secretary, self.deputy, *self.members) if x]
+
+
+def load_unit(path: str | Path) -> Unit:
+    """Load and validate a unit profile; errors name the file, the field and the line."""
+    path = Path(path)
+    data, lines = load_yaml(path)
+    if data is None:
+        return Unit()
+    if not isinstance(data, dict):
+        raise InputError(path, "应为“键: 值”形式的单位信息（见 local/example/unit.yml）", line=1)
+    return validate(Unit, data, lines, path)
+
+
+def current_unit() -> Unit:
+    """The fork's profile from local/unit.yml, or an empty one."""
+    path = local_dir() / "unit.yml"
+    return load_unit(path) if path.is_file() else Unit()
+
+
+def default_roster() -> Path | None:
+    """The fork's roster (local/roster.csv or .xlsx), if there is one."""
+    for name in ("roster.xlsx", "roster.csv"):
+        p = local_dir() / name
+        if p.is_file():
+            return p
+    return None

@@ -1,0 +1,126 @@
+"""HTML to PDF with WeasyPrint: deterministic, glyph-checked, cached by content."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+from functools import cache
+from pathlib import Path
+
+from ..atomic import write_atomic
+from ..paths import ROOT
+from .fix import postprocess
+from .fonts import PdfError, check_glyphs, font_identity
+
+# Part of every cache key, with the source of this module and pdf_fix.py (hashed in cache_key), so
+# editing the pipeline never serves a stale PDF; bump it for changes outside those files.
+CODE_VERSION = "pdf-5"
+CACHE_DIR = ROOT / ".cache" / "pdf"
+# 2022-01-01T00:00:00Z: used when neither the caller nor SOURCE_DATE_EPOCH gives a date.
+DEFAULT_EPOCH = 1640995200
+# WeasyPrint embeds the font of form widgets whole and unsubset; giving widgets a small font that no page
+# text uses keeps the CJK text fonts subset, and pdf_fix drops this one after pointing fields at STSong.
+WIDGET_FONT_CSS = (
+    'input, textarea, select { font-family: "DejaVu Sans Mono" !important; }'
+    " input[type=checkbox], input[type=radio] { font-family: inherit; }"
+)
+log = logging.getLogger("handbook.pdf")
+
+
+# ---------------------------------------------------------------------------------------------- render
+
+
+def source_date_epoch(default: int | None = None) -> int:
+    """SOURCE_DATE_EPOCH when set, else the given default (an edition's date), else a fixed constant."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if raw.isdigit():
+        return int(raw)
+    return DEFAULT_EPOCH if default is None else default
+
+
+@cache
+def _code_digest() -> str:
+    """A digest of the code that turns WeasyPrint's output into the final PDF."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for name in ("engine.py", "fix.py"):
+        h.update((here / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def cache_key(html: str, *, fillable: bool, base_url: str | None = None, epoch: int | None = None) -> str:
+    """The content key of a PDF: its inputs, WeasyPrint's and this code's versions, the installed fonts."""
+    from importlib.metadata import version
+
+    # Versions from package metadata: importing WeasyPrint costs most of a second that warm builds lack.
+    meta = {
+        "code": CODE_VERSION,
+        "source": _code_digest(),
+        "weasyprint": version("weasyprint"),
+        "pikepdf": version("pikepdf"),
+        "fonttools": version("fonttools"),
+        "fonts": font_identity(),
+        "fillable": bool(fillable),
+        "base_url": base_url,
+        "epoch": source_date_epoch(epoch),
+    }
+    h = hashlib.sha256(json.dumps(meta, sort_keys=True).encode())
+    h.update(b"\0")
+    h.update(html.encode("utf-8"))
+    return h.hexdigest()
+
+
+def cache_path(key: str) -> Path:
+    """Where a cached PDF lives."""
+    return CACHE_DIR / f"{key}.pdf"
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+def _weasyprint(html: str, fillable: bool, base_url: str | None) -> bytes:
+    """Run WeasyPrint; font problems it reports fail the render, other warnings are passed on."""
+    import weasyprint
+
+    if fillable:
+        html = _add_style(html, WIDGET_FONT_CSS)
+    handler = _Collect()
+    wlog = logging.getLogger("weasyprint")
+    wlog.addHandler(handler)
+    try:
+        data = weasyprint.HTML(string=html, base_url=base_url).write_pdf(pdf_forms=fillable)
+    finally:
+        wlog.removeHandler(handler)
+    fatal = [r.getMessage() for r in handler.records if re.search(r"font|glyph|subset", r.getMessage(), re.I)]
+    if fatal:
+        raise PdfError("WeasyPrint font problem: " + "; ".join(fatal))
+    return data
+
+
+def _add_style(html: str, css: str) -> str:
+    """Append a style sheet at the end of <head> (or at the start when there is no head)."""
+    tag = f"<style>{css}</style>"
+    i = html.lower().rfind("</head>")
+    return html[:i] + tag + html[i:] if i >= 0 else tag + html
+
+
+def render_pdf(html: str, *, fillable: bool, base_url: str | None = None, epoch: int | None = None) -> bytes:
+    """One HTML document as PDF bytes: cached by content, byte-identical for the same input."""
+    path = cache_path(cache_key(html, fillable=fillable, base_url=base_url, epoch=epoch))
+    if path.exists():
+        return path.read_bytes()
+    check_glyphs(html)
+    data = postprocess(
+        _weasyprint(html, fillable, base_url), fillable=fillable, epoch=source_date_epoch(epoch)
+    )
+    write_atomic(path, data)
+    return data

@@ -1,0 +1,53 @@
+"""The 本年度变化 page body: a diff of two editions as Markdown with source badges."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+
+from ..model.changes import Section
+from ..model.editions import Edition
+
+
+def changes_markdown(
+    prev: Edition | None, cur: Edition, sections: list[Section], badge: Callable[..., str]
+) -> str:
+    """The 本年度变化 page body in Markdown; `badge(*ids)` renders source badges."""
+    if prev is None:
+        return (
+            f"{cur.label}是本手册收录的最早年度，没有上一年度可以比较。"
+            "以后各年度的本页列出与上一年度相比的变化。\n"
+        )
+    out = [
+        f"与上一年度（**{prev.label}**）相比，{cur.label}的变化如下，均根据两个年度的资料自动对比得出；"
+        "角标表示出处，点击可查看；“相同”表示与上一年度一致。\n",
+        "| 内容 | 与上一年度相比 |",
+        "|---|---|",
+    ]
+    for s in sections:
+        if s.changes:
+            out.append(f"| [{s.title}](#chg-{s.key}) | {'**有变化**' if s.changed else '相同'} |")
+    out.append("")
+    for s in sections:
+        if not s.changes:
+            continue
+        out.append(f"## {s.title} {{#chg-{s.key}}}\n")
+        if not s.changed:
+            out.append("与上一年度相同。\n")
+            continue
+        for c in s.changes:
+            if c.kind == "same":
+                continue
+            label = f"{escape(c.label)}：" if c.label else ""
+            if c.kind == "changed":
+                out.append(f"- {label}**改为** {escape(c.text)}{badge(*c.sources)}")
+                out.append(f"    <br>（上一年度：{escape(c.old or '')}{badge(*c.old_sources)}）")
+            elif c.kind == "added":
+                out.append(f"- {label}**新增** {escape(c.text)}{badge(*c.sources)}")
+            else:
+                out.append(f"- {label}**不再列入** <del>{escape(c.text)}</del>{badge(*c.sources)}")
+        same = sum(c.kind == "same" for c in s.changes)
+        if same and s.key not in ("schedule", "notice", "theme"):
+            out.append(f"- 其余 {same} 项与上一年度相同。")
+        out.append("")
+    return "\n".join(out)

@@ -1,0 +1,141 @@
+"""One renderer for forms: the same Jinja template gives the web form and the HTML of both PDFs."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from markupsafe import Markup, escape
+
+from ..model.editions import Common, Edition
+from ..model.forms import (
+    GRADE_VALUES,
+    PLACEHOLDERS,
+    WIDE_TYPES,
+    Form,
+    FormField,
+    _member_name,
+    _probationary,
+    _row,
+    ballot_cap,
+)
+from .env import ASSETS_DIR, jinja_env
+
+PRINT_CSS = ASSETS_DIR / "forms-print.css"
+
+
+def _fill(text: str | None, edition: Edition) -> str | None:
+    """Replace {theme_short}-style placeholders with edition facts (plain substitution, no evaluation)."""
+    if text is None:
+        return None
+    facts = {
+        "label": edition.label,
+        "title": edition.title,
+        "theme_short": edition.theme_short,
+        "member_areas": "、".join(edition.focus.member_areas),
+        "year": str(edition.year),
+    }
+    return re.sub(r"\{(" + "|".join(PLACEHOLDERS) + r")\}", lambda m: facts[m.group(1)], text)
+
+
+def render_form(
+    form: Form,
+    edition: Edition,
+    common: Common,
+    *,
+    target: Literal["web", "pdf"] = "web",
+    values: dict | None = None,
+    members: list[dict] | None = None,
+    unit: dict | None = None,
+) -> str:
+    """The form as an HTML fragment; the same markup serves the web page and both PDFs."""
+    if target not in ("web", "pdf"):
+        raise ValueError(f"target must be 'web' or 'pdf', not {target!r}")
+    members_view = None
+    if members is not None:
+        members_view = [
+            {"name": _member_name(m), "probationary": _probationary(m), "row": _row(i)}
+            for i, m in enumerate(members, start=1)
+        ]
+    values = {str(k): "" if v is None else str(v) for k, v in (values or {}).items()}
+    unit = {str(k): str(v) for k, v in (unit or {}).items()}
+    defaults = {"edition_label": edition.label, "unit_branch": unit.get("branch", "")}
+    for f in form.fields:
+        if f.prefill and f.name and not values.get(f.name):
+            values[f.name] = defaults[f.prefill]
+    tpl = jinja_env().get_template("form.html.j2")
+    html = tpl.render(
+        form=form,
+        edition=edition,
+        common=common,
+        target=target,
+        values=values,
+        members=members_view,
+        unit=unit,
+        cap=ballot_cap(members),
+        fill=lambda t: _fill(t, edition),
+        row=_row,
+        blocks=_blocks(form),
+        grade_values=GRADE_VALUES,
+    )
+    return str(Markup(html))
+
+
+def _layout_rows(form: Form) -> list[list[FormField]]:
+    """Body fields grouped into table rows: a layout row appears where its first field is declared."""
+    body = [f for f in form.fields if f.area == "body"]
+    by_name = {f.name: f for f in body if f.name}
+    row_of = {n: tuple(row) for row in form.layout for n in row}
+    out: list[list[FormField]] = []
+    emitted: set[tuple] = set()
+    for f in body:
+        row = row_of.get(f.name) if f.name else None
+        if row is None:
+            out.append([f])
+        elif row not in emitted:
+            emitted.add(row)
+            out.append([by_name[n] for n in row])
+    return out
+
+
+def _blocks(form: Form) -> list[tuple[str, Any]]:
+    """Body rows cut into blocks: runs of label/value rows share one ruled table; lists get their own."""
+    out: list[tuple[str, Any]] = []
+    for row in _layout_rows(form):
+        if len(row) == 1 and row[0].type in WIDE_TYPES:
+            out.append(("wide", row[0]))
+        elif out and out[-1][0] == "rows":
+            out[-1][1].append(row)
+        else:
+            out.append(("rows", [row]))
+    return out
+
+
+def print_css() -> str:
+    """The print stylesheet shared by both PDFs."""
+    return PRINT_CSS.read_text(encoding="utf-8")
+
+
+def form_document(
+    form: Form,
+    edition: Edition,
+    common: Common,
+    *,
+    values: dict | None = None,
+    members: list[dict] | None = None,
+    unit: dict | None = None,
+) -> str:
+    """A complete HTML document for WeasyPrint: the pdf rendering of the form with the print CSS."""
+    body = render_form(form, edition, common, target="pdf", values=values, members=members, unit=unit)
+    title = escape(f"{edition.label}{form.title}")
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{title}</title><style>{print_css()}</style></head>"
+        f"<body>{body}</body></html>\n"
+    )
+
+
+def example_kwargs(form: Form, index: int = 0) -> dict[str, Any]:
+    """render_form keyword arguments for one of the form's examples."""
+    ex = form.examples[index]
+    return {"values": dict(ex.values), "members": ex.members, "unit": ex.unit}
