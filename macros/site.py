@@ -14,7 +14,9 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from handbook.atomic import replacing_dir, write_atomic
+from handbook.epoch import source_date_epoch
 from handbook.model.editions import edition_paths
+from handbook.office.zips import zip_time
 from handbook.paths import ROOT
 
 
@@ -136,8 +138,7 @@ def pack_offline(site_root: Path, zip_path: Path) -> Path:
         raise FileNotFoundError(f"{site_root} holds no edition folders: build the site first")
     top = zip_path.stem
     # Fixed timestamps and sorted entries: the same site gives the same zip, byte for byte.
-    stamp = time.gmtime(int(os.environ.get("SOURCE_DATE_EPOCH", "315532800")))[:6]
-    stamp = max(stamp, (1980, 1, 1, 0, 0, 0))
+    stamp = zip_time(source_date_epoch())
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = zip_path.with_name(f".{zip_path.name}.tmp")
     try:

@@ -14,6 +14,7 @@ pikepdf = pytest.importorskip("pikepdf")
 pypdf = pytest.importorskip("pypdf")
 pdfium = pytest.importorskip("pypdfium2")
 
+from handbook.epoch import DEFAULT_EPOCH  # noqa: E402
 from handbook.jobs import edition_pdfs as E  # noqa: E402
 from handbook.pdf import engine as P  # noqa: E402
 from handbook.pdf import fonts as F  # noqa: E402
@@ -266,8 +267,8 @@ def test_byte_identical_without_cache():
     from handbook.pdf.fix import postprocess
 
     for fillable in (False, True):
-        a = postprocess(P._weasyprint(HAND_FORM, fillable, None), fillable=fillable, epoch=P.DEFAULT_EPOCH)
-        b = postprocess(P._weasyprint(HAND_FORM, fillable, None), fillable=fillable, epoch=P.DEFAULT_EPOCH)
+        a = postprocess(P._weasyprint(HAND_FORM, fillable, None), fillable=fillable, epoch=DEFAULT_EPOCH)
+        b = postprocess(P._weasyprint(HAND_FORM, fillable, None), fillable=fillable, epoch=DEFAULT_EPOCH)
         assert a == b
         assert a == P.render_pdf(HAND_FORM, fillable=fillable)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import shutil
 from concurrent.futures import ProcessPoolExecutor, wait
@@ -12,16 +11,12 @@ import weasyprint  # noqa: F401 - imported before forking, so each worker starts
 import yaml
 
 from ..atomic import write_atomic
+from ..epoch import edition_epoch
 from ..model.forms import load_forms
 from ..paths import ROOT
 from ..pdf import book
-from ..pdf.engine import cache_key, cache_path, render_pdf, source_date_epoch
+from ..pdf.engine import cache_key, cache_path, render_pdf
 from ..render.forms import form_document
-
-
-def edition_epoch(edition) -> int:
-    """An edition's fixed PDF date: 1 December of its year, unless SOURCE_DATE_EPOCH is set."""
-    return source_date_epoch(calendar.timegm((edition.year, 12, 1, 0, 0, 0)))
 
 
 def _mkdocs_nav():
@@ -78,7 +73,7 @@ def build_edition_pdfs(edition, common, site_dir: Path, *, nav=None, workers: in
     """Write site/pdf/: each form's print and fillable PDF, the form pack and the handbook of one edition."""
     site_dir = Path(site_dir)
     nav = _mkdocs_nav() if nav is None else nav
-    epoch = edition_epoch(edition)
+    epoch = edition_epoch(edition.year)
     jobs = [
         (rel, html, fill, cache_key(html, fillable=fill, epoch=epoch))
         for rel, html, fill in edition_jobs(edition, common, nav)

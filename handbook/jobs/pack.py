@@ -33,12 +33,12 @@ from markupsafe import escape
 from tqdm import tqdm
 
 from ..atomic import replacing_dir
+from ..epoch import source_date_epoch
 from ..errors import InputError, InputErrors
 from ..model.editions import STEP_KEYS, select
 from ..model.forms import all_forms, ballot_cap
 from ..model.roster import Member, RosterError, labels, read_roster
 from ..model.unit import Unit, load_unit
-from ..pdf.engine import source_date_epoch
 from ..pdf.fonts import covered_codepoints
 from ..pdf.overlay import FONT_FAMILY, Canvas, PageSpec, Writer, build_font, build_layout
 from ..render.forms import form_document, print_css

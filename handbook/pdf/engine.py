@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
 from functools import cache
 from pathlib import Path
 
 from ..atomic import write_atomic
+from ..epoch import source_date_epoch
 from ..paths import ROOT
 from .fix import postprocess
 from .fonts import PdfError, check_glyphs, font_identity
@@ -19,8 +19,6 @@ from .fonts import PdfError, check_glyphs, font_identity
 # editing the pipeline never serves a stale PDF; bump it for changes outside those files.
 CODE_VERSION = "pdf-5"
 CACHE_DIR = ROOT / ".cache" / "pdf"
-# 2022-01-01T00:00:00Z: used when neither the caller nor SOURCE_DATE_EPOCH gives a date.
-DEFAULT_EPOCH = 1640995200
 # WeasyPrint embeds the font of form widgets whole and unsubset; giving widgets a small font that no page
 # text uses keeps the CJK text fonts subset, and pdf_fix drops this one after pointing fields at STSong.
 WIDGET_FONT_CSS = (
@@ -31,14 +29,6 @@ log = logging.getLogger("handbook.pdf")
 
 
 # ---------------------------------------------------------------------------------------------- render
-
-
-def source_date_epoch(default: int | None = None) -> int:
-    """SOURCE_DATE_EPOCH when set, else the given default (an edition's date), else a fixed constant."""
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if raw.isdigit():
-        return int(raw)
-    return DEFAULT_EPOCH if default is None else default
 
 
 @cache
