@@ -89,7 +89,8 @@ def cmd_new_edition(args) -> int:
     marks = sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("# TODO 核对"))
     print(f"已生成 {path}（校验通过）")
     print(f"其中 {marks} 处标有“# TODO 核对”：请对照{args.year}年度上级通知逐项修改，")
-    print("全部核对后把 confidence 改为 confirmed。")
+    print("每核对一项，把 confidence 下对应的一项改为 confirmed")
+    print("（notice 通知、theme 主题、study 学习内容、focus 查摆重点、schedule 时间要求）。")
     return 0
 
 

@@ -18,7 +18,8 @@ def on_config(config, **_):
     config.extra["edition"] = {
         "year": edition.year,
         "label": edition.label,
-        "confidence": edition.confidence,
+        "confidence": edition.overall,
+        "confidence_summary": edition.confidence_summary(),
         "confidence_note": edition.confidence_note or "",
         "years": sorted(editions, reverse=True),
     }

@@ -8,7 +8,15 @@ from html import escape
 from markupsafe import Markup
 
 from handbook.model.changes import diff_editions, previous_edition
-from handbook.model.editions import STEP_KEYS, STEP_NAMES, Sourced, cn_date, deadline_text
+from handbook.model.editions import (
+    STEP_KEYS,
+    STEP_NAMES,
+    Sourced,
+    cn_date,
+    deadline_text,
+    finish_text,
+    grades_for,
+)
 from handbook.model.forms import forms_for_step
 from handbook.model.unit import current_unit
 from handbook.render.changes import changes_markdown
@@ -26,6 +34,8 @@ def define_env(env) -> None:
     env.variables["editions"] = editions
     env.variables["step_names"] = STEP_NAMES
     env.variables["step_keys"] = STEP_KEYS
+    # The grades as this edition applies them (from 2024年度 on, 不合格 cites the 处置办法).
+    env.variables["grades"] = grades_for(common, edition)
     # The fork's unit profile (local/unit.yml); a missing field reads as a blank to fill by hand.
     env.variables["unit"] = Blankable(current_unit())
 
@@ -104,15 +114,29 @@ def define_env(env) -> None:
 
     @env.macro
     def confidence_banner() -> str:
-        """A warning admonition for editions whose facts are not confirmed against the official notice."""
-        if edition.confidence == "confirmed":
+        """A warning admonition naming which of this edition's facts are not confirmed."""
+        if edition.overall == "confirmed":
             return ""
-        level = {"reported": "本年度资料来自公开网页，尚未与正式通知核对", "uncertain": "本年度资料尚未核实"}
         note = edition.confidence_note or ""
         return (
-            f'!!! warning "{level[edition.confidence]}"\n\n'
-            f"    {note}请以上级党组织下发的本年度通知为准，核对主题、学习内容和时间要求。\n"
+            f'!!! warning "本年度资料尚未全部核实：{edition.confidence_summary()}"\n\n'
+            f"    {note}请以上级党组织下发的本年度通知为准，核对主题、学习内容和时间要求。"
+            "标有“转引未核对”“需核实”的内容，核对后再使用。\n"
         )
+
+    @env.macro
+    def flag(fact: str) -> Markup:
+        """A fact's confidence flag where the fact appears (nothing for a confirmed fact)."""
+        short, tip = edition.flag(fact)
+        if not short:
+            return Markup("")
+        badge = f'<span class="src fact-flag" title="{escape(tip)}">{short}</span>'
+        return Markup(f'<span class="srcs">{badge}</span>')
+
+    @env.macro
+    def finish() -> str:
+        """When all work must be done, in words (one unit's date only as its example)."""
+        return finish_text(edition)
 
     @env.macro
     def edition_changes() -> str:

@@ -223,7 +223,8 @@ def test_new_edition_scaffolds_and_refuses_overwrite(editions_copy):
         assert text[:idx].rstrip().splitlines()[-1].startswith("# TODO 核对："), key
     new = snapshot()[1][newest + 1]
     old = before[newest]
-    assert new.confidence == "uncertain" and new.confidence_note
+    assert new.overall == "uncertain" and new.confidence_note
+    assert new.confidence.unsure() == ["通知", "主题", "学习内容", "查摆重点", "时间要求"]
     assert new.theme_short.startswith("待核对") and new.theme_short != old.theme_short
     assert new.label == f"{newest + 1}年度" and str(newest + 1) in new.title
     if old.schedule.finish:

@@ -45,8 +45,9 @@ def test_diff_oldest_edition_has_no_previous(eds):
 
 def test_diff_finds_each_kind_of_change(eds):
     editions, common = eds
-    base = editions[max(editions)]
-    rule_id = common.rules[0].id
+    # A year with dates, so its schedule is compared field by field.
+    base = next(e for y, e in sorted(editions.items(), reverse=True) if e.schedule.finish)
+    rule_id = next(r.id for r in common.rules if r.id not in base.rule_overrides)
     new_item = Sourced(text="新增的学习材料", sources=["W"])
     cur = _next(
         base,
@@ -70,6 +71,19 @@ def test_diff_finds_each_kind_of_change(eds):
     assert not by_key["notice"].changed and not by_key["committee"].changed
     md = changes_markdown(base, cur, list(by_key.values()), lambda *ids: f"[{','.join(ids)}]")
     assert "新的主题[W]" in md and f"<del>{base.study[0].text}</del>" in md
+
+
+def test_a_fact_unknown_in_both_years_is_not_reported_as_unchanged(eds):
+    editions, common = eds
+    base = next(e for e in editions.values() if not e.notice.title and not e.schedule.finish)
+    cur = _next(base)
+    by_key = {s.key: s for s in diff_editions(base, cur, common)}
+    assert by_key["notice"].unknown and by_key["schedule"].unknown
+    assert not by_key["notice"].changed
+    md = changes_markdown(base, cur, list(by_key.values()), lambda *ids: "")
+    assert "| [通知](#chg-notice) | 均未掌握 |" in md and "| [时间安排](#chg-schedule) | 均未掌握 |" in md
+    notice_part = md.split("{#chg-notice}")[1].split("##")[0]
+    assert "两个年度均未掌握" in notice_part and "与上一年度相同" not in notice_part
 
 
 # ---------------------------------------------------------------------------------------------------------

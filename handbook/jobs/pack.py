@@ -9,13 +9,9 @@ handwriting when there is no unit profile. Output: one PDF for the whole pack an
 Speed: WeasyPrint renders each layout once per edition and batch (macros.overlay); each unit's pages are
 copies of those backgrounds with the values drawn on top, so a batch of hundreds of units takes minutes.
 
-How talk pairings are made from the roster (documented on the 安排表 itself):
-- 支部委员: members whose 职务 contains 书记, 副书记 or 委员, plus the people the unit profile names as
-  书记/副书记/委员 (the profile decides who the 书记 is when both give one);
-- the 书记 talks first: with every other 支委, then with every member (S002 带头; S004 与支部委员、与党员);
-- the other 支委 talk with each other (S000, S002, S003) and with the members of their own 党小组;
-- members talk pairwise within their 党小组 (S004 按党小组; the whole branch when the roster has no groups);
-- a pair with a 流动党员 is marked 电话、网络 (S002, S004).
+How talk pairings are made from the roster: handbook.model.talks (secretary first, 支委之间 and 支委与党员
+at least once, members within their 党小组, a small balanced ring for a branch without groups; 流动党员 by
+phone).
 """
 
 from __future__ import annotations
@@ -38,6 +34,8 @@ from ..errors import InputError, InputErrors
 from ..model.editions import STEP_KEYS, select
 from ..model.forms import all_forms, ballot_cap
 from ..model.roster import Member, RosterError, labels, read_roster
+from ..model.talks import TalkPlan, committee_of
+from ..model.talks import talk_plan as plan_talks
 from ..model.unit import Unit, load_unit
 from ..pdf.fonts import covered_codepoints
 from ..pdf.overlay import FONT_FAMILY, Canvas, PageSpec, Writer, build_font, build_layout
@@ -97,76 +95,14 @@ def _load(src: UnitSource):
 # ---------------------------------------------------------------------------------------------- talks
 
 
-@dataclass(frozen=True)
-class Talk:
-    """One suggested talk: who, with whom, which rule asks for it, how."""
-
-    a: Member
-    b: Member
-    kind: str
-    way: str
-
-
 def _committee(members: list[Member], unit) -> tuple[Member | None, list[Member]]:
-    """The 书记 and all 支委 in order (书记, 副书记, 委员), from the roster's 职务 and the unit profile."""
-    by_name: dict[str, list[Member]] = {}
-    for m in members:
-        by_name.setdefault(m.name, []).append(m)
-
-    def named(name: str | None) -> Member | None:
-        found = by_name.get(name or "", [])
-        return found[0] if len(found) == 1 else None  # a namesake cannot be told apart by name alone
-
-    def rank(m: Member) -> int | None:
-        pos = m.position or ""
-        if "副书记" in pos:
-            return 1
-        if "书记" in pos:
-            return 0
-        if "委员" in pos:
-            return 2
-        return None
-
-    ranks: dict[int, int] = {m.row: r for m in members if (r := rank(m)) is not None}
-    for person, r in ((named(unit.secretary), 0), (named(unit.deputy), 1)):
-        if person is not None:
-            ranks[person.row] = r
-    for name in unit.members:
-        person = named(name)
-        if person is not None:
-            ranks.setdefault(person.row, 2)
-    secretary = named(unit.secretary)
-    if secretary is None:
-        secretary = next((m for m in members if ranks.get(m.row) == 0), None)
-    committee = sorted((m for m in members if m.row in ranks), key=lambda m: (ranks[m.row], m.row))
-    if secretary is not None:
-        committee = [secretary] + [m for m in committee if m.row != secretary.row]
-    return secretary, committee
+    """The 书记 and all 支委 in order (书记, 副书记, 委员), from the roster and the unit profile."""
+    return committee_of(members, unit.secretary, unit.deputy, unit.members)
 
 
-def talk_plan(members: list[Member], unit) -> tuple[Member | None, list[Member], list[Talk]]:
-    """The suggested pairings, secretary first (see the module docstring for the rules and sources)."""
-    secretary, committee = _committee(members, unit)
-    crow = {m.row for m in committee}
-    others = [m for m in committee if secretary is None or m.row != secretary.row]
-    plain = [m for m in members if m.row not in crow]
-
-    def way(a: Member, b: Member) -> str:
-        return "电话、网络" if a.mobile or b.mobile else "当面"
-
-    talks: list[Talk] = []
-    if secretary is not None:
-        talks += [Talk(secretary, c, "书记与支委", way(secretary, c)) for c in others]
-        talks += [Talk(secretary, m, "书记与党员", way(secretary, m)) for m in plain]
-    talks += [Talk(a, b, "支委之间", way(a, b)) for a, b in itertools.combinations(others, 2)]
-    for c in others:
-        talks += [Talk(c, m, "支委与党员", way(c, m)) for m in plain if c.group and m.group == c.group]
-    groups: dict[str, list[Member]] = {}
-    for m in plain:
-        groups.setdefault(m.group or "", []).append(m)
-    for group in groups.values():
-        talks += [Talk(a, b, "党员之间", way(a, b)) for a, b in itertools.combinations(group, 2)]
-    return secretary, committee, talks
+def talk_plan(members: list[Member], unit) -> TalkPlan:
+    """The suggested pairings, secretary first (rules and sources: handbook.model.talks)."""
+    return plan_talks(members, unit.secretary, unit.deputy, unit.members)
 
 
 # ---------------------------------------------------------------------------------------------- values
@@ -222,8 +158,8 @@ def unit_values(key: str, unit, members: list[Member], ballot_item: str) -> Unit
     branch = unit.branch or ""
     graded, cap = ballot_cap([{"category": m.category} for m in members])
     cap_text = (
-        f"本支部参加等次评定的党员共{graded}人，评为“{ballot_item}”的一般不超过三分之一，即最多{cap}人。"
-        "预备党员参加测评，但不评定等次。"
+        f"供参考：党支部评定为“{ballot_item}”的党员一般不超过三分之一，按参加等次评定的党员{graded}人计约为{cap}人"
+        "（基数是否包括预备党员尚未核实，以上级通知为准）；不限制本表勾选的人数。预备党员参加测评，但不评定等次。"
     )
     ballot_rows = [
         (str(i), names[m.row] + ("（预备党员）" if m.probationary else ""), m.probationary)
@@ -232,10 +168,12 @@ def unit_values(key: str, unit, members: list[Member], ballot_item: str) -> Unit
     registers = []
     for m in members:
         values = {"branch": branch, "name": m.name, "gender": m.gender or "", "category": m.category}
+        values |= {"ethnicity": m.ethnicity or "", "education": m.education or "", "remarks": m.remarks or ""}
         values["position"] = m.position or ""
         values |= _day_parts("birth", m.birth, "ym") | _day_parts("joined", m.joined, "ymd")
         registers.append(Register(m, names[m.row], {k: v for k, v in values.items() if v}))
-    secretary, committee, talks = talk_plan(members, unit)
+    plan = talk_plan(members, unit)
+    secretary, committee, talks = plan.secretary, plan.committee, plan.talks
     talk_rows = [
         (str(i), names[t.a.row], names[t.b.row], t.kind, t.way) for i, t in enumerate(talks, start=1)
     ]
@@ -245,10 +183,14 @@ def unit_values(key: str, unit, members: list[Member], ballot_item: str) -> Unit
         who = f"书记{names[secretary.row]}" if secretary else "名册和单位信息中未标明书记"
         parts.append(f"支部委员{len(committee)}名（{who}）")
     else:
-        parts.append("名册和单位信息中未标明支部委员（请在名册“职务”列注明书记、副书记、委员）")
+        parts.append("名册和单位信息中未标明支部委员（请在名册“支部职务”或“职务”列注明书记、副书记、组织委员等）")
     if mobile:
-        parts.append(f"流动党员{mobile}名")
-    summary = "，".join(parts) + f"；按上述规则共安排谈心谈话{len(talks)}对。"
+        parts.append(f"流动党员{mobile}名（电话、网络谈）")
+    most = max(plan.per_member().values(), default=0)
+    summary = (
+        "，".join(parts) + f"。{plan.how()}。每名支委至少与其他支委和分到的党员各谈一次，"
+        f"每名党员至少与一名支委谈；共安排谈心谈话{len(talks)}次，每人最多{most}次。"
+    )
     stats = {"branch": branch, "members_total": str(len(members))}
     stats["probationary"] = str(sum(m.probationary for m in members))
     return UnitValues(

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import InputError
-from ..model.editions import edition_paths, editions_dir, load_all, load_common, load_edition
+from ..model.editions import FACT_KEYS, edition_paths, editions_dir, load_all, load_common, load_edition
 from ..paths import local_dir
 from ..yamlio import load_yaml
 
@@ -65,7 +65,7 @@ def scaffold_text(source: Path, year: int) -> str:
         "title": str(data.get("title") or f"{oldlabel}基层党组织组织生活会和民主评议党员").replace(
             oldlabel, newlabel
         ),
-        "confidence": "uncertain",
+        "confidence": dict.fromkeys(FACT_KEYS, "uncertain"),
         "confidence_note": (
             f"本年度资料由 handbook new-edition 从{oldlabel}复制生成，"
             f"通知、主题、学习内容、查摆重点和时间安排尚未与{newlabel}上级通知核对。"
@@ -82,8 +82,8 @@ def scaffold_text(source: Path, year: int) -> str:
     parts = [
         f"# {newlabel}: scaffolded by `handbook new-edition {year} --from {old}` on {dt.date.today()}.\n"
         f"# 本文件从{oldlabel}复制而来。请对照{newlabel}上级通知，逐项核对下面标有“TODO 核对”的字段，\n"
-        "# 核对后删除该行注释；全部核对完成后把 confidence 改为 confirmed（或 reported），\n"
-        "# 并删除 confidence_note。上一年度的 related_notices 和 specials 没有复制：\n"
+        "# 核对后删除该行注释；每核对一项，把 confidence 下对应的一项改为 confirmed（或 reported），\n"
+        "# 全部为 confirmed 后删除 confidence_note。上一年度的 related_notices 和 specials 没有复制：\n"
         "# 如本年度通知有类似内容，请按通知补充并注明来源。\n"
     ]
     for key, value in out.items():

@@ -9,7 +9,8 @@ from typing import Literal
 
 from .editions import STEP_KEYS, STEP_NAMES, Common, Edition, Notice, Sourced, cn_date
 
-Kind = Literal["added", "removed", "changed", "same"]
+# "unknown": the kit knows the fact in neither year, which is not the same as "unchanged".
+Kind = Literal["added", "removed", "changed", "same", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,12 @@ class Section:
     @property
     def changed(self) -> bool:
         """Whether anything in this part differs from the previous edition."""
-        return any(c.kind != "same" for c in self.changes)
+        return any(c.kind not in ("same", "unknown") for c in self.changes)
+
+    @property
+    def unknown(self) -> list[str]:
+        """Labels of the facts the kit knows in neither year."""
+        return [c.label or self.title for c in self.changes if c.kind == "unknown"]
 
 
 def previous_edition(editions: Mapping[int, Edition], year: int) -> Edition | None:
@@ -45,6 +51,8 @@ def previous_edition(editions: Mapping[int, Edition], year: int) -> Edition | No
 
 
 def _scalar(label: str, old: str | None, old_src, new: str | None, new_src) -> Change:
+    if not old and not new:
+        return Change("unknown", "", tuple(new_src), label=label)
     if (old or "") == (new or ""):
         return Change("same", new or "", tuple(new_src), label=label)
     if not old:
@@ -65,7 +73,12 @@ def _items(old: Iterable[Sourced], new: Iterable[Sourced]) -> list[Change]:
 
 
 def _notice(n: Notice | None) -> str | None:
-    return n.citation if n else None
+    # A notice whose title and number are both unknown is not a fact to compare.
+    return n.citation if n and (n.title or n.number) else None
+
+
+def _has_dates(s) -> bool:
+    return bool(s.finish or s.report or any(s.steps.values()))
 
 
 def _special_text(s) -> str:
@@ -105,17 +118,22 @@ def diff_editions(prev: Edition | None, cur: Edition, common: Common | None = No
     sections.append(Section("areas", "党员查摆的方面", areas))
 
     ps, cs = prev.schedule, cur.schedule
-    sched = [
-        _scalar("时间安排", ps.window, ps.sources, cs.window, cs.sources),
-        _scalar("全部完成", cn_date(ps.finish), ps.sources, cn_date(cs.finish), cs.sources),
-        _scalar("报送上级", cn_date(ps.report), ps.sources, cn_date(cs.report), cs.sources),
-    ]
-    sched += [
-        _scalar(STEP_NAMES[k], cn_date(ps.steps.get(k)), ps.sources, cn_date(cs.steps.get(k)), cs.sources)
-        for k in STEP_KEYS
-    ]
-    sched.append(_scalar("说明", ps.note, ps.sources, cs.note, cs.sources))
-    sections.append(Section("schedule", "时间安排", sched))
+    if not _has_dates(ps) and not _has_dates(cs):
+        # "以上级通知为准" in both years says nothing was known: never report that as "the same".
+        unknown = Change("unknown", "", tuple(cs.sources), label="完成和报送时限")
+        sections.append(Section("schedule", "时间安排", [unknown]))
+    else:
+        sched = [
+            _scalar("时间安排", ps.window, ps.sources, cs.window, cs.sources),
+            _scalar("全部完成", cn_date(ps.finish), ps.sources, cn_date(cs.finish), cs.sources),
+            _scalar("报送上级", cn_date(ps.report), ps.sources, cn_date(cs.report), cs.sources),
+        ]
+        sched += [
+            _scalar(STEP_NAMES[k], cn_date(ps.steps.get(k)), ps.sources, cn_date(cs.steps.get(k)), cs.sources)
+            for k in STEP_KEYS
+        ]
+        sched.append(_scalar("说明", ps.note, ps.sources, cs.note, cs.sources))
+        sections.append(Section("schedule", "时间安排", sched))
 
     rules = []
     for rid in sorted(set(prev.rule_overrides) | set(cur.rule_overrides)):

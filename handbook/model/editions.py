@@ -32,6 +32,22 @@ STEP_NAMES = {
 }
 assert tuple(STEP_NAMES) == STEP_KEYS
 Confidence = Literal["confirmed", "reported", "uncertain"]
+# The facts of an edition that carry their own confidence flag, and how pages name each flag.
+FACT_KEYS = ("notice", "theme", "study", "focus", "schedule")
+FACT_NAMES = {
+    "notice": "通知", "theme": "主题", "study": "学习内容", "focus": "查摆重点", "schedule": "时间要求",
+}
+CONFIDENCE_RANK = {"uncertain": 0, "reported": 1, "confirmed": 2}
+CONFIDENCE_FLAG = {"confirmed": "", "reported": "转引未核对", "uncertain": "需核实"}
+CONFIDENCE_TIP = {
+    "confirmed": "",
+    "reported": "转引自下级文件或公开网页，未与正式通知核对",
+    "uncertain": "本手册尚未核实",
+}
+# What read-aloud and draft text prints where a notice's title or number is unknown: a blank to fill.
+BLANK_TITLE = "《＿＿＿＿＿＿＿＿》"
+BLANK_NUMBER = "＿＿〔＿＿〕＿＿号"
+BLANK_ISSUER = "＿＿＿＿＿＿"
 
 
 class Strict(BaseModel):
@@ -73,7 +89,8 @@ class Sourced(Strict):
 class Notice(Strict):
     """A notice (通知) an edition follows."""
 
-    issuer: str
+    # None: the issuer is not known either (a page cites the title alone).
+    issuer: str | None = None
     # None: the kit does not know the title (never guess one); the citation then says so.
     title: str | None = None
     number: str | None = None
@@ -98,10 +115,21 @@ class Notice(Strict):
     def citation(self) -> str:
         """How the notice is cited in running text: 《title》（number）; a plain description when unknown."""
         num = f"（{self.number}）" if self.number else ""
+        issuer = self.issuer or ""
         if not self.title:
             unknown = num or "（标题和文号本手册尚未掌握）"
-            return f"{self.issuer}关于本年度组织生活会和民主评议党员的通知{unknown}"
-        return f"{self.issuer}《{self.title}》{num}"
+            return f"{issuer or '上级党组织'}关于本年度组织生活会和民主评议党员的通知{unknown}"
+        return f"{issuer}《{self.title}》{num}"
+
+    @property
+    def spoken(self) -> str:
+        """The citation as read aloud or printed in a draft: unknown parts are blanks, never a note."""
+        # A local unit's notice (a college's, a township's) is not the reader's: every part is a blank.
+        local = self.level == "local" or (self.issuer or "").startswith("某")
+        issuer = BLANK_ISSUER if local or not self.issuer else self.issuer
+        title = f"《{self.title}》" if self.title and not local else BLANK_TITLE
+        number = self.number if self.number and not local else BLANK_NUMBER
+        return f"{issuer}{title}（{number}）"
 
 
 class Focus(Strict):
@@ -119,6 +147,8 @@ class Schedule(Strict):
     """Deadlines: one per step (None: the branch's own plan sets it), the finish and the report date."""
 
     window: str
+    # Set when the dates are one local unit's (a township's notice), shown as that unit's example only.
+    example_of: str | None = None
     steps: dict[str, dt.date | None]
     finish: dt.date | None
     report: dt.date | None
@@ -157,13 +187,34 @@ class Special(Strict):
     _v = field_validator("sources")(_check_sources)
 
 
+class FactConfidence(Strict):
+    """How sure the kit is of each fact of an edition: a confirmed notice number says nothing of the theme."""
+
+    notice: Confidence
+    theme: Confidence
+    study: Confidence
+    focus: Confidence
+    schedule: Confidence
+
+    @property
+    def overall(self) -> Confidence:
+        """The weakest flag: an edition is only as certain as its least certain fact."""
+        return min((getattr(self, k) for k in FACT_KEYS), key=CONFIDENCE_RANK.__getitem__)
+
+    def unsure(self) -> list[str]:
+        """The facts not confirmed, by their Chinese names."""
+        return [FACT_NAMES[k] for k in FACT_KEYS if getattr(self, k) != "confirmed"]
+
+
 class Edition(Strict):
     """One 年度: what that year's notice asks of a party branch."""
 
     year: int = Field(ge=2000, le=2100)
     title: str
-    confidence: Confidence
+    confidence: FactConfidence
     confidence_note: str | None = None
+    # What the year's meetings are called (a 主题教育 year holds a 专题组织生活会).
+    meeting_name: str = "组织生活会"
     notice: Notice
     related_notices: list[Notice] = Field(default_factory=list)
     theme: Sourced
@@ -173,12 +224,37 @@ class Edition(Strict):
     schedule: Schedule
     specials: list[Special] = Field(default_factory=list)
     rule_overrides: dict[str, Sourced] = Field(default_factory=dict)
+    # A year whose source follows its own meeting procedure (2016: S004's), shown instead of the usual note.
+    procedure: Sourced | None = None
 
     @model_validator(mode="after")
     def _note_when_unsure(self) -> Edition:
-        if self.confidence != "confirmed" and not self.confidence_note:
-            raise ValueError("confidence_note is required when confidence is not 'confirmed'")
+        if self.overall != "confirmed" and not self.confidence_note:
+            raise ValueError("confidence_note is required when a fact's confidence is not 'confirmed'")
+        if self.schedule.example_of and self.confidence.schedule == "confirmed":
+            raise ValueError("one unit's deadlines (schedule.example_of) cannot be a confirmed schedule")
         return self
+
+    @property
+    def overall(self) -> Confidence:
+        """The edition's weakest fact flag (banners use it)."""
+        return self.confidence.overall
+
+    def confidence_summary(self) -> str:
+        """Which facts are only reported and which need checking, in one line: 主题转引未核对；通知需核实."""
+        parts = []
+        for level in ("reported", "uncertain"):
+            names = [FACT_NAMES[k] for k in FACT_KEYS if getattr(self.confidence, k) == level]
+            if names:
+                parts.append(f"{'、'.join(names)}{CONFIDENCE_FLAG[level]}")
+        return "；".join(parts)
+
+    def flag(self, fact: str) -> tuple[str, str]:
+        """A fact's short flag and its explanation; empty for confirmed facts."""
+        if fact not in FACT_KEYS:
+            raise KeyError(f"unknown fact {fact!r}; facts are {list(FACT_KEYS)}")
+        level = getattr(self.confidence, fact)
+        return CONFIDENCE_FLAG[level], CONFIDENCE_TIP[level]
 
     @property
     def label(self) -> str:
@@ -213,12 +289,23 @@ class Edition(Strict):
 
 
 class Source(Strict):
-    """A document the kit's facts come from."""
+    """A document the kit's facts come from: what it is (title, issuer, date), never a build path."""
 
     title: str
-    kind: Literal["seed", "notes", "regulation"]
+    kind: Literal["seed", "notes", "regulation", "web"]
+    issuer: str | None = None
+    date: str | None = None
+    # The stored public page's address (kind web).
+    url: str | None = None
+    # Where the project keeps its copy; for maintainers only, never printed in the handbook.
     ref: str | None = None
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _web_has_address(self) -> Source:
+        if self.kind == "web" and not self.url:
+            raise ValueError("a web source needs the stored page's address (url)")
+        return self
 
 
 class Grade(Strict):
@@ -265,6 +352,18 @@ class Common(Strict):
             if r.id == rule_id:
                 return r
         raise KeyError(rule_id)
+
+
+def grades_for(common: Common, edition: Edition) -> list[Grade]:
+    """The four grades as this edition applies them: an edition may restate what follows a 不合格 grade."""
+    override = edition.rule_overrides.get("unqualified")
+    if not override:
+        return list(common.grades)
+    return [
+        g.model_copy(update={"follow_up": override.text.rstrip("。"), "sources": override.sources})
+        if g.name == "不合格" else g
+        for g in common.grades
+    ]
 
 
 def editions_dir() -> Path:
@@ -357,9 +456,24 @@ def cn_date(day: dt.date | None) -> str:
 
 def deadline_text(edition: Edition, step: str) -> str:
     """A step's deadline in words; when the notice leaves it open, the branch's plan sets it."""
-    day = edition.schedule.steps.get(step)
+    sched = edition.schedule
+    day = sched.steps.get(step)
+    if sched.example_of:
+        # One unit's dates are an example, never the year's deadline.
+        example = f"；例：{sched.example_of}要求{cn_date(day)}前" if day else ""
+        return f"由本支部方案确定（以上级通知为准{example}）"
     if day:
         return f"{cn_date(day)}前"
-    if edition.schedule.finish:
-        return f"由本支部方案确定（须在{cn_date(edition.schedule.finish)}前完成全部工作）"
+    if sched.finish:
+        return f"由本支部方案确定（须在{cn_date(sched.finish)}前完成全部工作）"
     return "由本支部方案确定（以上级通知为准）"
+
+
+def finish_text(edition: Edition) -> str:
+    """When all work must be done, in words; one unit's date is given as that unit's example."""
+    sched = edition.schedule
+    if not sched.finish:
+        return "上级通知规定的时间"
+    if sched.example_of:
+        return f"上级通知规定的时间（例：{sched.example_of}定为{cn_date(sched.finish)}）"
+    return cn_date(sched.finish)

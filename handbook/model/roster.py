@@ -29,17 +29,28 @@ CATEGORIES = ("正式党员", "预备党员")
 COLUMNS: dict[str, tuple[str, ...]] = {
     "姓名": ("姓名", "名字", "党员姓名"),
     "性别": ("性别",),
+    "民族": ("民族",),
+    "学历": ("学历", "文化程度", "最高学历", "学历学位"),
     "出生年月": ("出生年月", "出生日期", "出生年月日", "出生时间", "生日"),
     "入党时间": ("入党时间", "入党日期", "入党年月", "入党年月日"),
     "党员类别": ("党员类别", "党员类型", "类别", "人员类别", "党员身份"),
     "党小组": ("党小组", "所在党小组", "所属党小组", "小组"),
     "职务": ("职务", "现任职务", "工作单位及职务", "党内职务", "职务职称"),
     "流动党员": ("流动党员", "是否流动党员"),
+    # A 支委 column (是/否) or the post held in the 支部委员会 (书记, 组织委员...) decides who is a 支委.
+    "支委": ("支委", "是否支委", "支部委员", "是否支部委员"),
+    "支部职务": ("支部职务", "支委职务", "支部委员会职务", "党支部职务"),
+    "备注": ("备注", "说明"),
     "领导干部": ("领导干部", "党员领导干部", "是否领导干部", "是否党员领导干部"),
 }
 # Without a name and a category the kit cannot list members or know who receives no grade.
 REQUIRED = ("姓名", "党员类别")
 HEADER_SEARCH_ROWS = 5  # a title row such as "某某党支部党员名册" may sit above the header
+# Rows offices add below the list (合计, 填表人, 注...): skipped with a notice when they end the sheet.
+TRAILER = re.compile(
+    r"^(合计|总计|小计|共计|填表人|制表人|填报人|审核人|负责人|联系人|填表日期|制表日期|填报日期|注|说明|备注)"
+    r"(\s|[:：，,、.。（(]|\d|$)"
+)
 
 YES = {"是", "y", "yes", "√", "✓", "1", "true"}
 NO = {"否", "n", "no", "", "×", "0", "false", "-", "—", "无"}
@@ -87,12 +98,18 @@ class Member:
     name: str
     category: str  # 正式党员 or 预备党员
     gender: str | None = None
+    ethnicity: str | None = None  # 民族
+    education: str | None = None  # 学历
     birth: Day | None = None
     joined: Day | None = None
     group: str | None = None
     position: str | None = None
     mobile: bool = False  # 流动党员
     leader: bool = False  # 党员领导干部
+    # From a 支委 or 支部职务 column: None when the roster has neither (the 职务 column is read instead).
+    committee: bool | None = None
+    committee_post: str | None = None
+    remarks: str | None = None
     row: int = 0
 
     @property
@@ -180,6 +197,28 @@ def _checked(year: int, month: int, day: int | None) -> Day:
     if out.key() > (today.year, today.month, today.day):
         raise ValueError(f"{out.cn}晚于今天")
     return out
+
+
+# Offices align names in a column by padding them with (ideographic) spaces: 王　芳 is 王芳.
+_CJK_NAME = "\u3400-\u9fff\uf900-\ufaff·"
+_PAD = re.compile(f"(?<=[{_CJK_NAME}])\\s+|\\s+(?=[{_CJK_NAME}])")
+_DOTS = re.compile("[・•‧∙⋅･.．]")
+
+
+def clean_name(text: str) -> str:
+    """A name as printed: padding inside a Chinese name removed, the middle dot (阿依古丽·买买提) kept."""
+    name = re.sub(r"\s+", " ", text.replace("\u3000", " ")).strip()
+    if re.search(r"[\u3400-\u9fff]", name):
+        name = _DOTS.sub("·", name)
+    return _PAD.sub("", name)
+
+
+def _trailer(row: list) -> str | None:
+    """The text of an office's summary row (合计 12人, 填表人：…), or None for any other row."""
+    texts = [_cell_text(c) for c in row if _cell_text(c)]
+    if texts and TRAILER.match(re.sub(r"\s", "", texts[0])):
+        return " ".join(texts)[:30]
+    return None
 
 
 def _yes_no(text: str) -> bool:
@@ -309,7 +348,21 @@ def read_roster(path: str | Path, coverage: frozenset[int] | None = None) -> Ros
 
     errors: list[InputError] = []
     members: list[Member] = []
-    for i, row in enumerate(rows[header_at + 1 :], start=header_row + 1):
+    body = rows[header_at + 1 :]
+    # Trailing summary rows: from the end, past empty rows, while a row reads as 合计/填表人/注.
+    end = len(body)
+    skipped: list[str] = []
+    while end > 0:
+        row = body[end - 1]
+        if not any(_cell_text(c) for c in row):
+            end -= 1
+            continue
+        text = _trailer(row)
+        if text is None:
+            break
+        skipped.insert(0, f"第{header_row + end}行（{text}）")
+        end -= 1
+    for i, row in enumerate(body[:end], start=header_row + 1):
         if not any(_cell_text(c) for c in row):
             continue
         cells = {col: (row[j] if j < len(row) else None) for col, j in index.items()}
@@ -328,7 +381,7 @@ def read_roster(path: str | Path, coverage: frozenset[int] | None = None) -> Ros
         def raw(col: str, cells=cells):
             return cells.get(col)
 
-        name = re.sub(r"\s+", " ", _cell_text(raw("姓名")))
+        name = clean_name(_cell_text(raw("姓名")))
         if not name:
             errors.append(RosterError(path, "姓名为空", row=i, column="姓名"))
         category = get("党员类别", _category)
@@ -338,16 +391,30 @@ def read_roster(path: str | Path, coverage: frozenset[int] | None = None) -> Ros
             errors.append(
                 RosterError(path, f"入党时间 {joined.cn} 早于出生年月 {birth.cn}", row=i, column="入党时间")
             )
+        remarks = re.sub(r"\s+", " ", _cell_text(raw("备注"))) or None
+        post = re.sub(r"\s", "", _cell_text(raw("支部职务"))) or None
+        if "支委" in index:
+            on_committee = get("支委", _yes_no)
+        elif "支部职务" in index:
+            on_committee = post is not None
+        else:
+            on_committee = None
         member = Member(
             name=name,
             category=category or "正式党员",
             gender=get("性别", _gender),
+            ethnicity=re.sub(r"\s", "", _cell_text(raw("民族"))) or None,
+            education=re.sub(r"\s", "", _cell_text(raw("学历"))) or None,
             birth=birth,
             joined=joined,
             group=_cell_text(raw("党小组")) or None,
             position=_cell_text(raw("职务")) or None,
-            mobile=bool(get("流动党员", _yes_no)),
+            # A 流动党员 is marked in its own column or written in 备注.
+            mobile=bool(get("流动党员", _yes_no)) or "流动党员" in (remarks or ""),
             leader=bool(get("领导干部", _yes_no)),
+            committee=on_committee,
+            committee_post=post,
+            remarks=remarks,
             row=i,
         )
         if name:
@@ -360,6 +427,8 @@ def read_roster(path: str | Path, coverage: frozenset[int] | None = None) -> Ros
         raise RosterError(path, "名册中没有党员（表头下面没有数据行）", row=header_row + 1, column="姓名")
 
     notes: list[str] = []
+    if skipped:
+        notes.append(f"{path}：已跳过名册末尾的汇总或说明行：{'；'.join(skipped)}")
     for name, n in Counter(m.name for m in members).items():
         if n > 1:
             rows_ = "、".join(str(m.row) for m in members if m.name == name)

@@ -9,6 +9,24 @@ from ..model.changes import Section
 from ..model.editions import Edition
 
 
+def _status(s: Section) -> str:
+    """The summary table's cell: changed, the same, or unknown in both years."""
+    if s.changed:
+        return "**有变化**"
+    return "均未掌握" if not any(c.kind == "same" for c in s.changes) else "相同"
+
+
+def _unchanged(s: Section) -> str:
+    """The text of a part with no change: what is the same, and what neither year's facts give."""
+    if not s.unknown:
+        return "与上一年度相同。"
+    if not any(c.kind == "same" for c in s.changes):
+        return "两个年度均未掌握。"
+    same = [c.label for c in s.changes if c.kind == "same" and c.label]
+    head = f"{'、'.join(same)}与上一年度相同" if same else "其余内容与上一年度相同"
+    return f"{head}；{'、'.join(s.unknown)}两个年度均未掌握。"
+
+
 def changes_markdown(
     prev: Edition | None, cur: Edition, sections: list[Section], badge: Callable[..., str]
 ) -> str:
@@ -26,14 +44,14 @@ def changes_markdown(
     ]
     for s in sections:
         if s.changes:
-            out.append(f"| [{s.title}](#chg-{s.key}) | {'**有变化**' if s.changed else '相同'} |")
+            out.append(f"| [{s.title}](#chg-{s.key}) | {_status(s)} |")
     out.append("")
     for s in sections:
         if not s.changes:
             continue
         out.append(f"## {s.title} {{#chg-{s.key}}}\n")
         if not s.changed:
-            out.append("与上一年度相同。\n")
+            out.append(f"{_unchanged(s)}\n")
             continue
         for c in s.changes:
             if c.kind == "same":
@@ -46,6 +64,8 @@ def changes_markdown(
                 out.append(f"- {label}**新增** {escape(c.text)}{badge(*c.sources)}")
             else:
                 out.append(f"- {label}**不再列入** <del>{escape(c.text)}</del>{badge(*c.sources)}")
+        if s.unknown:
+            out.append(f"- {'、'.join(s.unknown)}：两个年度均未掌握。")
         same = sum(c.kind == "same" for c in s.changes)
         if same and s.key not in ("schedule", "notice", "theme"):
             out.append(f"- 其余 {same} 项与上一年度相同。")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from ..model.editions import STEP_KEYS, STEP_NAMES, Common, Edition, cn_date
+from ..model.editions import STEP_KEYS, STEP_NAMES, Common, Edition, cn_date, grades_for
 from ..model.roster import Member, labels
 from ..model.unit import BLANK, Unit
 from .env import ASSETS_DIR, jinja_env
@@ -69,8 +69,12 @@ def draft_context(edition: Edition, common: Common, unit: Unit, members: list[Me
     members = members or []
     names = labels(members)
 
+    # One unit's dates (schedule.example_of) are an example, never printed as this branch's deadline.
+    sched = edition.schedule
+    year_sched = not sched.example_of
+
     def deadline(step: str) -> str:
-        day = edition.schedule.steps.get(step) or getattr(unit.deadlines, step)
+        day = (sched.steps.get(step) if year_sched else None) or getattr(unit.deadlines, step)
         if day:
             return f"{cn_date(day)}前"
         return Markup("{}前").format(_month_day_blank(edition.year + 1))
@@ -111,8 +115,10 @@ def draft_context(edition: Edition, common: Common, unit: Unit, members: list[Me
         "rule": rule,
         "step_names": STEP_NAMES,
         "step_keys": STEP_KEYS,
-        "finish": _cn(edition.schedule.finish, _month_day_blank(edition.year + 1)),
-        "report": cn_date(edition.schedule.report) if edition.schedule.report else None,
+        "finish": _cn(sched.finish if year_sched else None, _month_day_blank(edition.year + 1)),
+        "report": cn_date(sched.report) if sched.report and year_sched else None,
+        "notice": edition.notice.spoken,
+        "grades": grades_for(common, edition),
         "blank": BLANK_HTML,
         "date_blank": DATE_BLANK,
     }
