@@ -159,8 +159,8 @@ def cmd_pack(args) -> int:
     for line in pack.summary(outcomes):
         print(line)
     # The printed cap leaves 预备党员 out of the base; only web notes say so, so the secretary must check it.
-    print("注：测评表上“优秀”的人数上限按参加等次评定的党员（不含预备党员）的三分之一计算；"
-          "不含预备党员这一算法来自公开网页资料，尚未核实，请以上级通知为准（见手册“评议规则”）。")
+    print("注：测评表上印出的“优秀”参考人数按参加等次评定的党员（不含预备党员）的三分之一计算，只是提示，"
+          "不限制勾选；计算基数是否包括预备党员尚未核实，请以上级通知为准（见手册“评议规则”）。")
     return 1 if any(o.error for o in outcomes) else 0
 
 

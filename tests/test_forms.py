@@ -155,8 +155,9 @@ def test_ballot_with_members(ed):
     text = "".join(parse(html).text)
     for m in members:
         assert m["name"] in text
-    # 8 graded members (the two 预备党员 are not counted): at most floor(8/3) = 2 优秀.
-    assert "参加等次评定的党员共8人" in text and "最多2人" in text
+    # 8 graded members (the two 预备党员 are not counted): about floor(8/3) = 2 优秀, information only.
+    assert "参加等次评定的党员8人计约为2人" in text and "不受此限" in text and "尚未核实" in text
+    assert "最多" not in text
     assert text.count("不评定等次") == 3  # two rows plus the instruction line
     names = {n for _, _, n in parse(html).inputs}
     assert "r08_grade" in names and "r09_grade" not in names and "r10_grade" not in names
@@ -167,7 +168,7 @@ def test_blank_ballot_leaves_the_number_open(ed):
     common, edition = ed
     form = get_form("member-ballot")
     html = render_form(form, edition, common, target="pdf")
-    assert "＿＿" in html and "三分之一" in html
+    assert "＿＿" in html and "三分之一" in html and "尚未核实" in html
     names = {n for _, _, n in parse(html).inputs}
     assert {f"r{i:02d}_name" for i in range(1, form.field("grade").rows + 1)} <= names
 

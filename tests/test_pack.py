@@ -81,8 +81,8 @@ def test_ballot_lists_members_cap_and_probationary(packs, unit_dir):
     names = labels(members)
     for m in members:
         assert names[m.row] in text, names[m.row]
-    # 7 members are graded (周文涛 is 预备党员): at most 2 may be 优秀.
-    assert "共7人" in text and "即最多2人" in text
+    # 7 members are graded (周文涛 is 预备党员): about 2 may be 优秀, a guideline with its base unconfirmed.
+    assert "党员7人计约为2人" in text and "尚未核实" in text and "不受此限" in text
     assert "周文涛（预备党员）" in text
     # The 预备党员's row says 不评定等次 where the others have the four grade boxes.
     lines = _layout(_one(packs["a"] / pack.SINGLES, "*-民主评议党员民主测评表.pdf"))

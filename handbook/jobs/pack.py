@@ -159,7 +159,7 @@ def unit_values(key: str, unit, members: list[Member], ballot_item: str) -> Unit
     graded, cap = ballot_cap([{"category": m.category} for m in members])
     cap_text = (
         f"供参考：党支部评定为“{ballot_item}”的党员一般不超过三分之一，按参加等次评定的党员{graded}人计约为{cap}人"
-        "（基数是否包括预备党员尚未核实，以上级通知为准）；不限制本表勾选的人数。预备党员参加测评，但不评定等次。"
+        "（基数是否包括预备党员尚未核实）；本表勾选人数不受此限。预备党员参加测评，但不评定等次。"
     )
     ballot_rows = [
         (str(i), names[m.row] + ("（预备党员）" if m.probationary else ""), m.probationary)

@@ -365,6 +365,10 @@ def read_roster(path: str | Path, coverage: frozenset[int] | None = None) -> Ros
     for i, row in enumerate(body[:end], start=header_row + 1):
         if not any(_cell_text(c) for c in row):
             continue
+        if (text := _trailer(row)) is not None:
+            msg = f"这一行像是汇总或说明行（{text}），但下面还有党员；请删除它或移到名册末尾"
+            errors.append(RosterError(path, msg, row=i, column="姓名"))
+            continue
         cells = {col: (row[j] if j < len(row) else None) for col, j in index.items()}
 
         def get(col: str, convert, cells=cells, row_no=i):
