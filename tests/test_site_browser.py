@@ -12,7 +12,9 @@ from handbook.model.editions import edition_paths, load_all
 SCRIPTS = ("committee", "general", "group")
 CHECKLIST = "checklists/before.html"
 # The sentence a host reads to open a meeting; blanks are filled in by hand.
-ATTENDANCE = re.compile(r"应到＿+人，实到＿+人，缺席＿+人（原因[^）]*）.{0,8}超过半数.{0,4}会议有效")
+ATTENDANCE = re.compile(r"应到(委员)?＿+人，实到＿+人，缺席＿+人（原因[^）]*）")
+# Before the ballots: the 条例's base (members with a vote) and words (半数以上), not "超过半数，会议有效".
+QUORUM = re.compile(r"有表决权的党员＿+人，实到＿+人，已达到半数以上.{0,40}《中国共产党支部工作条例")
 ZWSP = "\u200b"
 ORDINALS = "一二三四五六七八九十"
 
@@ -57,9 +59,15 @@ def test_scripts_cite_this_editions_notice_and_theme(site_cache, year):
     site = site_cache(year)
     for name in SCRIPTS:
         text = _text((site / "scripts" / f"{name}.html").read_text(encoding="utf-8"))
-        assert edition.notice.citation in text, f"{year} {name}: notice citation missing"
+        assert edition.notice.spoken in text, f"{year} {name}: notice citation missing"
         assert edition.theme_short in text, f"{year} {name}: theme_short missing"
         assert ATTENDANCE.search(text), f"{year} {name}: attendance sentence missing"
+        assert "会议有效" not in text and "尚未掌握" not in text, f"{year} {name}: quorum words or a note"
+        if name == "general" and not edition.procedure:
+            assert QUORUM.search(text), f"{year} {name}: quorum sentence missing"
+        # The "not verified" warning shows once on the first screen: the top banner, no second box.
+        page = html.unescape(re.sub(r"<[^>]+>", "", (site / "scripts" / f"{name}.html").read_text("utf-8")))
+        assert page.count("尚未全部核实") == (0 if edition.overall == "confirmed" else 1), f"{year} {name}"
         count = re.search(r"今天会议共(\d+)项议程", text)
         assert count, f"{year} {name}: agenda count missing"
         announced = re.findall(r"下面进行第(.)项议程", text)

@@ -354,13 +354,18 @@ class Common(Strict):
         raise KeyError(rule_id)
 
 
+def _follow_up(rule_text: str) -> str:
+    # Lists print "评为“不合格”的，<follow-up>": the rule's own subject would read twice.
+    return rule_text.removeprefix("对评定为“不合格”的党员，").rstrip("。")
+
+
 def grades_for(common: Common, edition: Edition) -> list[Grade]:
     """The four grades as this edition applies them: an edition may restate what follows a 不合格 grade."""
     override = edition.rule_overrides.get("unqualified")
     if not override:
         return list(common.grades)
     return [
-        g.model_copy(update={"follow_up": override.text.rstrip("。"), "sources": override.sources})
+        g.model_copy(update={"follow_up": _follow_up(override.text), "sources": override.sources})
         if g.name == "不合格" else g
         for g in common.grades
     ]
