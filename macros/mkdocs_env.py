@@ -130,7 +130,9 @@ def define_env(env) -> None:
         short, tip = edition.flag(fact)
         if not short:
             return Markup("")
-        badge = f'<span class="src fact-flag" title="{escape(tip)}">{short}</span>'
+        # A link so that it takes the badge style of the source marks (never read aloud as text).
+        href = rel("sources/" if env.conf.get("use_directory_urls") else "sources.html")
+        badge = f'<a class="src fact-flag" href="{href}" title="{escape(tip)}">{short}</a>'
         return Markup(f'<span class="srcs">{badge}</span>')
 
     @env.macro

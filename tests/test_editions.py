@@ -16,6 +16,7 @@ import pytest
 from handbook import cli
 from handbook.errors import InputError, InputErrors
 from handbook.model.editions import EDITIONS_DIR, cn_date, deadline_text, finish_text, load_all, load_common
+from handbook.render.drafts import render_draft
 from macros.site import build_edition
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -364,3 +365,16 @@ def test_warning_banner_only_when_unconfirmed(site_cache, year):
     for page in site_pages(site_cache(year)):
         has_banner = 'class="edition-warning"' in page.read_text(encoding="utf-8")
         assert has_banner != confirmed, f"{year} {page.name}: banner {'shown' if has_banner else 'missing'}"
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_drafts_leave_blanks_and_keep_the_warning_in_the_cover_note(year):
+    common, ed = load_common(EDITIONS_DIR), EDITIONS[year]
+    for kind in ("plan", "notice", "outline"):
+        note, body = render_draft(kind, ed, common).split("</div>", 1)
+        assert ed.notice.spoken in body, f"{year} {kind}"
+        for internal in ("尚未掌握", "本手册", "某高校", "某市委", "某镇", "某学院"):
+            assert internal not in body, f"{year} {kind}: {internal}"
+        if "＿" in ed.notice.spoken:
+            assert "尚未掌握" in note
+        assert "会议有效" not in body
