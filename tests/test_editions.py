@@ -354,6 +354,13 @@ def test_built_edition_shows_its_own_facts_only(site_cache, year):
             assert cn_date(day) in text
     for s in ed.specials:
         assert s.title in text
+    # Each fact carries its own flag where it appears: the theme's next to the theme on the home page.
+    home = page_text(site_cache(year) / "index.html")
+    short, _ = ed.flag("theme")
+    theme_at = home.index(ed.theme.text[:12])
+    assert short in home[theme_at : theme_at + len(ed.theme.text) + 40], f"{year}: theme flag missing"
+    if ed.schedule.example_of:
+        assert f"{ed.schedule.example_of}的要求，仅作示例" in text
     for other in YEARS:
         if other != year:
             assert EDITIONS[other].theme_short not in text, f"{year} site shows {other}'s theme"
