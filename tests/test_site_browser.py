@@ -61,6 +61,7 @@ def test_scripts_cite_this_editions_notice_and_theme(site_cache, year):
         text = _text((site / "scripts" / f"{name}.html").read_text(encoding="utf-8"))
         assert edition.notice.spoken in text, f"{year} {name}: notice citation missing"
         assert edition.theme_short in text, f"{year} {name}: theme_short missing"
+        assert f"{edition.label}{edition.meeting_name}" in text, f"{year} {name}: meeting name"
         assert ATTENDANCE.search(text), f"{year} {name}: attendance sentence missing"
         assert "会议有效" not in text and "尚未掌握" not in text, f"{year} {name}: quorum words or a note"
         if name == "general" and not edition.procedure:
