@@ -472,42 +472,58 @@ def test_results_outputs(tmp_path, capsys):
     _compare_in_libreoffice(tmp_path, tmp_path / "a", data)
 
 
-def _compare_in_libreoffice(tmp_path: Path, folder: Path, data: dict) -> None:
-    """Open both workbooks in LibreOffice Calc (as a user's spreadsheet would) and compare the figures."""
+def _libreoffice_csv(tmp_path: Path, xlsx: Path) -> list[list[str]]:
+    """The first sheet of a workbook as LibreOffice Calc reads it (as a user's spreadsheet would)."""
     soffice = shutil.which("soffice")
     assert soffice, (
         "LibreOffice Calc is needed (scripts/ensure_system.sh test installs libreoffice-calc-nogui)"
     )
     csv_dir = tmp_path / "csv"
-    env = dict(os.environ, HOME=str(tmp_path))
-    for name in ("2025年度评定结果表.xlsx", "2025年度情况统计表.xlsx"):
-        subprocess.run(
-            [
-                soffice,
-                f"-env:UserInstallation=file://{tmp_path}/lo",
-                "--headless",
-                "--convert-to",
-                "csv:Text - txt - csv (StarCalc):44,34,76",
-                "--outdir",
-                str(csv_dir),
-                str(folder / name),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=180,
-            env=env,
-        )
-    rows = list(csv.reader((csv_dir / "2025年度评定结果表.csv").open(encoding="utf-8")))
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",
+            "--outdir",
+            str(csv_dir),
+            str(xlsx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env=dict(os.environ, HOME=str(tmp_path)),
+    )
+    return list(csv.reader((csv_dir / f"{xlsx.stem}.csv").open(encoding="utf-8")))
+
+
+def _compare_in_libreoffice(tmp_path: Path, folder: Path, data: dict) -> None:
+    """Both branch workbooks read back by LibreOffice give the tally's and the roster's figures."""
+    rows = _libreoffice_csv(tmp_path, folder / "2025年度评定结果表.xlsx")
     head = rows.index(next(r for r in rows if r[:2] == ["序号", "姓名"]))
     for m, r in zip(data["members"], rows[head + 1 : head + 31], strict=True):
         assert r[1] == m["name"]
         if not m["probationary"]:
             assert [int(x) for x in r[4:8]] == [m["counts"][g] for g in td.GRADES]
             assert r[10] == (m["decided"] or "")
-    stats = {r[0]: r[1] for r in csv.reader((csv_dir / "2025年度情况统计表.csv").open(encoding="utf-8")) if r}
+    stats = {r[0]: r[1] for r in _libreoffice_csv(tmp_path, folder / "2025年度情况统计表.xlsx") if r}
     assert (
         stats["党员总数"] == "30" and stats["预备党员（不评定等次）人数"] == "2" and stats["有效票数"] == "28"
     )
+
+
+@pytest.mark.slow
+def test_collected_workbook_opens_in_libreoffice(tmp_path):
+    facts = [_branch_books(tmp_path, i) for i in range(1, 4)]
+    out = tmp_path / "汇总.xlsx"
+    assert main(["results", "--collect", str(tmp_path / "inbox"), "--out", str(out)]) == 0
+    rows = _libreoffice_csv(tmp_path, out)
+    head = next(r for r in rows if r[:2] == ["序号", "党支部"])
+    total = next(r for r in rows if len(r) > 1 and r[1] == "合计")
+    assert int(total[head.index("党员总数")]) == sum(f["members"] for f in facts)
+    assert int(total[head.index("评定等次：优秀")]) == sum(f["excellent"] for f in facts)
+    assert [r[1] for r in rows if r and r[0].isdigit()] == ["测试第1党支部", "测试第2党支部", "测试第3党支部"]
 
 
 def test_output_folder_with_other_files_is_not_replaced(tmp_path):
