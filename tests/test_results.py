@@ -137,8 +137,9 @@ def test_xlsx_bad_cells_named_by_row_and_column(tmp_path, people, data):
     wb.active["C5"] = "十"  # row 5 = second member, column C = 优秀
     wb.active["G6"] = "很好"
     wb.save(path)
+    roster = td.write_roster(tmp_path / "roster.csv", people)
     with pytest.raises(InputErrors) as e:
-        load_tally(path)
+        check(load_tally(path), roster, read_roster(roster).members)
     msgs = [str(x) for x in e.value.errors]
     name2, name3 = people[1]["name"], people[2]["name"]
     assert any("第5行，“优秀”列" in m and name2 in m and "不小于0的整数" in m for m in msgs)
@@ -289,11 +290,13 @@ def test_cli_errors_print_names_literally(tmp_path, people, data, capsys):
     people[0]["name"] = "<b>$(rm -rf ~)</b>"
     data["members"][0]["name"] = "<b>$(rm -rf ~)</b>"
     _first_formal(data)["counts"]["合格"] = -3
+    data["ballots"]["valid"] = 30  # above the 29 returned: reported in the same run
     roster = td.write_roster(tmp_path / "roster.csv", people)
     tally = td.write_tally(tmp_path / "tally.json", data)
     code = main(["results", "--roster", str(roster), "--tally", str(tally), "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err
     assert code == 2 and "“<b>$(rm -rf ~)</b>”" in err and "counts.合格" in err and "不能为负数" in err
+    assert "有效票数30超过收回票数29" in err
     assert not (tmp_path / "out").exists()
 
 

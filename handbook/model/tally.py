@@ -82,6 +82,9 @@ class Tally:
     second: dict | None = None
     notices: list[str] = field(default_factory=list)
     ballots_from: str = "计票文件"
+    # Bad values (a count that is not an integer ≥ 0, an unknown grade): check() raises them together
+    # with the checks against the roster, so one run lists every problem of the file.
+    errors: list[InputError] = field(default_factory=list)
 
 
 @dataclass
@@ -196,7 +199,9 @@ def _ballot(value, file, key, errors) -> int | None:
 
 
 def load_tally(path: str | Path, ballots: Ballots | None = None) -> Tally:
-    """Read a tally from the 计票 page's JSON or an XLSX; `ballots` (command options) override the file's."""
+    """Read a tally from the 计票 page's JSON or an XLSX; `ballots` (command options) override the file's.
+
+    A file that is not a tally raises here; bad values are kept in `errors` for check() to report."""
     path = Path(path)
     if not path.is_file():
         raise TallyError(path, "找不到计票文件")
@@ -284,16 +289,15 @@ def _load_json(path: Path) -> Tally:
                 where=where,
             )
         )
-    if errors:
-        raise InputErrors(errors)
     edition = data.get("edition")
     return Tally(
         path,
         ballots,
-        entries,
+        [e for e in entries if e.name],
         branch=str(data["branch"]) if data.get("branch") else None,
         edition=edition if isinstance(edition, int) and not isinstance(edition, bool) else None,
         second=data.get("second") if isinstance(data.get("second"), dict) else None,
+        errors=errors,
     )
 
 
@@ -389,13 +393,11 @@ def tally_from_rows(path: Path, rows: list[list]) -> Tally:
                 where=where,
             )
         )
-    if errors:
-        raise InputErrors(errors)
-    if not entries:
+    if not entries and not errors:
         raise TallyError(path, "表头下面没有党员的计票数据", where=f"第{header_at + 2}行")
     if skipped:
         notices.append(f"{path}：跳过了表格下方不是党员的行：{'、'.join(skipped)}")
-    tally = Tally(path, Ballots(**block), entries, notices=notices)
+    tally = Tally(path, Ballots(**block), entries, notices=notices, errors=errors)
     if block:
         tally.notices.append(
             "票数取自表头："
@@ -472,6 +474,7 @@ def check(
     roster_path = Path(roster_path)
     f = tally.path
     rows, errors, notices = _match(tally, roster_path, members)
+    errors = tally.errors + errors
     notices = list(tally.notices) + notices
     b = tally.ballots
     # Check 3: returned ≤ issued, valid ≤ returned.
@@ -532,7 +535,7 @@ def check(
         hints.append(
             f"提示：评定为“优秀”的有{len(excellent)}人（按{basis}计，未评定的按建议计），"
             f"多于“一般不超过三分之一”的要求：计算基数为{BASES[base_kind]}{base}人，三分之一即{cap}人"
-            f"（来源 {'、'.join(CAP_SOURCES)}；基数按单位信息“优秀比例基数”）"
+            f"（来源 {'、'.join(CAP_SOURCES)}；基数可在单位信息“优秀比例基数”中选择）"
         )
     for r in formal:
         side = _far(r.entry.proposal, r.counts)
