@@ -38,6 +38,7 @@ from ..render.forms import print_css, render_form
 from ..render.results import (
     DOCS,
     Publicity,
+    base_source,
     register_values,
     render_result,
     report_figures,
@@ -183,13 +184,16 @@ def _grade_rows(results: Results) -> list[dict]:
     ]
 
 
-def workbooks(results: Results, opts: Options, edition, branch: str | None) -> dict[str, bytes]:
+def workbooks(
+    results: Results, opts: Options, edition, branch: str | None, unit: Unit | None = None
+) -> dict[str, bytes]:
     """The branch's 评定结果表 and 情况统计表 workbooks by file name (what `--collect` reads one level up)."""
     label, epoch, tally = edition.label, edition_epoch(edition.year), results.tally
+    unit = unit or Unit()
     sources = [
         f"数据来源：名册 {results.roster_path.name}（姓名、党小组、类别）；计票文件 {tally.path.name}"
         f"（票数、建议等次、评定等次、备注）；{results.valid_note}。",
-        source_line(results, opts.unit_file)["cap"] + "。",
+        source_line(results, unit, opts.unit_file)["cap"] + "。",
         f"用途：{DOCS['grades'][1]}。",
     ]
     grades = grades_workbook(
@@ -231,7 +235,7 @@ def write_results(
         results.notices.append(
             f"注意：计票文件中的党支部“{tally.branch}”与单位信息“{unit.branch}”不同，按单位信息"
         )
-    base_from = "单位信息“优秀比例基数”" if opts.unit_file else "默认"
+    base_from = base_source(unit, opts.unit_file)
     say(
         f"“优秀”比例的计算基数：{BASES[results.base_kind]}，{results.base}人，三分之一即{results.cap}人（{base_from}）"
     )
@@ -260,7 +264,7 @@ def write_results(
             (tmp / f"{label}{DOCS[kind][0]}.pdf").write_bytes(_pdf(render_result(kind, ctx)))
         if ctx["mobile"]:
             (tmp / f"{label}{DOCS['mobile'][0]}.pdf").write_bytes(_pdf(render_result("mobile", ctx)))
-        for name, data in workbooks(results, opts, edition, branch).items():
+        for name, data in workbooks(results, opts, edition, branch, unit).items():
             (tmp / name).write_bytes(data)
         stat_values = statistics_values(results, branch, opts.attended, opts.expected)
         (tmp / f"{label}情况统计表.pdf").write_bytes(
@@ -269,7 +273,7 @@ def write_results(
         (tmp / f"{label}民主评议党员登记表（{len(results.rows)}人）.pdf").write_bytes(
             _pdf(_registers_html(results, edition, common, branch))
         )
-        figures = report_figures(results, opts.attended, opts.expected)
+        figures = report_figures(results, opts.attended, opts.expected, base_from)
         html = render_draft("report", edition, common, unit, report.members, standalone=True, figures=figures)
         (tmp / f"{label}情况报告（草稿）.pdf").write_bytes(
             render_pdf(html, fillable=False, base_url=str(DRAFT_CSS.parent))

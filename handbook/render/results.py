@@ -52,8 +52,16 @@ def share(count: int, valid: int) -> str:
     return f"{count * 100 / valid:.1f}%" if valid else "—"
 
 
-def source_line(results: Results, unit_file: Path | None) -> dict[str, str]:
-    base_from = f"单位信息 {unit_file}“优秀比例基数”" if unit_file else "默认（单位信息未指定“优秀比例基数”）"
+def base_source(unit: Unit, unit_file: Path | None) -> str:
+    """Where the ⅓ base comes from: the unit profile's 优秀比例基数, or the default."""
+    if unit_file and "excellent_base" in unit.model_fields_set:
+        return f"单位信息 {unit_file.name}“优秀比例基数”"
+    return "默认；可在单位信息“优秀比例基数”中改为党员总数"
+
+
+def source_line(results: Results, unit: Unit, unit_file: Path | None) -> dict[str, str]:
+    """Where the figures and the ⅓ base on a page come from."""
+    base_from = base_source(unit, unit_file)
     return {
         "roster": f"名册 {results.roster_path.name}",
         "tally": f"计票文件 {results.tally.path.name}",
@@ -89,7 +97,7 @@ def results_context(
         "ballots": results.tally.ballots,
         "valid": results.valid,
         "share": share,
-        "src": source_line(results, unit_file),
+        "src": source_line(results, unit, unit_file),
         "counts": results.graded_counts(),
         "mobile": [r for r in results.rows if r.member.mobile],
         "publicity": publicity or Publicity(),
@@ -154,7 +162,9 @@ def statistics_values(
     return {k: str(v) for k, v in values.items() if v != ""}
 
 
-def report_figures(results: Results, attended: int | None = None, expected: int | None = None) -> dict:
+def report_figures(
+    results: Results, attended: int | None = None, expected: int | None = None, base_from: str = "默认"
+) -> dict:
     """The 情况报告's figures with where each comes from (the draft prints blanks for anything missing)."""
     rows = results.rows
     decided = {g: 0 for g in GRADES}
@@ -178,6 +188,7 @@ def report_figures(results: Results, attended: int | None = None, expected: int 
         "base": results.base,
         "cap": results.cap,
         "cap_sources": "、".join(CAP_SOURCES),
+        "base_from": base_from,
         "attended": attended,
         "expected": expected,
         "roster": results.roster_path.name,
