@@ -536,3 +536,18 @@ def test_output_folder_with_other_files_is_not_replaced(tmp_path):
     with pytest.raises(InputError, match="不会替换"):
         job.write_results(tmp_path / "out", roster, tally, job.Options(), say=lambda _: None)
     assert (tmp_path / "out" / "mine.txt").read_text() == "keep"
+
+
+def test_report_draft_with_and_without_figures(tmp_path, people, data):
+    from handbook.render.drafts import render_draft
+    from handbook.render.results import report_figures
+
+    common, edition, _ = select(2025)
+    blank = render_draft("report", edition, common)
+    assert "共有党员<span" in blank and "有效票<span" in blank  # every figure left blank
+    res = _run(tmp_path, data, people)
+    decided = [m["decided"] for m in data["members"] if not m["probationary"]]
+    html = render_draft("report", edition, common, figures=report_figures(res, 27, 30))
+    assert "共有党员30名，其中正式党员28名、预备党员2名、流动党员2名" in html
+    assert "收回29张，其中有效票28张" in html and f"评为“优秀”的{decided.count('优秀')}名" in html
+    assert "应参加30人，实参加27人，未参加3人" in html and "参加评定等次的党员（正式党员）28人" in html

@@ -157,6 +157,8 @@ def statistics_values(
         values["expected"] = expected
     if attended is not None:
         values["attended"] = attended
+    if attended is not None and expected is not None and expected > attended:
+        values["absent"] = f"{expected - attended}人；原因："
     if any(decided.values()):
         values |= {f"graded_{v}": decided[g] for v, g in zip(GRADE_VALUES, GRADES, strict=True)}
     return {k: str(v) for k, v in values.items() if v != ""}
