@@ -551,3 +551,26 @@ def test_report_draft_with_and_without_figures(tmp_path, people, data):
     assert "共有党员30名，其中正式党员28名、预备党员2名、流动党员2名" in html
     assert "收回29张，其中有效票28张" in html and f"评为“优秀”的{decided.count('优秀')}名" in html
     assert "应参加30人，实参加27人，未参加3人" in html and "参加评定等次的党员（正式党员）28人" in html
+
+
+def test_unprintable_text_is_named_before_rendering(tmp_path, people, data):
+    from handbook.pdf.fonts import covered_codepoints
+
+    cover = covered_codepoints()
+    rare = next(chr(c) for c in range(0x20000, 0x2A6DF) if c not in cover)
+    data["members"][2]["note"] = f"备注{rare}"
+    roster, tally = td.write_roster(tmp_path / "r.csv", people), td.write_tally(tmp_path / "t.json", data)
+    pledge = tmp_path / "p.json"
+    pledge.write_text(
+        json.dumps({"form": "rectification-pledge", "values": {"measures": rare}}), encoding="utf-8"
+    )
+    opts = job.Options(pledges=[pledge])
+    with pytest.raises(InputErrors) as e:
+        job.write_results(tmp_path / "out", roster, tally, opts, say=lambda _: None)
+    msgs = [str(x) for x in e.value.errors]
+    assert any("p.json" in m and "values.measures" in m and rare in m for m in msgs), msgs
+    with pytest.raises(InputErrors) as e:
+        job.write_results(tmp_path / "out", roster, tally, job.Options(), say=lambda _: None)
+    msg = str(e.value.errors[0])
+    assert "t.json" in msg and "members[2]，备注" in msg and people[2]["name"] in msg and rare in msg
+    assert not (tmp_path / "out").exists()

@@ -16,11 +16,11 @@ from markupsafe import escape
 
 from ..atomic import replacing_dir, write_atomic
 from ..epoch import edition_epoch
-from ..errors import InputError
+from ..errors import InputError, InputErrors
 from ..model.editions import select
 from ..model.forms import get_form
 from ..model.roster import read_roster
-from ..model.tally import BASES, GRADES, Ballots, Results, check, load_tally
+from ..model.tally import BASES, GRADES, Ballots, Results, TallyError, check, load_tally
 from ..model.unit import Unit, load_unit
 from ..office.results_xlsx import (
     NotReadable,
@@ -82,9 +82,41 @@ def _form_export(path: Path, form_id: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in data["values"].items()}
 
 
-def read_publicity(rectification: Path | None, pledges: list[Path]) -> Publicity:
+def _unprintable(text: str, cover: frozenset[int] | None) -> str | None:
+    """The first character of `text` that no installed font can print, if any."""
+    if cover is None:
+        return None
+    return next((ch for ch in text or "" if not ch.isspace() and ord(ch) not in cover), None)
+
+
+def _glyph_message(what: str, ch: str) -> str:
+    return (
+        f"{what}中有字体无法显示的字“{ch}”（U+{ord(ch):04X}），打印出来会是空白或方框。"
+        "请改用通用写法，或安装含该字的字体后再生成"
+    )
+
+
+def glyph_errors(results: Results, branch: str | None, cover: frozenset[int] | None) -> list[InputError]:
+    """Text from the tally that the PDFs would print as boxes: named by file, member and field."""
+    errors: list[InputError] = []
+    for r in results.rows:
+        ch = _unprintable(r.entry.note, cover)
+        if ch:
+            errors.append(
+                TallyError(results.tally.path, _glyph_message("备注", ch), r.label, f"{r.entry.where}，备注")
+            )
+    ch = _unprintable(branch or "", cover)
+    if ch:
+        errors.append(InputError(results.tally.path, _glyph_message("党支部名称", ch), field="branch"))
+    return errors
+
+
+def read_publicity(
+    rectification: Path | None, pledges: list[Path], cover: frozenset[int] | None = None
+) -> Publicity:
     """The 公示 rows: the 整改清单's table rows and each 承诺书's fields, in the order given."""
     pub = Publicity()
+    errors: list[InputError] = []
     if rectification:
         values = _form_export(rectification, "rectification-list")
         rows: dict[str, dict[str, str]] = {}
@@ -94,10 +126,22 @@ def read_publicity(rectification: Path | None, pledges: list[Path]) -> Publicity
                 rows.setdefault(m.group(1), {c: "" for c in RECT_COLUMNS})[m.group(2)] = v
         pub.items = [rows[k] for k in sorted(rows)]
         pub.sources.append(Path(rectification).name)
+        for key, v in values.items():
+            ch = _unprintable(v, cover)
+            if ch and re.fullmatch(r"r\d{2}_[a-z_]+", key):
+                errors.append(
+                    InputError(rectification, _glyph_message("整改清单", ch), field=f"values.{key}")
+                )
     for p in pledges:
         values = _form_export(p, "rectification-pledge")
         pub.pledges.append({k: values.get(k, "") for k in PLEDGE_FIELDS})
         pub.sources.append(Path(p).name)
+        for k in PLEDGE_FIELDS:
+            ch = _unprintable(values.get(k, ""), cover)
+            if ch:
+                errors.append(InputError(p, _glyph_message("整改承诺书", ch), field=f"values.{k}"))
+    if errors:
+        raise InputErrors(errors)
     return pub
 
 
@@ -244,7 +288,11 @@ def write_results(
         say(n)
     for h in results.hints:
         say(h)
-    publicity = read_publicity(opts.rectification, opts.pledges)
+    cover = covered_codepoints()
+    publicity = read_publicity(opts.rectification, opts.pledges, cover)
+    bad = glyph_errors(results, branch, cover)
+    if bad:
+        raise InputErrors(bad)
     roster_names = {m.name for m in report.members}
     for p in publicity.pledges:
         if p["name"] and p["name"] not in roster_names:
