@@ -574,3 +574,17 @@ def test_unprintable_text_is_named_before_rendering(tmp_path, people, data):
     msg = str(e.value.errors[0])
     assert "t.json" in msg and "members[2]，备注" in msg and people[2]["name"] in msg and rare in msg
     assert not (tmp_path / "out").exists()
+
+
+def test_namesakes_match_by_label_or_in_order(tmp_path, people, data):
+    people[1]["name"] = data["members"][1]["name"] = people[0]["name"]
+    name = people[0]["name"]
+    data["members"][0]["name"] = f"{name}（{people[0]['group']}）"
+    data["members"][1]["name"] = f"{name}（{people[1]['group']}）"
+    res = _run(tmp_path, data, people)
+    assert [r.entry.counts for r in res.rows[:2]] == [
+        tuple(data["members"][i]["counts"][g] for g in td.GRADES) for i in (0, 1)
+    ]
+    data["members"][0]["name"] = data["members"][1]["name"] = name
+    res = _run(tmp_path, data, people)
+    assert sum("按顺序对应名册" in n for n in res.notices) == 2 and len(res.rows) == 30
