@@ -331,6 +331,8 @@ def test_collect_ten_branches_one_broken(tmp_path, capsys):
     wb = load_workbook(out)
     stats = [r for r in wb["情况统计汇总"].iter_rows(min_row=3, values_only=True)]
     assert len(stats) == 11 and stats[-1][1] == "合计"
+    assert [r[1] for r in stats[:-1]] == [f"测试第{i}党支部" for i in range(1, 11)]  # 第2 before 第10
+    assert stats[0][-1] == str(Path("测试第1党支部") / "2025年度情况统计表.xlsx")
     head = next(wb["情况统计汇总"].iter_rows(min_row=2, max_row=2, values_only=True))
     col = {h: j for j, h in enumerate(head)}
     assert stats[-1][col["党员总数"]] == sum(f["members"] for f in facts)

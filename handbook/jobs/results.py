@@ -380,7 +380,9 @@ def collect(
     for path, why in skipped:
         say(f"跳过 {path}：{why}")
     if files:
-        write_atomic(out, collected_workbook(files, skipped, edition_epoch(years[-1]) if years else None))
+        write_atomic(
+            out, collected_workbook(files, skipped, edition_epoch(years[-1]) if years else None, folder)
+        )
     branches = len({f.branch for f in files})
     say(
         f"读取 {len(files)} 个文件（{branches} 个党支部），跳过 {len(skipped)} 个"

@@ -8,6 +8,7 @@ deterministic (handbook.office.zips.normalize).
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -234,25 +235,44 @@ STAT_COLS = (
 GRADE_COLS = ("党员", "正式党员", "预备党员", *GRADES, "尚未评定")
 
 
-def collected_workbook(files: list[BranchFile], skipped: list[tuple[Path, str]], epoch=None) -> bytes:
+def _natural(text: str) -> list:
+    """Sort key that puts 第2党支部 before 第10党支部."""
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", text)]
+
+
+def _shown(path: Path, root: Path | None) -> str:
+    """A file as the collecting 党委 knows it: relative to the folder it handed to --collect."""
+    try:
+        return str(path.relative_to(root)) if root else str(path)
+    except ValueError:
+        return str(path)
+
+
+def collected_workbook(
+    files: list[BranchFile], skipped: list[tuple[Path, str]], epoch=None, root: Path | None = None
+) -> bytes:
     """One workbook upward: a row per branch plus totals (统计表, 评定结果), and the files skipped."""
     wb = Workbook()
     ws = wb.active
     ws.title = "情况统计汇总"
-    stats = sorted((f for f in files if f.kind == KIND_STATS), key=lambda f: (f.branch, str(f.path)))
+    stats = sorted(
+        (f for f in files if f.kind == KIND_STATS), key=lambda f: (_natural(f.branch), str(f.path))
+    )
     heads = ("序号", "党支部", "年度", *STAT_COLS, "文件")
     _title(ws, "组织生活会和民主评议党员情况统计汇总", len(heads))
     for j, h in enumerate(heads, start=1):
         _put(ws, 2, j, h, bold=True, box=True)
     for i, f in enumerate(stats, start=1):
-        cells = [i, f.branch, f.year, *(f.stats.get(c) for c in STAT_COLS), f.path.name]
+        cells = [i, f.branch, f.year, *(f.stats.get(c) for c in STAT_COLS), _shown(f.path, root)]
         for j, v in enumerate(cells, start=1):
             _put(ws, 2 + i, j, v, box=True)
     _totals(ws, 3 + len(stats), 4, len(STAT_COLS), [[f.stats.get(c) for c in STAT_COLS] for f in stats])
     _widths(ws, [6, 30, 8] + [10] * len(STAT_COLS) + [30])
 
     ws = wb.create_sheet("评定结果汇总")
-    grades = sorted((f for f in files if f.kind == KIND_GRADES), key=lambda f: (f.branch, str(f.path)))
+    grades = sorted(
+        (f for f in files if f.kind == KIND_GRADES), key=lambda f: (_natural(f.branch), str(f.path))
+    )
     heads = ("序号", "党支部", "年度", *GRADE_COLS, "文件")
     _title(ws, "民主评议党员评定结果汇总", len(heads))
     for j, h in enumerate(heads, start=1):
@@ -263,7 +283,7 @@ def collected_workbook(files: list[BranchFile], skipped: list[tuple[Path, str]],
         counts = [sum(1 for m in formal if m["评定等次"] == g) for g in GRADES]
         row = [len(f.members), len(formal), len(f.members) - len(formal), *counts, len(formal) - sum(counts)]
         table.append(row)
-        for j, v in enumerate([i, f.branch, f.year, *row, f.path.name], start=1):
+        for j, v in enumerate([i, f.branch, f.year, *row, _shown(f.path, root)], start=1):
             _put(ws, 2 + i, j, v, box=True)
     _totals(ws, 3 + len(grades), 4, len(GRADE_COLS), table)
     _widths(ws, [6, 30, 8] + [9] * len(GRADE_COLS) + [30])
@@ -288,12 +308,17 @@ def collected_workbook(files: list[BranchFile], skipped: list[tuple[Path, str]],
     r = 2
     for f in sorted(files, key=lambda f: str(f.path)):
         for j, v in enumerate(
-            (str(f.path), "已汇总", f"{f.branch}（{'统计表' if f.kind == KIND_STATS else '评定结果表'}）"), 1
+            (
+                _shown(f.path, root),
+                "已汇总",
+                f"{f.branch}（{'统计表' if f.kind == KIND_STATS else '评定结果表'}）",
+            ),
+            1,
         ):
             _put(ws, r, j, v)
         r += 1
     for path, why in skipped:
-        for j, v in enumerate((str(path), "已跳过", why), 1):
+        for j, v in enumerate((_shown(path, root), "已跳过", why), 1):
             _put(ws, r, j, v)
         r += 1
     _widths(ws, [50, 10, 60])
