@@ -164,6 +164,7 @@ def _first_formal(data):
         (lambda d: d["members"][-1].update({"proposal": "合格"}), "支委会建议等次", "预备党员不评定等次"),
         (lambda d: d["members"][-1].update({"decided": "优秀"}), "评定等次", "预备党员不评定等次"),
         (lambda d: _first_formal(d).update({"decided": "良好"}), "decided", "等次应为"),
+        (lambda d: _first_formal(d)["counts"].pop("不合格"), "counts", "缺少“不合格”票数"),
     ],
 )
 def test_member_errors_name_member_and_field(tmp_path, people, data, change, field, words):

@@ -262,6 +262,16 @@ def _load_json(path: Path) -> Tally:
         if not isinstance(counts_raw, dict):
             errors.append(TallyError(path, "缺少票数（counts）", name or None, f"{where}.counts"))
             counts_raw = {}
+        absent = [g for g in GRADES if g not in counts_raw]
+        if counts_raw and absent:
+            errors.append(
+                TallyError(
+                    path,
+                    f"缺少“{'”“'.join(absent)}”票数（四个等次都要有，没有票写0）",
+                    name or None,
+                    f"{where}.counts",
+                )
+            )
         unknown = [k for k in counts_raw if k not in GRADES]
         if unknown:
             errors.append(
