@@ -591,3 +591,12 @@ def test_namesakes_match_by_label_or_in_order(tmp_path, people, data):
     data["members"][0]["name"] = data["members"][1]["name"] = name
     res = _run(tmp_path, data, people)
     assert sum("按顺序对应名册" in n for n in res.notices) == 2 and len(res.rows) == 30
+
+
+def test_unknown_edition_in_tally_and_bad_sign_in_counts(tmp_path, people, data):
+    data["edition"] = 2099
+    roster, tally = td.write_roster(tmp_path / "r.csv", people), td.write_tally(tmp_path / "t.json", data)
+    with pytest.raises(InputError, match=r"t\.json: edition: 没有2099年度的资料.*--edition"):
+        job.write_results(tmp_path / "out", roster, tally, job.Options(), say=lambda _: None)
+    with pytest.raises(InputError, match="实参加人数31大于应参加人数30"):
+        job.write_results(tmp_path / "out", roster, tally, job.Options(attended=31, expected=30), say=print)

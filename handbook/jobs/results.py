@@ -263,14 +263,22 @@ def write_results(
     out: Path, roster_file: Path, tally_file: Path, opts: Options, say: Callable[[str], None] = print
 ) -> Results:
     """Check the tally against the roster and write every output into `out` (replaced whole on success)."""
+    if opts.attended is not None and opts.expected is not None and opts.attended > opts.expected:
+        raise InputError(
+            "--attended", f"实参加人数{opts.attended}大于应参加人数{opts.expected}（--expected）"
+        )
     unit = load_unit(opts.unit_file) if opts.unit_file else Unit()
     report = read_roster(roster_file, covered_codepoints())
     say(report.summary())
     for w in report.warnings:
         say(f"注意：{w}")
     tally = load_tally(tally_file, opts.ballots)
-    year = opts.year or tally.edition
-    common, edition, _ = select(year)
+    try:
+        common, edition, _ = select(opts.year or tally.edition)
+    except InputError as exc:
+        if opts.year:
+            raise
+        raise TallyError(tally.path, f"{exc.message}；请用 --edition 指定年度", where="edition") from None
     results = check(tally, roster_file, report.members, unit.excellent_base)
     if tally.edition and tally.edition != edition.year:
         results.notices.append(f"注意：计票文件写的是{tally.edition}年度，按{edition.label}生成")
