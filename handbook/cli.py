@@ -16,11 +16,13 @@ from macros.site import build_all, build_one, pack_offline
 
 from .errors import InputError, InputErrors
 from .jobs import pack
+from .jobs import results as results_job
 from .jobs.drafts import write_drafts
 from .jobs.scaffold import new_edition
 from .model.editions import latest_year, load_all
 from .model.forms import load_forms
 from .model.roster import read_roster
+from .model.tally import Ballots
 from .paths import ROOT
 from .pdf.fonts import covered_codepoints
 
@@ -174,6 +176,57 @@ def _add_pack(sub) -> None:
     p.set_defaults(func=cmd_pack)
 
 
+def cmd_results(args) -> int:
+    """`handbook results`: a branch's outputs from roster and tally, or --collect branches' workbooks."""
+    if args.collect:
+        if not args.out.lower().endswith(".xlsx"):
+            raise InputError(args.out, "--collect 的 --out 应为一个 .xlsx 文件")
+        read, _ = results_job.collect(Path(args.collect), Path(args.out))
+        return 0 if read else 1
+    missing = [o for o, v in (("--roster", args.roster), ("--tally", args.tally)) if not v]
+    if missing:
+        need = " 和 ".join(missing)
+        raise InputError("handbook results", f"请用 {need} 指定名册和计票文件（或用 --collect 汇总）")
+    opts = results_job.Options(
+        unit_file=Path(args.unit) if args.unit else None,
+        year=int(args.edition) if args.edition else None,
+        ballots=Ballots(args.issued, args.returned, args.valid),
+        attended=args.attended,
+        expected=args.expected,
+        rectification=Path(args.rectification) if args.rectification else None,
+        pledges=[Path(p) for p in args.pledges or []],
+    )
+    if not opts.unit_file:
+        print("没有单位信息（--unit）：党支部名称按计票文件，“优秀”比例基数按默认（正式党员）")
+    res = results_job.write_results(Path(args.out), Path(args.roster), Path(args.tally), opts)
+    print(f"已写入 {Path(args.out).resolve()}（{len(res.rows)} 名党员，提示 {len(res.hints)} 条）")
+    return 0
+
+
+def _add_results(sub) -> None:
+    p = sub.add_parser("results", help="测评之后: 汇总表, 评定结果表, 反馈单, 公示, 统计表, 登记表, 情况报告")
+    p.add_argument("--roster", help="roster CSV/XLSX")
+    p.add_argument("--tally", help="the 计票 page's .json, or an .xlsx (姓名 优秀 合格 基本合格 不合格)")
+    p.add_argument("--out", required=True, help="output folder (replaced whole); with --collect a .xlsx")
+    p.add_argument("--unit", help="unit profile (unit.yml); 优秀比例基数 sets the ⅓ base")
+    p.add_argument("--edition", help="年度 (default: the tally's, else the newest)")
+    for name, word in (("issued", "发出票数"), ("returned", "收回票数"), ("valid", "有效票数")):
+        p.add_argument(f"--{name}", type=_count, help=f"{word} (overrides the tally file)")
+    p.add_argument("--expected", type=_count, help="应参加人数 (from the sign-in sheet)")
+    p.add_argument("--attended", type=_count, help="实参加人数 (from the sign-in sheet)")
+    p.add_argument("--rectification", help="整改清单 exported from the web form rectification-list (.json)")
+    p.add_argument("--pledges", nargs="+", help="整改承诺书 exported from the web form rectification-pledge")
+    p.add_argument("--collect", metavar="DIR", help="sum the 统计表 and 评定结果 .xlsx files under DIR")
+    p.set_defaults(func=cmd_results)
+
+
+def _count(text: str) -> int:
+    """An argparse type: an integer ≥ 0, with a Chinese message otherwise."""
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"应为不小于0的整数，不是“{text}”")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `handbook` console script."""
     parser = argparse.ArgumentParser(
@@ -204,6 +257,7 @@ def main(argv: list[str] | None = None) -> int:
 
     _add_local(sub)
     _add_pack(sub)
+    _add_results(sub)
 
     args = parser.parse_args(argv)
     _show_mkdocs_warnings()

@@ -274,6 +274,7 @@ def test_drafts_pdfs(tmp_path):
     from handbook.cli import cmd_drafts
     from handbook.model.editions import snapshot
     from handbook.paths import ROOT
+    from handbook.render.drafts import KINDS
 
     class Args:
         out = str(tmp_path / "drafts")
@@ -284,7 +285,7 @@ def test_drafts_pdfs(tmp_path):
     assert cmd_drafts(Args()) == 0
     edition = snapshot()[1][max(snapshot()[1])]
     pdfs = sorted((tmp_path / "drafts").glob("*.pdf"))
-    assert len(pdfs) == 3
+    assert len(pdfs) == len(KINDS)
     for pdf in pdfs:
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         flat = "".join(text.split())

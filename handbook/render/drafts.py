@@ -1,4 +1,4 @@
-"""Draft documents (工作方案, 通知, 主持词提纲) from an edition, the unit profile and the roster.
+"""Draft documents (工作方案, 通知, 主持词提纲, 情况报告) from an edition, the unit profile and the roster.
 
 One Jinja template per document in templates/docs/ renders both the handbook page fragment and
 the PDF (GB/T 9704 layout, assets/gbt9704.css). Autoescape is on and names are passed as data,
@@ -18,7 +18,7 @@ from ..model.unit import BLANK, Unit
 from .env import ASSETS_DIR, jinja_env
 
 CSS = ASSETS_DIR / "gbt9704.css"
-KINDS = {"plan": "工作方案", "notice": "通知", "outline": "主持词提纲"}
+KINDS = {"plan": "工作方案", "notice": "通知", "outline": "主持词提纲", "report": "情况报告"}
 # Blanks never break across lines: a split "＿＿月" reads as two blanks on paper.
 BLANK_HTML = Markup(f'<span class="gw-blank">{BLANK}</span>')
 DATE_BLANK = Markup('<span class="gw-blank">＿＿＿＿年＿＿月＿＿日</span>')
@@ -64,8 +64,13 @@ _env.filters["when"] = _when
 _env.filters["nostop"] = lambda s: str(s).rstrip("。；;，, ")
 
 
-def draft_context(edition: Edition, common: Common, unit: Unit, members: list[Member] | None) -> dict:
-    """Everything the draft templates use, with the branch's decisions left blank where unknown."""
+def draft_context(
+    edition: Edition, common: Common, unit: Unit, members: list[Member] | None, figures: dict | None = None
+) -> dict:
+    """Everything the draft templates use, with the branch's decisions left blank where unknown.
+
+    `figures` are the 情况报告's counts from `handbook results` (render.results.report_figures); without
+    them the report leaves every figure blank."""
     members = members or []
     names = labels(members)
 
@@ -121,6 +126,7 @@ def draft_context(edition: Edition, common: Common, unit: Unit, members: list[Me
         "grades": grades_for(common, edition),
         "blank": BLANK_HTML,
         "date_blank": DATE_BLANK,
+        "figures": figures,
     }
 
 
@@ -137,11 +143,12 @@ def render_draft(
     unit: Unit | None = None,
     members: list[Member] | None = None,
     standalone: bool = False,
+    figures: dict | None = None,
 ) -> str:
     """HTML of one draft: a fragment for a handbook page, or a whole document for the PDF."""
     if kind not in KINDS:
         raise KeyError(f"unknown draft {kind!r}; drafts are {list(KINDS)}")
-    ctx = draft_context(edition, common, unit or Unit(), members)
+    ctx = draft_context(edition, common, unit or Unit(), members, figures)
     body = jinja_env().get_template(f"docs/{kind}.html.j2").render(ctx) + "\n"
     if not standalone:
         return f'<div class="gw-doc gw-{kind}" markdown="0">\n{body}</div>\n'

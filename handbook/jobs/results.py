@@ -1,0 +1,399 @@
+"""`handbook results`: roster + tally → the documents after the 民主测评; `--collect` one level up.
+
+Outputs are written into a temporary folder that replaces the destination whole only when every file is
+done; the collected workbook is written atomically too.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import escape
+
+from ..atomic import replacing_dir, write_atomic
+from ..epoch import edition_epoch
+from ..errors import InputError, InputErrors
+from ..model.editions import select
+from ..model.forms import get_form
+from ..model.roster import read_roster
+from ..model.tally import BASES, GRADES, Ballots, Results, TallyError, check, load_tally
+from ..model.unit import Unit, load_unit
+from ..office.results_xlsx import (
+    NotReadable,
+    collected_workbook,
+    grades_workbook,
+    read_branch_file,
+    statistics_workbook,
+)
+from ..pdf.engine import render_pdf
+from ..pdf.fonts import covered_codepoints
+from ..render.drafts import CSS as DRAFT_CSS
+from ..render.drafts import render_draft
+from ..render.env import ASSETS_DIR
+from ..render.forms import print_css, render_form
+from ..render.results import (
+    DOCS,
+    Publicity,
+    base_source,
+    register_values,
+    render_result,
+    report_figures,
+    results_context,
+    source_line,
+    statistics_values,
+)
+
+MARKER = "结果说明.txt"
+RECT_COLUMNS = ("category", "symptom", "measure", "owner", "deadline")
+PLEDGE_FIELDS = ("name", "problems", "measures", "deadline")
+
+
+@dataclass
+class Options:
+    """What `handbook results` was given besides the roster and the tally."""
+
+    unit_file: Path | None = None
+    year: int | None = None
+    ballots: Ballots | None = None
+    attended: int | None = None
+    expected: int | None = None
+    rectification: Path | None = None
+    pledges: list[Path] = field(default_factory=list)
+
+
+def _form_export(path: Path, form_id: str) -> dict[str, str]:
+    """The values of a form exported from its web page (docs/assets/forms.js: {form, year, values})."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise InputError(path, "找不到文件") from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise InputError(path, "不是网页表格导出的文件（JSON）") from None
+    if not isinstance(data, dict) or not isinstance(data.get("values"), dict):
+        raise InputError(path, "不是网页表格导出的文件（缺少 values）", field="values")
+    if data.get("form") != form_id:
+        raise InputError(
+            path, f"这是另一张表格（{data.get('form')}）导出的内容，应为 {form_id}", field="form"
+        )
+    return {str(k): str(v) for k, v in data["values"].items()}
+
+
+def _unprintable(text: str, cover: frozenset[int] | None) -> str | None:
+    """The first character of `text` that no installed font can print, if any."""
+    if cover is None:
+        return None
+    return next((ch for ch in text or "" if not ch.isspace() and ord(ch) not in cover), None)
+
+
+def _glyph_message(what: str, ch: str) -> str:
+    return (
+        f"{what}中有字体无法显示的字“{ch}”（U+{ord(ch):04X}），打印出来会是空白或方框。"
+        "请改用通用写法，或安装含该字的字体后再生成"
+    )
+
+
+def glyph_errors(results: Results, branch: str | None, cover: frozenset[int] | None) -> list[InputError]:
+    """Text from the tally that the PDFs would print as boxes: named by file, member and field."""
+    errors: list[InputError] = []
+    for r in results.rows:
+        ch = _unprintable(r.entry.note, cover)
+        if ch:
+            errors.append(
+                TallyError(results.tally.path, _glyph_message("备注", ch), r.label, f"{r.entry.where}，备注")
+            )
+    ch = _unprintable(branch or "", cover)
+    if ch:
+        errors.append(InputError(results.tally.path, _glyph_message("党支部名称", ch), field="branch"))
+    return errors
+
+
+def read_publicity(
+    rectification: Path | None, pledges: list[Path], cover: frozenset[int] | None = None
+) -> Publicity:
+    """The 公示 rows: the 整改清单's table rows and each 承诺书's fields, in the order given."""
+    pub = Publicity()
+    errors: list[InputError] = []
+    if rectification:
+        values = _form_export(rectification, "rectification-list")
+        rows: dict[str, dict[str, str]] = {}
+        for key, v in values.items():
+            m = re.fullmatch(r"(r\d{2})_([a-z_]+)", key)
+            if m and m.group(2) in RECT_COLUMNS and v.strip():
+                rows.setdefault(m.group(1), {c: "" for c in RECT_COLUMNS})[m.group(2)] = v
+        pub.items = [rows[k] for k in sorted(rows)]
+        pub.sources.append(Path(rectification).name)
+        for key, v in values.items():
+            ch = _unprintable(v, cover)
+            if ch and re.fullmatch(r"r\d{2}_[a-z_]+", key):
+                errors.append(
+                    InputError(rectification, _glyph_message("整改清单", ch), field=f"values.{key}")
+                )
+    for p in pledges:
+        values = _form_export(p, "rectification-pledge")
+        pub.pledges.append({k: values.get(k, "") for k in PLEDGE_FIELDS})
+        pub.sources.append(Path(p).name)
+        for k in PLEDGE_FIELDS:
+            ch = _unprintable(values.get(k, ""), cover)
+            if ch:
+                errors.append(InputError(p, _glyph_message("整改承诺书", ch), field=f"values.{k}"))
+    if errors:
+        raise InputErrors(errors)
+    return pub
+
+
+def _pdf(html: str) -> bytes:
+    return render_pdf(html, fillable=False, base_url=str(ASSETS_DIR))
+
+
+def _registers_html(results: Results, edition, common, branch: str | None) -> str:
+    """Every member's 民主评议党员登记表, one per page, in one document (the pack's form rendering)."""
+    form = get_form("member-register")
+    unit = {"branch": branch or ""}
+    bodies = [
+        render_form(
+            form, edition, common, target="pdf", values=register_values(results, r, branch), unit=unit
+        )
+        for r in results.rows
+    ]
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{edition.label}{form.title}</title><style>{print_css()}</style></head>"
+        f"<body>{''.join(bodies)}</body></html>\n"
+    )
+
+
+def _statistics_html(values: dict, note: str, edition, common, branch: str | None) -> str:
+    """The 情况统计表 form filled with `values`, and a line saying where each figure comes from."""
+    form = get_form("statistics")
+    body = render_form(form, edition, common, target="pdf", values=values, unit={"branch": branch or ""})
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{edition.label}{form.title}</title><style>{print_css()}</style></head>"
+        f'<body>{body}<p class="zf-instr" style="font-size: 8.5pt">{escape(note)}</p></body></html>\n'
+    )
+
+
+def _stat_note(items: dict[str, tuple[int | None, str]]) -> str:
+    """One sentence per source: which 统计表 figures came from where."""
+    by_source: dict[str, list[str]] = {}
+    for name, (_, source) in items.items():
+        by_source.setdefault(source, []).append(name)
+    return "数字来源：" + "；".join(f"{'、'.join(names)}——{src}" for src, names in by_source.items()) + "。"
+
+
+def _stat_items(results: Results, opts: Options) -> dict[str, tuple[int | None, str]]:
+    """The 情况统计表 figures with the source of each."""
+    roster, tally = f"名册 {results.roster_path.name}", f"计票文件 {results.tally.path.name}"
+    rows = results.rows
+    formal = [r for r in rows if not r.member.probationary]
+    decided = {g: sum(1 for r in formal if r.entry.decided == g) for g in GRADES}
+    b = results.tally.ballots
+    items: dict[str, tuple[int | None, str]] = {
+        "党员总数": (len(rows), roster),
+        "正式党员": (len(formal), roster),
+        "预备党员（不评定等次）人数": (len(rows) - len(formal), roster),
+        "应参加人数": (opts.expected, "命令行 --expected")
+        if opts.expected is not None
+        else (None, "未提供（签到表）"),
+        "实参加人数": (opts.attended, "命令行 --attended")
+        if opts.attended is not None
+        else (None, "未提供（签到表）"),
+        "流动党员": (sum(r.member.mobile for r in rows), roster),
+        "尚未评定等次的正式党员": (len(formal) - sum(decided.values()), f"{tally}（“评定等次”为空）"),
+        "发出票数": (b.issued, f"{results.tally.ballots_from}"),
+        "收回票数": (b.returned, f"{results.tally.ballots_from}"),
+        "有效票数": (results.valid, results.valid_note),
+    }
+    for g in GRADES:
+        items[f"评定等次：{g}"] = (decided[g], f"{tally}（“评定等次”）")
+    return items
+
+
+def _grade_rows(results: Results) -> list[dict]:
+    return [
+        {
+            "name": r.label,
+            "group": r.member.group or "",
+            "category": r.member.category,
+            "counts": r.counts,
+            "proposal": r.entry.proposal,
+            "decided": r.entry.decided,
+            "note": r.entry.note,
+        }
+        for r in results.rows
+    ]
+
+
+def workbooks(
+    results: Results, opts: Options, edition, branch: str | None, unit: Unit | None = None
+) -> dict[str, bytes]:
+    """The branch's 评定结果表 and 情况统计表 workbooks by file name (what `--collect` reads one level up)."""
+    label, epoch, tally = edition.label, edition_epoch(edition.year), results.tally
+    unit = unit or Unit()
+    sources = [
+        f"数据来源：名册 {results.roster_path.name}（姓名、党小组、类别）；计票文件 {tally.path.name}"
+        f"（票数、建议等次、评定等次、备注）；{results.valid_note}。",
+        source_line(results, unit, opts.unit_file)["cap"] + "。",
+        f"用途：{DOCS['grades'][1]}。",
+    ]
+    grades = grades_workbook(
+        label=label,
+        year=edition.year,
+        branch=branch,
+        valid=results.valid,
+        rows=_grade_rows(results),
+        sources=sources,
+        epoch=epoch,
+    )
+    stats = statistics_workbook(
+        label=label, year=edition.year, branch=branch, items=_stat_items(results, opts), epoch=epoch
+    )
+    return {f"{label}评定结果表.xlsx": grades, f"{label}情况统计表.xlsx": stats}
+
+
+def _replaceable(out: Path) -> bool:
+    return not out.exists() or not any(out.iterdir()) or (out / MARKER).is_file()
+
+
+def write_results(
+    out: Path, roster_file: Path, tally_file: Path, opts: Options, say: Callable[[str], None] = print
+) -> Results:
+    """Check the tally against the roster and write every output into `out` (replaced whole on success)."""
+    if opts.attended is not None and opts.expected is not None and opts.attended > opts.expected:
+        raise InputError(
+            "--attended", f"实参加人数{opts.attended}大于应参加人数{opts.expected}（--expected）"
+        )
+    unit = load_unit(opts.unit_file) if opts.unit_file else Unit()
+    report = read_roster(roster_file, covered_codepoints())
+    say(report.summary())
+    for w in report.warnings:
+        say(f"注意：{w}")
+    tally = load_tally(tally_file, opts.ballots)
+    try:
+        common, edition, _ = select(opts.year or tally.edition)
+    except InputError as exc:
+        if opts.year:
+            raise
+        raise TallyError(tally.path, f"{exc.message}；请用 --edition 指定年度", where="edition") from None
+    results = check(tally, roster_file, report.members, unit.excellent_base)
+    if tally.edition and tally.edition != edition.year:
+        results.notices.append(f"注意：计票文件写的是{tally.edition}年度，按{edition.label}生成")
+    branch = unit.branch or tally.branch
+    if unit.branch and tally.branch and unit.branch != tally.branch:
+        results.notices.append(
+            f"注意：计票文件中的党支部“{tally.branch}”与单位信息“{unit.branch}”不同，按单位信息"
+        )
+    base_from = base_source(unit, opts.unit_file)
+    say(
+        f"“优秀”比例的计算基数：{BASES[results.base_kind]}，{results.base}人，三分之一即{results.cap}人（{base_from}）"
+    )
+    results.notices.append(f"登记表中的“参评人数”按有效票数（{results.valid}）填写")
+    for n in results.notices:
+        say(n)
+    for h in results.hints:
+        say(h)
+    cover = covered_codepoints()
+    publicity = read_publicity(opts.rectification, opts.pledges, cover)
+    bad = glyph_errors(results, branch, cover)
+    if bad:
+        raise InputErrors(bad)
+    roster_names = {m.name for m in report.members}
+    for p in publicity.pledges:
+        if p["name"] and p["name"] not in roster_names:
+            say(f"注意：整改承诺书中的“{p['name']}”不在名册 {roster_file} 中")
+    out = Path(out).resolve()
+    if not _replaceable(out):
+        raise InputError(
+            out,
+            f"输出文件夹已存在且不是 handbook results 的输出（没有 {MARKER}），不会替换；请指定新的文件夹",
+        )
+
+    ctx = results_context(results, edition, common, unit, opts.unit_file, publicity)
+    label = edition.label
+    stat_items = _stat_items(results, opts)
+    with replacing_dir(out) as tmp:
+        for kind in ("summary", "grades", "feedback", "publicity"):
+            (tmp / f"{label}{DOCS[kind][0]}.pdf").write_bytes(_pdf(render_result(kind, ctx)))
+        if ctx["mobile"]:
+            (tmp / f"{label}{DOCS['mobile'][0]}.pdf").write_bytes(_pdf(render_result("mobile", ctx)))
+        for name, data in workbooks(results, opts, edition, branch, unit).items():
+            (tmp / name).write_bytes(data)
+        stat_values = statistics_values(results, branch, opts.attended, opts.expected)
+        (tmp / f"{label}情况统计表.pdf").write_bytes(
+            _pdf(_statistics_html(stat_values, _stat_note(stat_items), edition, common, branch))
+        )
+        (tmp / f"{label}民主评议党员登记表（{len(results.rows)}人）.pdf").write_bytes(
+            _pdf(_registers_html(results, edition, common, branch))
+        )
+        figures = report_figures(results, opts.attended, opts.expected, base_from)
+        html = render_draft("report", edition, common, unit, report.members, standalone=True, figures=figures)
+        (tmp / f"{label}情况报告（草稿）.pdf").write_bytes(
+            render_pdf(html, fillable=False, base_url=str(DRAFT_CSS.parent))
+        )
+        lines = [
+            f"{label}民主评议结果（handbook results）",
+            f"名册：{roster_file}",
+            f"计票文件：{tally_file}",
+        ]
+        lines += [f"“优秀”比例的计算基数：{BASES[results.base_kind]}（{base_from}）"]
+        lines += results.notices + results.hints
+        if not results.hints:
+            lines.append("没有需要提示的情况。")
+        (tmp / MARKER).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return results
+
+
+def output_names(label: str, n: int) -> list[str]:
+    """The file names `write_results` writes for n members (the 反馈函 only when there is a 流动党员)."""
+    return [f"{label}{DOCS[k][0]}.pdf" for k in DOCS] + [
+        f"{label}评定结果表.xlsx",
+        f"{label}情况统计表.pdf",
+        f"{label}情况统计表.xlsx",
+        f"{label}民主评议党员登记表（{n}人）.pdf",
+        f"{label}情况报告（草稿）.pdf",
+    ]
+
+
+def collect(
+    folder: Path, out: Path, say: Callable[[str], None] = print
+) -> tuple[int, list[tuple[Path, str]]]:
+    """Sum the 统计表 and 评定结果 workbooks under `folder` into `out`; (files read, files skipped)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(folder, "找不到要汇总的文件夹")
+    out = Path(out).resolve()
+    files, skipped = [], []
+    for path in sorted(p for p in folder.rglob("*.xlsx") if not p.name.startswith((".", "~$"))):
+        if path.resolve() == out:
+            continue
+        try:
+            files.append(read_branch_file(path))
+        except NotReadable as exc:
+            skipped.append((path, str(exc)))
+    seen: dict[tuple[str, str], Path] = {}
+    for f in list(files):
+        key = (f.kind, f.branch)
+        if key in seen:
+            skipped.append((f.path, f"与 {seen[key]} 是同一党支部“{f.branch}”的同一种表，只汇总前者"))
+            files.remove(f)
+        else:
+            seen[key] = f.path
+    years = sorted({f.year for f in files if f.year})
+    if len(years) > 1:
+        say(f"注意：文件的年度不一致（{'、'.join(map(str, years))}），请核对")
+    for path, why in skipped:
+        say(f"跳过 {path}：{why}")
+    if files:
+        write_atomic(
+            out, collected_workbook(files, skipped, edition_epoch(years[-1]) if years else None, folder)
+        )
+    branches = len({f.branch for f in files})
+    say(
+        f"读取 {len(files)} 个文件（{branches} 个党支部），跳过 {len(skipped)} 个"
+        + (f"；已写入 {out}" if files else "；没有可汇总的文件")
+    )
+    return len(files), skipped

@@ -1,0 +1,198 @@
+"""Documents after the 民主测评: 汇总表, 评定结果表, 反馈单, 流动党员反馈函, 整改公示 (HTML for WeasyPrint).
+
+Every figure comes from the roster, the tally or a form's exported data, and each document says which;
+every rule printed carries its source ids. Names and imported text are data to autoescaped templates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup
+
+from ..model.editions import Common, Edition
+from ..model.forms import GRADE_VALUES
+from ..model.tally import BASES, CAP_SOURCES, GRADES, Results, Row
+from ..model.unit import BLANK, Unit
+from .env import ASSETS_DIR, jinja_env
+
+CSS = ASSETS_DIR / "results-print.css"
+# What each document is, its file name and the sources that require it (DOMAIN.md, "After the evaluation").
+DOCS = {
+    "summary": (
+        "民主测评结果汇总表",
+        "报上级党组织备案：报上一级党（工）委备案（S000），报党委组织部备案（S002），报镇党委备案（S003）",
+    ),
+    "grades": ("评定结果表", "报上级党组织审批（S002）或备案（S000、S003）"),
+    "feedback": ("评定意见反馈单", "评定意见向本人反馈（S000、S003）；评议结果反馈给党员本人（S002）"),
+    "mobile": (
+        "流动党员评定意见反馈函",
+        "流动党员的有关情况和评定意见反馈其组织关系所在党支部（S003，又见 S000）",
+    ),
+    "publicity": (
+        "整改清单和整改承诺公示",
+        "整改清单和整改承诺在一定范围内公示，接受党员群众监督（S000、S002、S003）",
+    ),
+}
+BLANK_ROWS = 6
+
+
+@dataclass
+class Publicity:
+    """What the 公示 lists: the 整改清单 rows and the members' 承诺, from the forms' exported data."""
+
+    items: list[dict[str, str]] = field(default_factory=list)
+    pledges: list[dict[str, str]] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # file names the rows came from
+
+
+def share(count: int, valid: int) -> str:
+    """A count as a share of the valid ballots, one decimal (a display figure, not a grading rule)."""
+    return f"{count * 100 / valid:.1f}%" if valid else "—"
+
+
+def base_source(unit: Unit, unit_file: Path | None) -> str:
+    """Where the ⅓ base comes from: the unit profile's 优秀比例基数, or the default."""
+    if unit_file and "excellent_base" in unit.model_fields_set:
+        return f"单位信息 {unit_file.name}“优秀比例基数”"
+    return "默认；可在单位信息“优秀比例基数”中改为党员总数"
+
+
+def source_line(results: Results, unit: Unit, unit_file: Path | None) -> dict[str, str]:
+    """Where the figures and the ⅓ base on a page come from."""
+    base_from = base_source(unit, unit_file)
+    return {
+        "roster": f"名册 {results.roster_path.name}",
+        "tally": f"计票文件 {results.tally.path.name}",
+        "valid": results.valid_note,
+        "cap": (
+            f"“优秀”的比例一般不超过三分之一（{'、'.join(CAP_SOURCES)}）；计算基数：{BASES[results.base_kind]}，"
+            f"本支部{results.base}人，三分之一即{results.cap}人（基数来源：{base_from}）"
+        ),
+    }
+
+
+def results_context(
+    results: Results,
+    edition: Edition,
+    common: Common,
+    unit: Unit,
+    unit_file: Path | None = None,
+    publicity: Publicity | None = None,
+) -> dict:
+    """Everything the result templates use."""
+    grades = {g.name: g for g in common.grades}
+    branch = unit.branch or results.tally.branch
+    return {
+        "label": edition.label,
+        "edition": edition,
+        "branch": branch,
+        "blank": Markup('<span class="rs-blank">{}</span>').format(BLANK),
+        "date_blank": Markup('<span class="rs-blank">＿＿＿＿年＿＿月＿＿日</span>'),
+        "grades": GRADES,
+        "grade_info": grades,
+        "rows": results.rows,
+        "results": results,
+        "ballots": results.tally.ballots,
+        "valid": results.valid,
+        "share": share,
+        "src": source_line(results, unit, unit_file),
+        "counts": results.graded_counts(),
+        "mobile": [r for r in results.rows if r.member.mobile],
+        "publicity": publicity or Publicity(),
+        "blank_rows": BLANK_ROWS,
+        "docs": DOCS,
+        "probationary_rule": common.rule("probationary"),
+    }
+
+
+def render_result(kind: str, ctx: dict) -> str:
+    """One result document as a whole HTML page for WeasyPrint."""
+    if kind not in DOCS:
+        raise KeyError(f"unknown result document {kind!r}; documents are {list(DOCS)}")
+    env = jinja_env()
+    body = env.get_template(f"results/{kind}.html.j2").render(ctx)
+    css = Markup(CSS.read_text("utf-8"))
+    title = f"{ctx['label']}{DOCS[kind][0]}"
+    return env.get_template("results/_page.html.j2").render(body=Markup(body), css=css, title=title) + "\n"
+
+
+def register_values(results: Results, row: Row, branch: str | None) -> dict[str, str]:
+    """One member's 登记表 values: the pack's roster fields plus 民主测评结果 and 评定等次."""
+    m = row.member
+    values = {"branch": branch or "", "name": m.name, "gender": m.gender or "", "category": m.category}
+    values["position"] = m.position or ""
+    for prefix, day, parts in (("birth", m.birth, "ym"), ("joined", m.joined, "ymd")):
+        if day:
+            values |= {f"{prefix}_y": str(day.year), f"{prefix}_m": str(day.month)}
+            if parts == "ymd" and day.day:
+                values[f"{prefix}_d"] = str(day.day)
+    if m.probationary:
+        values["remarks"] = "预备党员参加民主测评，不评定等次"
+    else:
+        values["result_participants"] = str(results.valid)
+        for value, count in zip(GRADE_VALUES, row.counts, strict=True):
+            values[f"result_{value}"] = str(count)
+        if row.entry.decided:
+            values["branch_grade"] = GRADE_VALUES[GRADES.index(row.entry.decided)]
+    return {k: v for k, v in values.items() if v}
+
+
+def statistics_values(
+    results: Results, branch: str | None, attended: int | None, expected: int | None
+) -> dict:
+    """情况统计表 values: totals from the roster, decided grades from the tally, sign-in counts if given."""
+    members = [r.member for r in results.rows]
+    decided = {g: 0 for g in GRADES}
+    for r in results.rows:
+        if r.entry.decided and not r.member.probationary:
+            decided[r.entry.decided] += 1
+    values = {
+        "branch": branch or "",
+        "members_total": len(members),
+        "probationary": sum(m.probationary for m in members),
+    }
+    if expected is not None:
+        values["expected"] = expected
+    if attended is not None:
+        values["attended"] = attended
+    if attended is not None and expected is not None and expected > attended:
+        values["absent"] = f"{expected - attended}人；原因："
+    if any(decided.values()):
+        values |= {f"graded_{v}": decided[g] for v, g in zip(GRADE_VALUES, GRADES, strict=True)}
+    return {k: str(v) for k, v in values.items() if v != ""}
+
+
+def report_figures(
+    results: Results, attended: int | None = None, expected: int | None = None, base_from: str = "默认"
+) -> dict:
+    """The 情况报告's figures with where each comes from (the draft prints blanks for anything missing)."""
+    rows = results.rows
+    decided = {g: 0 for g in GRADES}
+    for r in rows:
+        if r.entry.decided and not r.member.probationary:
+            decided[r.entry.decided] += 1
+    formal = sum(not r.member.probationary for r in rows)
+    b = results.tally.ballots
+    return {
+        "total": len(rows),
+        "formal": formal,
+        "probationary": len(rows) - formal,
+        "mobile": sum(r.member.mobile for r in rows),
+        "issued": b.issued,
+        "returned": b.returned,
+        "valid": results.valid,
+        "valid_note": results.valid_note,
+        "decided": decided if any(decided.values()) else None,
+        "undecided": formal - sum(decided.values()),
+        "base_text": BASES[results.base_kind],
+        "base": results.base,
+        "cap": results.cap,
+        "cap_sources": "、".join(CAP_SOURCES),
+        "base_from": base_from,
+        "attended": attended,
+        "expected": expected,
+        "roster": results.roster_path.name,
+        "tally": results.tally.path.name,
+    }
