@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from markupsafe import escape
+from mkdocs.structure.files import File
 
 from handbook.model.editions import STEP_NAMES, Common, Edition
 from handbook.model.forms import all_forms, get_form
@@ -45,6 +46,39 @@ def form_page(
     # Raw HTML inside Markdown: blank lines and indentation could end the block or start a code block.
     body = "\n".join(line.strip() for line in html.splitlines() if line.strip())
     return f'<div class="zf-page">\n{note}\n{body}\n</div>'
+
+
+FORMS_INDEX = "forms/index.md"
+
+
+def form_files(files, config):
+    """Add a page forms/<id>.md for every forms/<id>/form.yml and list it in the nav's forms section."""
+    # The title lives only in form.yml: the page's heading and its nav entry both come from it, and a
+    # fork's new form folder gets its page without a stub in docs/ or a line in mkdocs.yml.
+    pages = []
+    for form in all_forms().values():
+        uri = f"forms/{form.id}.md"
+        if files.get_file_from_path(uri) is None:
+            body = f'# {form.title}\n\n{{{{ form("{form.id}") }}}}\n'
+            files.append(File.generated(config, uri, content=body))
+        pages.append({form.title: uri})
+    section = _section_of(config.get("nav"), FORMS_INDEX)
+    if section is not None:
+        listed = {v for item in section for v in (item.values() if isinstance(item, dict) else [item])}
+        section.extend(p for p in pages if next(iter(p.values())) not in listed)
+    return files
+
+
+def _section_of(nav, uri: str) -> list | None:
+    """The nav list (from what mkdocs hands the hook) that holds the page uri, or None."""
+    for item in nav or []:
+        values = item.values() if isinstance(item, dict) else [item]
+        if uri in values:
+            return nav
+        for value in values:
+            if isinstance(value, list) and (found := _section_of(value, uri)) is not None:
+                return found
+    return None
 
 
 def forms_index_table(edition: Edition, *, link) -> str:

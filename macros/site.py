@@ -12,12 +12,15 @@ from pathlib import Path
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.structure.files import Files
 
 from handbook.atomic import replacing_dir, write_atomic
 from handbook.epoch import source_date_epoch
 from handbook.model.editions import edition_paths
 from handbook.office.zips import zip_time
 from handbook.paths import ROOT
+
+from .hooks import on_files
 
 
 @contextlib.contextmanager
@@ -41,6 +44,13 @@ def build_edition(year: int, site_dir: Path, config_file: Path | None = None) ->
         cfg = load_config(str(config_file or ROOT / "mkdocs.yml"), site_dir=str(tmp), strict=True)
         build(cfg)
     return site_dir
+
+
+def site_nav(config_file: Path | None = None) -> list:
+    """The nav a build hands the hooks (generated form pages included), for PDF runs outside a build."""
+    cfg = load_config(str(config_file or ROOT / "mkdocs.yml"))
+    on_files(Files([]), cfg)
+    return cfg.nav
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -123,7 +123,74 @@ def shots(tmp_path):
     return tmp_path
 
 
-def copy_tree(src: Path, dst: Path) -> Path:
-    """Copy a folder tree (helper for scenario tests)."""
-    shutil.copytree(src, dst)
-    return dst
+SCENARIO_CONFIG = """\
+site_name: 场景
+docs_dir: docs
+use_directory_urls: false
+strict: true
+theme:
+  name: material
+  language: zh
+  font: false
+  custom_dir: {root}/overrides
+plugins:
+  - search
+  - macros:
+      modules: [macros.mkdocs_env]
+      on_undefined: strict
+      on_error_fail: true
+hooks:
+  - {root}/macros/hooks.py
+markdown_extensions: [admonition, attr_list, md_in_html, tables]
+nav:
+  - 首页: index.md
+  - 表格:
+      - 表格总览: forms/index.md
+"""
+
+
+class Scenario:
+    """A tiny mkdocs project (two pages) that uses the handbook's hooks, macros and overrides."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.docs = folder / "docs"
+        self.forms = folder / "forms"
+
+    def page(self, rel: str, text: str) -> None:
+        """Write docs/<rel>."""
+        path = self.docs / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+    def add_form(self, form_id: str, copy_of: str = "talk-record", title: str | None = None) -> None:
+        """A forms/<id>/form.yml copied from one of the project's forms, with a new id (and title)."""
+        text = (ROOT / "forms" / copy_of / "form.yml").read_text(encoding="utf-8")
+        text = text.replace(f"id: {copy_of}", f"id: {form_id}", 1)
+        if title:
+            text = "\n".join(f"title: {title}" if ln.startswith("title:") else ln for ln in text.split("\n"))
+        (self.forms / form_id).mkdir(parents=True)
+        (self.forms / form_id / "form.yml").write_text(text, encoding="utf-8")
+
+    def build(self, year: int | None = None) -> Path:
+        """Build the scenario site (no PDFs) for an edition; returns the site folder."""
+        from handbook.model.editions import latest_year
+        from macros.site import build_edition
+
+        return build_edition(year or latest_year(), self.folder / "site", self.folder / "mkdocs.yml")
+
+
+@pytest.fixture
+def scenario(tmp_path, monkeypatch):
+    """A two-page mkdocs project in tmp_path with its own forms folder (two of the project's forms)."""
+    sc = Scenario(tmp_path / "project")
+    sc.docs.mkdir(parents=True)
+    (sc.folder / "mkdocs.yml").write_text(SCENARIO_CONFIG.format(root=ROOT), encoding="utf-8")
+    sc.page("index.md", "# 首页\n\n{{ edition.label }}\n")
+    sc.page("forms/index.md", "# 表格总览\n\n{{ forms_index() }}\n")
+    for fid in ("talk-record", "member-ballot"):
+        shutil.copytree(ROOT / "forms" / fid, sc.forms / fid)
+    monkeypatch.setenv("HANDBOOK_FORMS_DIR", str(sc.forms))
+    monkeypatch.setenv("HANDBOOK_LOCAL_DIR", str(tmp_path / "no-local"))
+    monkeypatch.setenv("HANDBOOK_PDF", "0")
+    return sc
