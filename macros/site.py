@@ -19,6 +19,7 @@ from handbook.epoch import source_date_epoch
 from handbook.model.editions import edition_paths
 from handbook.office.zips import zip_time
 from handbook.paths import ROOT
+from handbook.render.env import jinja_env
 
 from .hooks import on_files
 
@@ -72,23 +73,8 @@ def versions_json(years: list[int]) -> str:
 
 def root_index_html(years: list[int], target: str) -> str:
     """A small Chinese page that forwards to target (latest/ or the newest year) and lists every year."""
-    items = "\n".join(f'    <li><a href="{y}/index.html">{y}年度</a></li>' for y in sorted(years)[::-1])
-    return f"""<!doctype html>
-<html lang="zh">
-<head>
-  <meta charset="utf-8">
-  <title>组织生活会和民主评议党员工作手册</title>
-  <meta http-equiv="refresh" content="0; url={target}">
-  <link rel="canonical" href="{target}">
-</head>
-<body>
-  <p>正在打开最新年度的手册……如果没有自动打开，请点击 <a href="{target}">最新年度</a>，或选择年度：</p>
-  <ul>
-{items}
-  </ul>
-</body>
-</html>
-"""
+    tpl = jinja_env().get_template("site_index.html.j2")
+    return tpl.render(years=sorted(years, reverse=True), target=target) + "\n"
 
 
 def site_years(site_root: Path) -> list[int]:
