@@ -8,7 +8,15 @@ from html import escape
 from markupsafe import Markup
 
 from handbook.model.changes import diff_editions, previous_edition
-from handbook.model.editions import STEP_KEYS, STEP_NAMES, Sourced, cn_date, deadline_text
+from handbook.model.editions import (
+    STEP_KEYS,
+    STEP_NAMES,
+    Sourced,
+    check_steps,
+    cn_date,
+    deadline_text,
+    rule_for,
+)
 from handbook.model.forms import forms_for_step
 from handbook.model.unit import current_unit
 from handbook.render.changes import changes_markdown
@@ -42,7 +50,7 @@ def define_env(env) -> None:
             flat.extend(i if isinstance(i, list | tuple) else [i])
         for i in flat:
             if i not in common.sources:
-                raise KeyError(f"unknown source id {i!r} on page {env.page.file.src_uri}")
+                raise KeyError(f"页面 {env.page.file.src_uri} 引用了未知的来源编号 {i}")
         # Raw HTML links are not rewritten by mkdocs, so point at the built page, not the .md source.
         built = "sources/" if env.conf.get("use_directory_urls") else "sources.html"
         href = rel(built)
@@ -60,16 +68,12 @@ def define_env(env) -> None:
     @env.macro
     def rule(rule_id: str) -> Markup:
         """A standing rule (or this edition's override of it) with its sources."""
-        override = edition.rule_overrides.get(rule_id)
-        r = common.rule(rule_id)
-        text, sources = (override.text, override.sources) if override else (r.text, r.sources)
-        return Markup(f"{escape(text)}{src(*sources)}")
+        return sourced(rule_for(edition, common, rule_id))
 
     @env.macro
     def deadline(step: str) -> str:
         """The deadline of a step in this edition."""
-        if step not in STEP_KEYS:
-            raise KeyError(f"unknown step {step!r}; steps are {list(STEP_KEYS)}")
+        check_steps([step])
         return deadline_text(edition, step)
 
     @env.macro
@@ -85,8 +89,6 @@ def define_env(env) -> None:
     @env.macro
     def forms_for(step: str) -> Markup:
         """Links to the (optional) forms a step uses; the forms kit fills this in from forms/*/form.yml."""
-        if step not in STEP_KEYS:
-            raise KeyError(f"unknown step {step!r}; steps are {list(STEP_KEYS)}")
         items = [f"- [{f.title}]({rel('forms/' + f.id + '.md')})（可选）" for f in forms_for_step(step)]
         return Markup("\n".join(items))
 

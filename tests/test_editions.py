@@ -163,39 +163,40 @@ ORIGINAL = (EDITIONS_DIR / "2021.yml").read_text(encoding="utf-8")
 def _case_misspelt():
     line = line_of(ORIGINAL, "  window:")
     text = replace_line(ORIGINAL, "  window:", "  windw: 2022年1月至2月")
-    return text, "schedule.windw", line, "unknown field"
+    return text, "schedule.windw", line, "没有这个字段（请检查拼写）"
 
 
 def _case_missing():
     text = "\n".join(x for x in ORIGINAL.splitlines() if not x.startswith("  window:")) + "\n"
-    return text, "schedule.window", line_of(ORIGINAL, "schedule:"), "required field is missing"
+    return text, "schedule.window", line_of(ORIGINAL, "schedule:"), "缺少必填字段"
 
 
 def _case_impossible_date():
     line = line_of(ORIGINAL, "  finish:")
-    return replace_line(ORIGINAL, "  finish:", "  finish: 2022-02-30"), "schedule.finish", line, "date"
+    return replace_line(ORIGINAL, "  finish:", "  finish: 2022-02-30"), "schedule.finish", line, "应为日期"
 
 
 def _case_string_date():
     line = line_of(ORIGINAL, "  finish:")
-    return replace_line(ORIGINAL, "  finish:", "  finish: 二月底"), "schedule.finish", line, "date"
+    return replace_line(ORIGINAL, "  finish:", "  finish: 二月底"), "schedule.finish", line, "应为日期"
 
 
 def _case_unknown_source():
     line = line_of(ORIGINAL, "  sources:")  # the notice's sources come first
-    return replace_line(ORIGINAL, "  sources:", "  sources: [S009]"), "notice.sources", line, "S009"
+    text = replace_line(ORIGINAL, "  sources:", "  sources: [S009]")
+    return text, "notice.sources", line, "未知的来源编号 S009"
 
 
 def _case_yaml_syntax():
     line = line_of(ORIGINAL, "theme_short:")
-    return replace_line(ORIGINAL, "theme_short:", "theme_short: 全会: 精神"), None, line, "invalid YAML"
+    return replace_line(ORIGINAL, "theme_short:", "theme_short: 全会: 精神"), None, line, "YAML 格式错误"
 
 
 def _case_duplicate_key():
     line = line_of(ORIGINAL, "title:")
     lines = ORIGINAL.splitlines()
     lines.insert(line, "title: 重复的标题")
-    return "\n".join(lines) + "\n", None, line + 1, f"duplicate key 'title' (first at line {line})"
+    return "\n".join(lines) + "\n", None, line + 1, f"键 title 重复（第一次出现在第 {line} 行）"
 
 
 CASES = {
@@ -235,7 +236,7 @@ def test_handbook_check_command_fails_on_a_broken_file(editions_copy):
     res = subprocess.run([*handbook_cmd(), "check"], cwd=ROOT, env=dict(os.environ), capture_output=True,
                          text=True, timeout=120)
     assert res.returncode != 0
-    assert f"2021.yml:{line}: {field}: unknown field" in res.stderr
+    assert f"2021.yml:{line}: {field}: 没有这个字段" in res.stderr
 
 
 def test_good_copy_still_checks(editions_copy, capsys):

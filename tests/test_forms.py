@@ -76,9 +76,9 @@ def test_every_form_validates():
 @pytest.mark.parametrize(
     ("old", "new", "field", "needle"),
     [
-        ("type: textarea", "type: essay", "fields[10].type", "Input should be"),
-        ("name: gender", "name: name", "fields[3].name", "duplicate field name 'name'"),
-        ("name: gender, label: 性别", "name: gender", "fields[3].label", "required field is missing"),
+        ("type: textarea", "type: essay", "fields[10].type", "应为以下之一：'text'"),
+        ("name: gender", "name: name", "fields[3].name", "字段名 name 重复"),
+        ("name: gender, label: 性别", "name: gender", "fields[3].label", "缺少必填字段"),
     ],
     ids=["unknown-type", "duplicate-name", "missing-label"],
 )
@@ -102,7 +102,7 @@ def test_broken_form_names_file_field_line(tmp_path, old, new, field, needle):
 def test_id_must_match_folder(tmp_path):
     folder = tmp_path / "other-name"
     shutil.copytree(FORMS_DIR / "talk-record", folder)
-    with pytest.raises(InputErrors, match="must equal the folder name"):
+    with pytest.raises(InputErrors, match="应与文件夹名 other-name 相同"):
         load_forms(tmp_path)
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, InputErrors
+from .editions import cn_date
 
 CATEGORIES = ("正式党员", "预备党员")
 
@@ -73,7 +74,7 @@ class Day:
     @property
     def cn(self) -> str:
         """As written in Chinese forms: 1980年5月."""
-        return f"{self.year}年{self.month}月" + (f"{self.day}日" if self.day else "")
+        return cn_date(self)
 
     def key(self) -> tuple[int, int, int]:
         """Sort key; an unknown day sorts first in its month."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from ..model.editions import STEP_KEYS, STEP_NAMES, Common, Edition, cn_date
+from ..model.editions import STEP_KEYS, STEP_NAMES, Common, Edition, cn_date, rule_for
 from ..model.roster import Member, labels
 from ..model.unit import BLANK, Unit
 from .env import ASSETS_DIR, jinja_env
@@ -21,11 +21,14 @@ CSS = ASSETS_DIR / "gbt9704.css"
 KINDS = {"plan": "工作方案", "notice": "通知", "outline": "主持词提纲"}
 # Blanks never break across lines: a split "＿＿月" reads as two blanks on paper.
 BLANK_HTML = Markup(f'<span class="gw-blank">{BLANK}</span>')
-DATE_BLANK = Markup('<span class="gw-blank">＿＿＿＿年＿＿月＿＿日</span>')
 
 
-def _month_day_blank(year: int) -> Markup:
-    return Markup('<span class="gw-blank">{}年＿＿月＿＿日</span>').format(year)
+def date_blank(year: int | None = None) -> Markup:
+    """A date to write by hand (＿＿＿＿年＿＿月＿＿日), with the year printed when it is known."""
+    return Markup('<span class="gw-blank">{}年＿＿月＿＿日</span>').format(year or "＿＿＿＿")
+
+
+DATE_BLANK = date_blank()
 
 
 @dataclass(frozen=True)
@@ -43,14 +46,9 @@ def _blank(value, blank: str = BLANK_HTML):
     return value if value not in (None, "", []) else blank
 
 
-def _cn(day: dt.date | None, blank: str = DATE_BLANK) -> str:
-    """A Chinese date, or a blank to fill by hand."""
-    return cn_date(day) if day else blank
-
-
 def _when(meeting) -> str:
     """A meeting's date and time in words, blanks where the branch has not decided yet."""
-    text = _cn(meeting.date)
+    text = cn_date(meeting.date, DATE_BLANK)
     if meeting.time:
         return Markup("{}{}").format(text, meeting.time)
     return Markup("{}（具体时间{}）").format(text, BLANK_HTML)
@@ -59,7 +57,6 @@ def _when(meeting) -> str:
 # The drafts' filters live on the shared environment (one environment for every template).
 _env = jinja_env()
 _env.filters["blank"] = _blank
-_env.filters["cn"] = _cn
 _env.filters["when"] = _when
 _env.filters["nostop"] = lambda s: str(s).rstrip("。；;，, ")
 
@@ -71,13 +68,10 @@ def draft_context(edition: Edition, common: Common, unit: Unit, members: list[Me
 
     def deadline(step: str) -> str:
         day = edition.schedule.steps.get(step) or getattr(unit.deadlines, step)
-        if day:
-            return f"{cn_date(day)}前"
-        return Markup("{}前").format(_month_day_blank(edition.year + 1))
+        return Markup("{}前").format(cn_date(day, date_blank(edition.year + 1)))
 
     def rule(rule_id: str) -> str:
-        override = edition.rule_overrides.get(rule_id)
-        return override.text if override else common.rule(rule_id).text
+        return rule_for(edition, common, rule_id).text
 
     groups: dict[str, list[str]] = {}
     for m in members:
@@ -111,8 +105,8 @@ def draft_context(edition: Edition, common: Common, unit: Unit, members: list[Me
         "rule": rule,
         "step_names": STEP_NAMES,
         "step_keys": STEP_KEYS,
-        "finish": _cn(edition.schedule.finish, _month_day_blank(edition.year + 1)),
-        "report": cn_date(edition.schedule.report) if edition.schedule.report else None,
+        "finish": cn_date(edition.schedule.finish, date_blank(edition.year + 1)),
+        "report": cn_date(edition.schedule.report) or None,
         "blank": BLANK_HTML,
         "date_blank": DATE_BLANK,
     }
