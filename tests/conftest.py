@@ -25,6 +25,46 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Markers are checked, not trusted: `make check` (-m "not slow and not browser") must stay quick, so a
+# test that builds a site or renders a PDF without `slow`, or drives Chromium without `browser`, fails.
+BROWSER_FIXTURES = {"browser", "page"}
+
+
+@pytest.fixture(autouse=True)
+def _marker_guard(request, monkeypatch):
+    """Fail a test that builds a site or renders a PDF in this process without carrying `slow`."""
+    if request.node.get_closest_marker("slow"):
+        yield
+        return
+    import mkdocs.commands.build
+    import weasyprint
+
+    import macros.site
+
+    def refuse(what):
+        def call(*args, **kwargs):
+            pytest.fail(f"{what} in a test without @pytest.mark.slow")
+
+        return call
+
+    monkeypatch.setattr(macros.site, "build", refuse("a site build"))
+    monkeypatch.setattr(mkdocs.commands.build, "build", refuse("a site build"))
+    monkeypatch.setattr(weasyprint.HTML, "render", refuse("a WeasyPrint rendering"))
+    yield
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test that uses the browser carries the `browser` marker."""
+    wrong = [
+        item.nodeid
+        for item in items
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ()))
+        and not item.get_closest_marker("browser")
+    ]
+    if wrong:
+        raise pytest.UsageError("browser tests without @pytest.mark.browser: " + ", ".join(wrong))
+
+
 @pytest.fixture(scope="session")
 def site_cache(tmp_path_factory):
     """Build each requested edition once per test session; returns a function year -> site folder."""
@@ -45,6 +85,17 @@ def site_cache(tmp_path_factory):
         return built[year]
 
     return get
+
+
+@pytest.fixture
+def editions_copy(tmp_path, monkeypatch):
+    """A copy of editions/ in tmp_path that the kit reads instead of the real one, and an empty local/."""
+    d = tmp_path / "editions"
+    shutil.copytree(ROOT / "editions", d)
+    (tmp_path / "local").mkdir()
+    monkeypatch.setenv("HANDBOOK_EDITIONS_DIR", str(d))
+    monkeypatch.setenv("HANDBOOK_LOCAL_DIR", str(tmp_path / "local"))
+    return d
 
 
 @pytest.fixture(scope="session")
