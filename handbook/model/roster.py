@@ -21,6 +21,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openpyxl import load_workbook
+
 from ..errors import InputError, InputErrors
 from .editions import cn_date
 
@@ -250,7 +252,6 @@ def _rows_csv(path: Path) -> tuple[list[list], str]:
 
 
 def _rows_xlsx(path: Path) -> list[list]:
-    from openpyxl import load_workbook
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
