@@ -16,6 +16,7 @@ from mkdocs.structure.files import Files
 
 from handbook.atomic import replacing_dir, write_atomic
 from handbook.epoch import source_date_epoch
+from handbook.errors import InputError
 from handbook.model.editions import edition_paths
 from handbook.office.zips import zip_time
 from handbook.paths import ROOT
@@ -101,7 +102,7 @@ def build_all(site_root: Path, years: list[int] | None = None, config_file: Path
     site_root = Path(site_root).resolve()
     years = sorted(years or _all_years(), reverse=True)
     if not years:
-        raise ValueError("no editions to build")
+        raise InputError("editions/", "没有可生成的年度资料")
     # One temporary root for the whole site: a failing edition leaves the previous site untouched.
     with replacing_dir(site_root) as tmp:
         for y in years:
@@ -131,7 +132,7 @@ def pack_offline(site_root: Path, zip_path: Path) -> Path:
     site_root, zip_path = Path(site_root), Path(zip_path)
     years = site_years(site_root)
     if not years:
-        raise FileNotFoundError(f"{site_root} holds no edition folders: build the site first")
+        raise InputError(site_root, "没有年度文件夹：请先生成网站（make site）")
     top = zip_path.stem
     # Fixed timestamps and sorted entries: the same site gives the same zip, byte for byte.
     stamp = zip_time(source_date_epoch())

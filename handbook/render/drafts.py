@@ -128,7 +128,7 @@ def render_draft(
 ) -> str:
     """HTML of one draft: a fragment for a handbook page, or a whole document for the PDF."""
     if kind not in KINDS:
-        raise KeyError(f"unknown draft {kind!r}; drafts are {list(KINDS)}")
+        raise KeyError(f"没有草稿 {kind}；可用的草稿：{'、'.join(KINDS)}")
     ctx = draft_context(edition, common, unit or Unit(), members)
     body = jinja_env().get_template(f"docs/{kind}.html.j2").render(ctx) + "\n"
     if not standalone:

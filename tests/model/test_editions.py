@@ -59,7 +59,7 @@ def test_handbook_check_exits_zero():
     res = subprocess.run([*handbook_cmd(), "check"], cwd=ROOT, env=env, capture_output=True, text=True,
                          timeout=120)
     assert res.returncode == 0, res.stderr
-    assert "editions:" in res.stdout and "OK" in res.stdout
+    assert "年度资料：" in res.stdout and "表格：13 张，通过" in res.stdout
 
 
 def test_theme_short_is_distinctive():
