@@ -22,6 +22,7 @@ from handbook.model.editions import (
 from handbook.model.forms import forms_for_step
 from handbook.model.unit import current_unit
 from handbook.render.changes import changes_markdown
+from handbook.render.env import jinja_env
 from handbook.render.view import Blankable
 
 from .context import current
@@ -71,10 +72,8 @@ class Macros:
                 raise KeyError(f"页面 {self.env.page.file.src_uri} 引用了未知的来源编号 {i}")
         # Raw HTML links are not rewritten by mkdocs, so point at the built page, not the .md source.
         href = self.rel("sources/" if self.env.conf.get("use_directory_urls") else "sources.html")
-        links = "".join(
-            f'<a class="src" href="{href}#src-{i}" title="{escape(sources[i].title)}">{i}</a>' for i in flat
-        )
-        return Markup(f'<span class="srcs">{links}</span>')
+        tpl = jinja_env().get_template("site/badges.html.j2")
+        return Markup(tpl.render(ids=flat, href=href, sources=sources))
 
     def sourced(self, item: Sourced) -> Markup:
         """A sourced statement followed by its source badges."""
