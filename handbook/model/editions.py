@@ -279,7 +279,7 @@ class Common(Strict):
         for r in self.rules:
             if r.id == rule_id:
                 return r
-        raise KeyError(rule_id)
+        raise KeyError(f"没有评议规则 {rule_id}；已有：{'、'.join(r.id for r in self.rules)}")
 
 
 def editions_dir() -> Path:

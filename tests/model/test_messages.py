@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from handbook.errors import InputErrors
-from handbook.model.editions import UnknownStep, check_steps
+from handbook.model.editions import UnknownStep, check_steps, snapshot
 from handbook.model.forms import forms_for_step
 from handbook.model.unit import load_unit
 
@@ -42,3 +42,9 @@ def test_unknown_step_is_one_check_with_chinese_text():
     with pytest.raises(ValueError):
         forms_for_step("party")
     check_steps(["plan", "report"])
+
+
+def test_unknown_rule_lists_the_known_ones():
+    common, _ = snapshot()
+    with pytest.raises(KeyError, match=r"没有评议规则 probation；已有：.*probationary"):
+        common.rule("probation")
