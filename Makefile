@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test serve offline lint bench system clean
+.PHONY: site test check serve offline lint bench system clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -29,6 +29,13 @@ test: $(STAMP)
 	@scripts/ensure_system.sh test
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# The fast run while working: ruff and every test that neither builds a site, renders a PDF nor drives
+# Chromium (tests/conftest.py fails a test that does so without its marker).
+check: $(STAMP)
+	@scripts/ensure_system.sh test
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q -m "not slow and not browser"
 
 bench: system $(STAMP)
 	$(BIN)/python scripts/bench_pdf.py

@@ -10,13 +10,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
+def _umask() -> int:
+    """The process's umask (reading it means setting it, so it is put back at once)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _mkdtemp(dest: Path) -> Path:
     """A temporary folder next to dest with the usual permissions (mkdtemp makes it owner-only)."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     path = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
-    mask = os.umask(0)
-    os.umask(mask)
-    path.chmod(0o777 & ~mask)
+    path.chmod(0o777 & ~_umask())
     return path
 
 
@@ -49,6 +54,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        # mkstemp makes the file owner-only; published files (site/index.html) must be readable by a
+        # web server running as another user, like every file open() creates.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -30,23 +30,22 @@ from .pdf.fonts import covered_codepoints
 def cmd_check(args) -> int:
     """Validate every edition and form file; print every problem found."""
     problems: list[str] = []
-    try:
-        editions = load_all()
-        print(f"editions: {', '.join(str(y) for y in sorted(editions))} OK")
-    except InputErrors as exc:
-        problems += [str(e) for e in exc.errors]
-    except InputError as exc:
-        problems.append(str(exc))
-    try:
-        forms = load_forms()
-        print(f"forms: {len(forms)} OK")
-    except InputErrors as exc:
-        problems += [str(e) for e in exc.errors]
-    except InputError as exc:
-        problems.append(str(exc))
+    checks = [
+        (load_all, lambda eds: f"年度资料：{'、'.join(str(y) for y in sorted(eds))}，通过"),
+        (load_forms, lambda forms: f"表格：{len(forms)} 张，通过"),
+    ]
+    for load, done in checks:
+        try:
+            print(done(load()))
+        except (InputError, InputErrors) as exc:
+            problems += [str(e) for e in getattr(exc, "errors", [exc])]
     for p in problems:
-        print(f"error: {p}", file=sys.stderr)
+        print(f"错误：{p}", file=sys.stderr)
     return 1 if problems else 0
+
+
+def _progress(year: int, seconds: float) -> None:
+    print(f"  {year}年度 {seconds:.1f} 秒", flush=True)
 
 
 def cmd_build(args) -> int:
@@ -56,11 +55,11 @@ def cmd_build(args) -> int:
     if args.edition and not args.all:
         year = int(args.edition) if args.edition != "latest" else latest_year()
         out = build_one(year, site)
-        print(f"built {year}年度 into {out} in {time.perf_counter() - t0:.1f} s")
+        print(f"已生成{year}年度：{out}（{time.perf_counter() - t0:.1f} 秒）")
         return 0
-    built = build_all(site, progress=lambda y, s: print(f"  {y}年度 {s:.1f} s", flush=True))
-    print(f"built {len(built)} editions ({', '.join(map(str, sorted(built)))}) into {site.resolve()} "
-          f"in {time.perf_counter() - t0:.1f} s; newest also in {site.resolve() / 'latest'}")
+    built = build_all(site, progress=_progress)
+    print(f"已生成 {len(built)} 个年度（{'、'.join(map(str, sorted(built)))}）：{site.resolve()}"
+          f"（{time.perf_counter() - t0:.1f} 秒）；最新年度另见 {site.resolve() / 'latest'}")
     return 0
 
 
@@ -69,10 +68,10 @@ def cmd_offline(args) -> int:
     site = Path(args.site_dir or ROOT / "site")
     t0 = time.perf_counter()
     if not args.no_build:
-        build_all(site, progress=lambda y, s: print(f"  {y}年度 {s:.1f} s", flush=True))
+        build_all(site, progress=_progress)
     name = args.name or f"zzshh-handbook-{latest_year()}"
     out = pack_offline(site, Path(args.dist_dir or ROOT / "dist") / f"{name}.zip")
-    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t0:.1f} s")
+    print(f"已写入 {out}（{out.stat().st_size / 1e6:.1f} MB，{time.perf_counter() - t0:.1f} 秒）")
     return 0
 
 
@@ -121,21 +120,21 @@ def cmd_drafts(args) -> int:
 
 
 def _add_local(sub) -> None:
-    p = sub.add_parser("new-edition", help="scaffold editions/<年度>.yml from an earlier edition")
-    p.add_argument("year", type=int, help="年度, e.g. 2026")
-    p.add_argument("--from", dest="from_year", help="copy from this 年度 (default: the newest earlier one)")
+    p = sub.add_parser("new-edition", help="从较早的年度生成 editions/<年度>.yml 草稿")
+    p.add_argument("year", type=int, help="年度，如 2026")
+    p.add_argument("--from", dest="from_year", help="以这个年度为底稿（默认：此前最新的年度）")
     p.add_argument("--into", choices=("editions", "local"), default="editions")
     p.set_defaults(func=cmd_new_edition)
 
-    p = sub.add_parser("roster", help="check a roster file (CSV or XLSX) and report what was read")
+    p = sub.add_parser("roster", help="检查党员名册（CSV 或 XLSX），报告读到的内容")
     p.add_argument("file")
     p.set_defaults(func=cmd_roster)
 
-    p = sub.add_parser("drafts", help="write draft 工作方案 / 通知 / 主持词提纲 PDFs")
-    p.add_argument("--out", required=True, help="output folder")
-    p.add_argument("--unit", help="unit profile (default: local/unit.yml)")
-    p.add_argument("--roster", help="roster CSV/XLSX (default: local/roster.csv or .xlsx)")
-    p.add_argument("--edition", help="年度 (default: the newest)")
+    p = sub.add_parser("drafts", help="生成工作方案、通知、主持词提纲草稿（PDF）")
+    p.add_argument("--out", required=True, help="输出文件夹")
+    p.add_argument("--unit", help="单位信息（默认：local/unit.yml）")
+    p.add_argument("--roster", help="党员名册 CSV/XLSX（默认：local/roster.csv 或 .xlsx）")
+    p.add_argument("--edition", help="年度（默认：最新年度）")
     p.set_defaults(func=cmd_drafts)
 
 
@@ -167,12 +166,12 @@ def cmd_pack(args) -> int:
 
 
 def _add_pack(sub) -> None:
-    p = sub.add_parser("pack", help="pre-filled form pack(s) from a roster: ballots, registers, talk plan")
-    p.add_argument("--roster", help="roster CSV/XLSX of one unit")
-    p.add_argument("--unit", help="unit profile (unit.yml) of that unit; without it unit fields stay blank")
-    p.add_argument("--units", help="folder of units: <unit>/unit.yml + roster.csv|xlsx each")
-    p.add_argument("--out", required=True, help="output folder (replaced whole on success)")
-    p.add_argument("--edition", help="年度 (default: the newest)")
+    p = sub.add_parser("pack", help="按名册生成预填的全套表格：测评表、登记表、谈心谈话安排表")
+    p.add_argument("--roster", help="一个单位的党员名册 CSV/XLSX")
+    p.add_argument("--unit", help="该单位的单位信息（unit.yml）；没有时单位信息留空")
+    p.add_argument("--units", help="多个单位的文件夹：每个 <单位>/ 下放 unit.yml 和 roster.csv|xlsx")
+    p.add_argument("--out", required=True, help="输出文件夹（成功后整体替换）")
+    p.add_argument("--edition", help="年度（默认：最新年度）")
     p.set_defaults(func=cmd_pack)
 
 
@@ -234,23 +233,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("check", help="validate every edition and form file")
+    p = sub.add_parser("check", help="检查全部年度资料和表格文件")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("build", help="build the handbook site (with its PDFs)")
-    p.add_argument("--edition", help="only this 年度 (e.g. 2021, or latest), into site/<年度>/")
-    p.add_argument("--all", action="store_true", help="every edition (the default without --edition)")
-    p.add_argument("--site-dir", help="site root (default: site/); editions go to <site-dir>/<年度>/")
+    p = sub.add_parser("build", help="生成手册网站（含 PDF）")
+    p.add_argument("--edition", help="只生成这个年度（如 2021 或 latest），写入 site/<年度>/")
+    p.add_argument("--all", action="store_true", help="全部年度（不给 --edition 时的默认）")
+    p.add_argument("--site-dir", help="网站根目录（默认：site/），各年度写入 <site-dir>/<年度>/")
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("offline", help="build every edition and pack dist/<name>.zip for file:// reading")
-    p.add_argument("--site-dir", help="site root (default: site/)")
-    p.add_argument("--dist-dir", help="output folder (default: dist/)")
-    p.add_argument("--name", help="zip name without .zip (default: zzshh-handbook-<newest 年度>)")
-    p.add_argument("--no-build", action="store_true", help="pack the site already built")
+    p = sub.add_parser("offline", help="生成全部年度并打包 dist/<名称>.zip，供离线打开")
+    p.add_argument("--site-dir", help="网站根目录（默认：site/）")
+    p.add_argument("--dist-dir", help="输出文件夹（默认：dist/）")
+    p.add_argument("--name", help="压缩包名称，不含 .zip（默认：zzshh-handbook-<最新年度>）")
+    p.add_argument("--no-build", action="store_true", help="直接打包已生成的网站")
     p.set_defaults(func=cmd_offline)
 
-    p = sub.add_parser("serve", help="preview one edition at http://127.0.0.1:8000/")
+    p = sub.add_parser("serve", help="在 http://127.0.0.1:8000/ 预览一个年度")
     p.add_argument("--edition")
     p.add_argument("--addr", default="127.0.0.1:8000")
     p.set_defaults(func=cmd_serve)
@@ -265,14 +264,14 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except InputErrors as exc:
         for e in exc.errors:
-            print(f"error: {e}", file=sys.stderr)
+            print(f"错误：{e}", file=sys.stderr)
     except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"错误：{exc}", file=sys.stderr)
     except Exception as exc:
         # mkdocs stops a strict build with Abort after logging the reasons above; say so in one line.
         if not isinstance(exc, MkDocsException):
             raise
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"错误：{exc}", file=sys.stderr)
     return 2
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 from .errors import InputError, InputErrors
 
@@ -22,7 +24,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (first at line {seen[key]})", key_node.start_mark
+                None, None, f"键 {key} 重复（第一次出现在第 {seen[key]} 行）", key_node.start_mark
             )
         seen[key] = key_node.start_mark.line + 1
     return loader.construct_mapping(node, deep=deep)
@@ -60,16 +62,16 @@ def load_yaml(path: Path) -> tuple[Any, LineMap]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise InputError(path, f"不是 UTF-8 编码的文本（第 {exc.start} 字节：{exc.reason}）") from None
     except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror}") from None
+        raise InputError(path, f"无法读取：{exc.strerror}") from None
     try:
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise InputError(path, f"invalid YAML: {exc.problem or exc}", line=line) from None
+        raise InputError(path, f"YAML 格式错误：{exc.problem or exc}", line=line) from None
     lines: LineMap = {}
     if node is not None:
         _walk(node, (), lines)
@@ -94,21 +96,60 @@ def dotted(loc: tuple) -> str:
     return out
 
 
-def validate(model: type, data: Any, lines: LineMap, path: Path, context: dict | None = None):
-    """Validate data against a pydantic model; raise InputErrors naming file, field and line."""
-    from pydantic import ValidationError
+# pydantic's error types in the words of the people who edit the YAML files; {name} comes from the
+# error's context. Types not listed keep pydantic's English text after a Chinese lead-in.
+MESSAGES = {
+    "missing": "缺少必填字段",
+    "extra_forbidden": "没有这个字段（请检查拼写）",
+    "string_type": "应为文字",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "list_type": "应为列表（每项以“- ”开头）",
+    "dict_type": "应为“键: 值”形式",
+    "model_type": "应为“键: 值”形式",
+    "model_attributes_type": "应为“键: 值”形式",
+    "date_type": "应为日期，如 2025-03-31",
+    "date_parsing": "应为日期，如 2025-03-31",
+    "date_from_datetime_parsing": "应为日期，如 2025-03-31",
+    "date_from_datetime_inexact": "应为日期，不带时间",
+    "literal_error": "应为以下之一：{expected}",
+    "enum": "应为以下之一：{expected}",
+    "too_short": "至少要有 {min_length} 项",
+    "too_long": "最多 {max_length} 项",
+    "string_too_short": "至少要有 {min_length} 个字",
+    "string_too_long": "最多 {max_length} 个字",
+    "greater_than_equal": "应不小于 {ge}",
+    "less_than_equal": "应不大于 {le}",
+    "greater_than": "应大于 {gt}",
+    "less_than": "应小于 {lt}",
+    "string_pattern_mismatch": "格式不对：应以英文小写字母开头，只用小写字母、数字、_ 或 -（{pattern}）",
+}
 
+
+def message(err: dict) -> str:
+    """One pydantic error in Chinese; a model's own ValueError message is already Chinese."""
+    if err["type"] in ("value_error", "assertion_error"):
+        return str(err.get("ctx", {}).get("error", err["msg"]))
+    template = MESSAGES.get(err["type"])
+    if template is None:
+        return f"不符合要求（{err['msg']}）"
+    ctx = defaultdict(str, {k: str(v) for k, v in (err.get("ctx") or {}).items()})
+    return template.format_map(ctx)
+
+
+def validate(model: type, data: Any, lines: LineMap, path: Path, context: dict | None = None):
+    """Validate data against a pydantic model; raise InputErrors naming file, field and line, in Chinese."""
     try:
         return model.model_validate(data, context=context or {})
     except ValidationError as exc:
         errors = []
         for err in exc.errors():
             loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-            msg = err["msg"]
-            if err["type"] == "missing":
-                msg = "required field is missing"
-            elif err["type"] == "extra_forbidden":
-                msg = "unknown field (check the spelling)"
-            field = dotted(loc) or "(top level)"
-            errors.append(InputError(path, msg, field=field, line=line_for(lines, loc)))
+            field = dotted(loc) or "（顶层）"
+            errors.append(InputError(path, message(err), field=field, line=line_for(lines, loc)))
         raise InputErrors(errors) from None

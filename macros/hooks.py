@@ -8,6 +8,7 @@ from pathlib import Path
 from handbook.jobs.edition_pdfs import build_edition_pdfs
 from macros.context import current
 from macros.local_docs import merge_local_docs
+from macros.pages import form_files
 from macros.search import refine_index
 
 
@@ -27,8 +28,8 @@ def on_config(config, **_):
 
 
 def on_files(files, config, **_):
-    """Merge a fork's local/docs pages into the site, so forks never edit docs/."""
-    return merge_local_docs(files, config)
+    """Generate the form pages, then merge a fork's local/docs pages (which may replace any of them)."""
+    return merge_local_docs(form_files(files, config), config)
 
 
 def on_post_build(config, **_):

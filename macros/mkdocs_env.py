@@ -11,15 +11,20 @@ from handbook.model.changes import diff_editions, previous_edition
 from handbook.model.editions import (
     STEP_KEYS,
     STEP_NAMES,
+    Common,
+    Edition,
     Sourced,
+    check_steps,
     cn_date,
     deadline_text,
     finish_text,
     grades_for,
+    rule_for,
 )
 from handbook.model.forms import forms_for_step
 from handbook.model.unit import current_unit
 from handbook.render.changes import changes_markdown
+from handbook.render.env import jinja_env
 from handbook.render.view import Blankable
 
 from .context import current
@@ -38,83 +43,82 @@ def define_env(env) -> None:
     env.variables["grades"] = grades_for(common, edition)
     # The fork's unit profile (local/unit.yml); a missing field reads as a blank to fill by hand.
     env.variables["unit"] = Blankable(current_unit())
+    macros = Macros(env, common, edition, editions)
+    for name in Macros.NAMES:
+        env.macro(getattr(macros, name), name)
 
-    def rel(target: str) -> str:
+
+class Macros:
+    """The macros the pages call, for one edition; `env.page` is the page being rendered."""
+
+    NAMES = (
+        "src", "sourced", "rule", "deadline", "date", "page_link", "forms_for", "form", "forms_index",
+        "confidence_banner", "flag", "finish", "edition_changes", "draft",
+    )
+
+    def __init__(self, env, common: Common, edition: Edition, editions: dict[int, Edition]):
+        self.env, self.common, self.edition, self.editions = env, common, edition, editions
+
+    def rel(self, target: str) -> str:
         """A link from the page being rendered to another page of docs/ (by its source path)."""
-        here = posixpath.dirname(env.page.file.src_uri) if env.page else ""
+        page = self.env.page
+        here = posixpath.dirname(page.file.src_uri) if page else ""
         return posixpath.relpath(target, here or ".")
 
-    @env.macro
-    def src(*ids: str) -> Markup:
+    def src(self, *ids: str) -> Markup:
         """Source badges that link to the sources page: [S003]."""
         flat: list[str] = []
         for i in ids:
             flat.extend(i if isinstance(i, list | tuple) else [i])
+        sources = self.common.sources
         for i in flat:
-            if i not in common.sources:
-                raise KeyError(f"unknown source id {i!r} on page {env.page.file.src_uri}")
+            if i not in sources:
+                raise KeyError(f"页面 {self.env.page.file.src_uri} 引用了未知的来源编号 {i}")
         # Raw HTML links are not rewritten by mkdocs, so point at the built page, not the .md source.
-        built = "sources/" if env.conf.get("use_directory_urls") else "sources.html"
-        href = rel(built)
-        links = "".join(
-            f'<a class="src" href="{href}#src-{i}" title="{escape(common.sources[i].title)}">{i}</a>'
-            for i in flat
-        )
-        return Markup(f'<span class="srcs">{links}</span>')
+        href = self.rel("sources/" if self.env.conf.get("use_directory_urls") else "sources.html")
+        tpl = jinja_env().get_template("site/badges.html.j2")
+        return Markup(tpl.render(ids=flat, href=href, sources=sources))
 
-    @env.macro
-    def sourced(item: Sourced) -> Markup:
+    def sourced(self, item: Sourced) -> Markup:
         """A sourced statement followed by its source badges."""
-        return Markup(f"{escape(item.text)}{src(*item.sources)}")
+        return Markup(f"{escape(item.text)}{self.src(*item.sources)}")
 
-    @env.macro
-    def rule(rule_id: str) -> Markup:
+    def rule(self, rule_id: str) -> Markup:
         """A standing rule (or this edition's override of it) with its sources."""
-        override = edition.rule_overrides.get(rule_id)
-        r = common.rule(rule_id)
-        text, sources = (override.text, override.sources) if override else (r.text, r.sources)
-        return Markup(f"{escape(text)}{src(*sources)}")
+        return self.sourced(rule_for(self.edition, self.common, rule_id))
 
-    @env.macro
-    def deadline(step: str) -> str:
+    def deadline(self, step: str) -> str:
         """The deadline of a step in this edition."""
-        if step not in STEP_KEYS:
-            raise KeyError(f"unknown step {step!r}; steps are {list(STEP_KEYS)}")
-        return deadline_text(edition, step)
+        check_steps([step])
+        return deadline_text(self.edition, step)
 
-    @env.macro
-    def date(day) -> str:
+    def date(self, day) -> str:
         """A date in Chinese."""
         return cn_date(day)
 
-    @env.macro
-    def page_link(target: str, text: str) -> Markup:
+    def page_link(self, target: str, text: str) -> Markup:
         """A Markdown link to another handbook page that works from any page depth."""
-        return Markup(f"[{text}]({rel(target)})")
+        return Markup(f"[{text}]({self.rel(target)})")
 
-    @env.macro
-    def forms_for(step: str) -> Markup:
-        """Links to the (optional) forms a step uses; the forms kit fills this in from forms/*/form.yml."""
-        if step not in STEP_KEYS:
-            raise KeyError(f"unknown step {step!r}; steps are {list(STEP_KEYS)}")
-        items = [f"- [{f.title}]({rel('forms/' + f.id + '.md')})（可选）" for f in forms_for_step(step)]
+    def forms_for(self, step: str) -> Markup:
+        """Links to the (optional) forms a step uses, from forms/*/form.yml."""
+        items = [f"- [{f.title}]({self.rel(f'forms/{f.id}.md')})（可选）" for f in forms_for_step(step)]
         return Markup("\n".join(items))
 
-    @env.macro
-    def form(form_id: str) -> Markup:
-        """A form page's body: the optional-form note, PDF links and the fillable form ."""
+    def form(self, form_id: str) -> Markup:
+        """A form page's body: the optional-form note, PDF links and the fillable form."""
         branch = current_unit().branch
         unit = {"branch": branch} if branch else None
-        return Markup(form_page(form_id, edition, common, link=rel, badges=src, unit=unit))
+        html = form_page(form_id, self.edition, self.common, link=self.rel, badges=self.src, unit=unit)
+        return Markup(html)
 
-    @env.macro
-    def forms_index() -> Markup:
+    def forms_index(self) -> Markup:
         """The 表格总览 table: every form, the steps it serves, its web page and its PDFs."""
-        return Markup(forms_index_table(edition, link=rel))
+        return Markup(forms_index_table(self.edition, link=self.rel))
 
-    @env.macro
-    def confidence_banner() -> str:
+    def confidence_banner(self) -> str:
         """A warning admonition naming which of this edition's facts are not confirmed."""
+        edition = self.edition
         if edition.overall == "confirmed":
             return ""
         note = edition.confidence_note or ""
@@ -124,29 +128,26 @@ def define_env(env) -> None:
             "标有“转引未核对”“需核实”的内容，核对后再使用。\n"
         )
 
-    @env.macro
-    def flag(fact: str) -> Markup:
+    def flag(self, fact: str) -> Markup:
         """A fact's confidence flag where the fact appears (nothing for a confirmed fact)."""
-        short, tip = edition.flag(fact)
+        short, tip = self.edition.flag(fact)
         if not short:
             return Markup("")
         # A link so that it takes the badge style of the source marks (never read aloud as text).
-        href = rel("sources/" if env.conf.get("use_directory_urls") else "sources.html")
+        href = self.rel("sources/" if self.env.conf.get("use_directory_urls") else "sources.html")
         badge = f'<a class="src fact-flag" href="{href}" title="{escape(tip)}">{short}</a>'
         return Markup(f'<span class="srcs">{badge}</span>')
 
-    @env.macro
-    def finish() -> str:
+    def finish(self) -> str:
         """When all work must be done, in words (one unit's date only as its example)."""
-        return finish_text(edition)
+        return finish_text(self.edition)
 
-    @env.macro
-    def edition_changes() -> str:
-        """The 本年度变化 page body: this edition against the previous one ."""
-        prev = previous_edition(editions, edition.year)
-        return changes_markdown(prev, edition, diff_editions(prev, edition, common), src)
+    def edition_changes(self) -> str:
+        """The 本年度变化 page body: this edition against the previous one."""
+        prev = previous_edition(self.editions, self.edition.year)
+        diff = diff_editions(prev, self.edition, self.common)
+        return changes_markdown(prev, self.edition, diff, self.src)
 
-    @env.macro
-    def draft(kind: str) -> Markup:
-        """A draft document ("plan", "notice" or "outline") for this edition and unit."""
-        return Markup(draft_fragment(kind, edition, common))
+    def draft(self, kind: str) -> Markup:
+        """A draft document (a kind of handbook.render.drafts.KINDS) for this edition and unit."""
+        return Markup(draft_fragment(kind, self.edition, self.common))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from markupsafe import escape
+from markupsafe import Markup
+from mkdocs.structure.files import File
 
 from handbook.model.editions import STEP_NAMES, Common, Edition
 from handbook.model.forms import all_forms, get_form
@@ -10,6 +11,7 @@ from handbook.model.roster import read_roster
 from handbook.model.unit import current_unit, default_roster
 from handbook.pdf.fonts import covered_codepoints
 from handbook.render.drafts import render_draft
+from handbook.render.env import jinja_env
 from handbook.render.forms import render_form
 
 
@@ -20,31 +22,50 @@ def form_page(
     # link(path) makes a site path ("steps/evaluation.html") relative to the current page; badges(*ids)
     # renders source badges.
     form = get_form(form_id)
-    rule = common.rule("no-formalism")
-    steps = "、".join(f'<a href="{link(f"steps/{s}.html")}">{STEP_NAMES[s]}</a>' for s in form.steps)
-    pdf = link(f"pdf/forms/{form.id}.pdf")
-    fillable = link(f"pdf/forms/{form.id}-fillable.pdf")
-    anonymous = (
-        "<p>本表不记名。建议打印后手写填写；如在公用电脑上填写，打印后请点“清空”。</p>"
-        if form.anonymous
-        else ""
-    )
-    note = (
-        '<div class="admonition note zf-notice">'
-        '<p class="admonition-title">可选的参考式样</p>'
-        f"<p>{escape(form.purpose)}。用于：{steps}。表格式样依据：{badges(*form.sources)}</p>"
-        f"<p>{escape(rule.text)}{badges(*rule.sources)}</p>"
-        f"{anonymous}"
-        f'<p class="zf-downloads">下载：<a href="{pdf}">打印版 PDF</a>（线框空表，手写）'
-        f' · <a href="{fillable}">可填写 PDF</a>（在 PDF 阅读器中填写）</p>'
-        "<p>在本页填写的内容只保存在这台电脑的浏览器里（按年度和表格分别保存），不会发送到任何地方。"
-        "“导出”把内容存为文件，“导入”从文件恢复，“打印”只打印表格本身。</p>"
-        "</div>"
-    )
     html = render_form(form, edition, common, target="web", unit=unit)
     # Raw HTML inside Markdown: blank lines and indentation could end the block or start a code block.
     body = "\n".join(line.strip() for line in html.splitlines() if line.strip())
-    return f'<div class="zf-page">\n{note}\n{body}\n</div>'
+    return jinja_env().get_template("site/form_page.html.j2").render(
+        form=form,
+        rule=common.rule("no-formalism"),
+        step_names=STEP_NAMES,
+        link=link,
+        badges=badges,
+        body=Markup(body),
+    )
+
+
+FORMS_INDEX = "forms/index.md"
+
+
+def form_files(files, config):
+    """Add a page forms/<id>.md for every forms/<id>/form.yml and list it in the nav's forms section."""
+    # The title lives only in form.yml: the page's heading and its nav entry both come from it, and a
+    # fork's new form folder gets its page without a stub in docs/ or a line in mkdocs.yml.
+    pages = []
+    for form in all_forms().values():
+        uri = f"forms/{form.id}.md"
+        if files.get_file_from_path(uri) is None:
+            body = f'# {form.title}\n\n{{{{ form("{form.id}") }}}}\n'
+            files.append(File.generated(config, uri, content=body))
+        pages.append({form.title: uri})
+    section = _section_of(config.get("nav"), FORMS_INDEX)
+    if section is not None:
+        listed = {v for item in section for v in (item.values() if isinstance(item, dict) else [item])}
+        section.extend(p for p in pages if next(iter(p.values())) not in listed)
+    return files
+
+
+def _section_of(nav, uri: str) -> list | None:
+    """The nav list (from what mkdocs hands the hook) that holds the page uri, or None."""
+    for item in nav or []:
+        values = item.values() if isinstance(item, dict) else [item]
+        if uri in values:
+            return nav
+        for value in values:
+            if isinstance(value, list) and (found := _section_of(value, uri)) is not None:
+                return found
+    return None
 
 
 def forms_index_table(edition: Edition, *, link) -> str:

@@ -7,6 +7,8 @@ import re
 from itertools import pairwise
 from pathlib import Path
 
+import jieba
+
 ZWSP = "\u200b"
 # Runs of three or more Han characters are the words jieba kept whole (material puts ZWSP between words).
 _LONG_WORD = re.compile(r"[\u4e00-\u9fff]{3,}")
@@ -14,8 +16,6 @@ _LONG_WORD = re.compile(r"[\u4e00-\u9fff]{3,}")
 
 def _tile(word: str) -> str:
     """Cut a word at the edges of the dictionary words inside it: 民主评议 → 民主 ZWSP 评议."""
-    import jieba
-
     cuts = {0, len(word)}
     for _, start, end in jieba.tokenize(word, mode="search"):
         if end - start >= 2 and (start, end) != (0, len(word)):

@@ -12,12 +12,17 @@ from pathlib import Path
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.structure.files import Files
 
 from handbook.atomic import replacing_dir, write_atomic
 from handbook.epoch import source_date_epoch
+from handbook.errors import InputError
 from handbook.model.editions import edition_paths
 from handbook.office.zips import zip_time
 from handbook.paths import ROOT
+from handbook.render.env import jinja_env
+
+from .hooks import on_files
 
 
 @contextlib.contextmanager
@@ -43,6 +48,13 @@ def build_edition(year: int, site_dir: Path, config_file: Path | None = None) ->
     return site_dir
 
 
+def site_nav(config_file: Path | None = None) -> list:
+    """The nav a build hands the hooks (generated form pages included), for PDF runs outside a build."""
+    cfg = load_config(str(config_file or ROOT / "mkdocs.yml"))
+    on_files(Files([]), cfg)
+    return cfg.nav
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Several editions in one site: site/<年度>/ per edition, site/latest/ for the newest, versions.json (mike's
 # format, read by material's year menu over http) and a root index.html that leads to the newest edition.
@@ -62,23 +74,8 @@ def versions_json(years: list[int]) -> str:
 
 def root_index_html(years: list[int], target: str) -> str:
     """A small Chinese page that forwards to target (latest/ or the newest year) and lists every year."""
-    items = "\n".join(f'    <li><a href="{y}/index.html">{y}年度</a></li>' for y in sorted(years)[::-1])
-    return f"""<!doctype html>
-<html lang="zh">
-<head>
-  <meta charset="utf-8">
-  <title>组织生活会和民主评议党员工作手册</title>
-  <meta http-equiv="refresh" content="0; url={target}">
-  <link rel="canonical" href="{target}">
-</head>
-<body>
-  <p>正在打开最新年度的手册……如果没有自动打开，请点击 <a href="{target}">最新年度</a>，或选择年度：</p>
-  <ul>
-{items}
-  </ul>
-</body>
-</html>
-"""
+    tpl = jinja_env().get_template("site_index.html.j2")
+    return tpl.render(years=sorted(years, reverse=True), target=target) + "\n"
 
 
 def site_years(site_root: Path) -> list[int]:
@@ -105,7 +102,7 @@ def build_all(site_root: Path, years: list[int] | None = None, config_file: Path
     site_root = Path(site_root).resolve()
     years = sorted(years or _all_years(), reverse=True)
     if not years:
-        raise ValueError("no editions to build")
+        raise InputError("editions/", "没有可生成的年度资料")
     # One temporary root for the whole site: a failing edition leaves the previous site untouched.
     with replacing_dir(site_root) as tmp:
         for y in years:
@@ -135,7 +132,7 @@ def pack_offline(site_root: Path, zip_path: Path) -> Path:
     site_root, zip_path = Path(site_root), Path(zip_path)
     years = site_years(site_root)
     if not years:
-        raise FileNotFoundError(f"{site_root} holds no edition folders: build the site first")
+        raise InputError(site_root, "没有年度文件夹：请先生成网站（make site）")
     top = zip_path.stem
     # Fixed timestamps and sorted entries: the same site gives the same zip, byte for byte.
     stamp = zip_time(source_date_epoch())

@@ -106,6 +106,7 @@ def naive(units_dir: Path, count: int) -> dict:
     from handbook.model.editions import latest_year, snapshot
     from handbook.model.forms import all_forms
     from handbook.render.forms import print_css, render_form
+    from handbook.render.talkplan import talk_plan_html
 
     common, editions = snapshot()
     edition = editions[latest_year()]
@@ -119,7 +120,7 @@ def naive(units_dir: Path, count: int) -> dict:
         parts = []
         for form in pack.pack_forms(all_forms()):
             if isinstance(form, str):
-                body = pack.talk_plan_html(edition, common, len(uv.talk_rows))
+                body = talk_plan_html(edition, common, len(uv.talk_rows))
                 body = body[body.index("<body>") + 6 : body.index("</body>")]
                 for no, a, b, kind, way in uv.talk_rows:
                     r = f"r{int(no):02d}"

@@ -40,7 +40,7 @@ def main() -> int:
     from handbook.jobs import edition_pdfs as E
     from handbook.model.editions import snapshot
     from handbook.pdf import engine as P
-    from macros.site import build_edition
+    from macros.site import build_edition, site_nav
 
     common, editions = snapshot()
     edition = editions[args.edition or max(editions)]
@@ -50,9 +50,11 @@ def main() -> int:
         t_site, site = timed(lambda: build_edition(edition.year, tmp / "site"))
         os.environ.pop("HANDBOOK_PDF")
 
+        nav = site_nav()
+
         def run(cache: Path, workers: int):
             P.CACHE_DIR = cache
-            return timed(lambda: E.build_edition_pdfs(edition, common, site, workers=workers))
+            return timed(lambda: E.build_edition_pdfs(edition, common, site, nav=nav, workers=workers))
 
         cold, paths = run(tmp / "cache", 2)
         warm, _ = run(tmp / "cache", 2)

@@ -25,6 +25,46 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Markers are checked, not trusted: `make check` (-m "not slow and not browser") must stay quick, so a
+# test that builds a site or renders a PDF without `slow`, or drives Chromium without `browser`, fails.
+BROWSER_FIXTURES = {"browser", "page"}
+
+
+@pytest.fixture(autouse=True)
+def _marker_guard(request, monkeypatch):
+    """Fail a test that builds a site or renders a PDF in this process without carrying `slow`."""
+    if request.node.get_closest_marker("slow"):
+        yield
+        return
+    import mkdocs.commands.build
+    import weasyprint
+
+    import macros.site
+
+    def refuse(what):
+        def call(*args, **kwargs):
+            pytest.fail(f"{what} in a test without @pytest.mark.slow")
+
+        return call
+
+    monkeypatch.setattr(macros.site, "build", refuse("a site build"))
+    monkeypatch.setattr(mkdocs.commands.build, "build", refuse("a site build"))
+    monkeypatch.setattr(weasyprint.HTML, "render", refuse("a WeasyPrint rendering"))
+    yield
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test that uses the browser carries the `browser` marker."""
+    wrong = [
+        item.nodeid
+        for item in items
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ()))
+        and not item.get_closest_marker("browser")
+    ]
+    if wrong:
+        raise pytest.UsageError("browser tests without @pytest.mark.browser: " + ", ".join(wrong))
+
+
 @pytest.fixture(scope="session")
 def site_cache(tmp_path_factory):
     """Build each requested edition once per test session; returns a function year -> site folder."""
@@ -45,6 +85,17 @@ def site_cache(tmp_path_factory):
         return built[year]
 
     return get
+
+
+@pytest.fixture
+def editions_copy(tmp_path, monkeypatch):
+    """A copy of editions/ in tmp_path that the kit reads instead of the real one, and an empty local/."""
+    d = tmp_path / "editions"
+    shutil.copytree(ROOT / "editions", d)
+    (tmp_path / "local").mkdir()
+    monkeypatch.setenv("HANDBOOK_EDITIONS_DIR", str(d))
+    monkeypatch.setenv("HANDBOOK_LOCAL_DIR", str(tmp_path / "local"))
+    return d
 
 
 @pytest.fixture(scope="session")
@@ -123,7 +174,74 @@ def shots(tmp_path):
     return tmp_path
 
 
-def copy_tree(src: Path, dst: Path) -> Path:
-    """Copy a folder tree (helper for scenario tests)."""
-    shutil.copytree(src, dst)
-    return dst
+SCENARIO_CONFIG = """\
+site_name: 场景
+docs_dir: docs
+use_directory_urls: false
+strict: true
+theme:
+  name: material
+  language: zh
+  font: false
+  custom_dir: {root}/overrides
+plugins:
+  - search
+  - macros:
+      modules: [macros.mkdocs_env]
+      on_undefined: strict
+      on_error_fail: true
+hooks:
+  - {root}/macros/hooks.py
+markdown_extensions: [admonition, attr_list, md_in_html, tables]
+nav:
+  - 首页: index.md
+  - 表格:
+      - 表格总览: forms/index.md
+"""
+
+
+class Scenario:
+    """A tiny mkdocs project (two pages) that uses the handbook's hooks, macros and overrides."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.docs = folder / "docs"
+        self.forms = folder / "forms"
+
+    def page(self, rel: str, text: str) -> None:
+        """Write docs/<rel>."""
+        path = self.docs / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+    def add_form(self, form_id: str, copy_of: str = "talk-record", title: str | None = None) -> None:
+        """A forms/<id>/form.yml copied from one of the project's forms, with a new id (and title)."""
+        text = (ROOT / "forms" / copy_of / "form.yml").read_text(encoding="utf-8")
+        text = text.replace(f"id: {copy_of}", f"id: {form_id}", 1)
+        if title:
+            text = "\n".join(f"title: {title}" if ln.startswith("title:") else ln for ln in text.split("\n"))
+        (self.forms / form_id).mkdir(parents=True)
+        (self.forms / form_id / "form.yml").write_text(text, encoding="utf-8")
+
+    def build(self, year: int | None = None) -> Path:
+        """Build the scenario site (no PDFs) for an edition; returns the site folder."""
+        from handbook.model.editions import latest_year
+        from macros.site import build_edition
+
+        return build_edition(year or latest_year(), self.folder / "site", self.folder / "mkdocs.yml")
+
+
+@pytest.fixture
+def scenario(tmp_path, monkeypatch):
+    """A two-page mkdocs project in tmp_path with its own forms folder (two of the project's forms)."""
+    sc = Scenario(tmp_path / "project")
+    sc.docs.mkdir(parents=True)
+    (sc.folder / "mkdocs.yml").write_text(SCENARIO_CONFIG.format(root=ROOT), encoding="utf-8")
+    sc.page("index.md", "# 首页\n\n{{ edition.label }}\n")
+    sc.page("forms/index.md", "# 表格总览\n\n{{ forms_index() }}\n")
+    for fid in ("talk-record", "member-ballot"):
+        shutil.copytree(ROOT / "forms" / fid, sc.forms / fid)
+    monkeypatch.setenv("HANDBOOK_FORMS_DIR", str(sc.forms))
+    monkeypatch.setenv("HANDBOOK_LOCAL_DIR", str(tmp_path / "no-local"))
+    monkeypatch.setenv("HANDBOOK_PDF", "0")
+    return sc

@@ -8,25 +8,13 @@ from concurrent.futures import ProcessPoolExecutor, wait
 from pathlib import Path
 
 import weasyprint  # noqa: F401 - imported before forking, so each worker starts warm
-import yaml
 
 from ..atomic import write_atomic
 from ..epoch import edition_epoch
 from ..model.forms import load_forms
-from ..paths import ROOT
 from ..pdf import book
 from ..pdf.engine import cache_key, cache_path, render_pdf
 from ..render.forms import form_document
-
-
-def _mkdocs_nav():
-    """The nav of mkdocs.yml, for callers outside a mkdocs build."""
-    class Loader(yaml.SafeLoader):
-        pass
-
-    # mkdocs.yml may carry !ENV or !!python tags; the nav never does.
-    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader).get("nav") or []
 
 
 def _render_job(html: str, fillable: bool, epoch: int) -> None:
@@ -34,16 +22,13 @@ def _render_job(html: str, fillable: bool, epoch: int) -> None:
     render_pdf(html, fillable=fillable, epoch=epoch)
 
 
-def edition_jobs(edition, common, nav=None) -> list[tuple[Path, str, bool]]:
+def edition_jobs(edition, common) -> list[tuple[Path, str, bool]]:
     """Every form PDF of an edition and the form pack as (relative output path, HTML, fillable)."""
-    nav = _mkdocs_nav() if nav is None else nav
+    # The pack follows the forms' order, which is also the order of the handbook's menu (macros/pages.py).
     forms = load_forms()
-    # The pack follows the handbook's menu; forms not in it come after, by id.
-    order = {Path(src).stem: i for i, (_, src) in enumerate(book.nav_pages(nav)) if src.startswith("forms/")}
-    ids = sorted(forms, key=lambda fid: (order.get(fid, len(order)), fid))
     jobs: list[tuple[Path, str, bool]] = []
     docs = []
-    for fid in ids:
+    for fid in forms:
         html = form_document(forms[fid], edition, common)
         docs.append((fid, forms[fid].title, html))
         jobs.append((Path("forms") / f"{fid}.pdf", html, False))
@@ -69,14 +54,14 @@ def _finish_book(hb, chunks, epoch: int) -> bytes:
     return book.merge_book(front, datas, epoch=epoch)
 
 
-def build_edition_pdfs(edition, common, site_dir: Path, *, nav=None, workers: int = 2) -> list[Path]:
+def build_edition_pdfs(edition, common, site_dir: Path, *, nav, workers: int = 2) -> list[Path]:
     """Write site/pdf/: each form's print and fillable PDF, the form pack and the handbook of one edition."""
+    # nav is the site's menu as mkdocs handed it to the hooks (with the generated form pages in it).
     site_dir = Path(site_dir)
-    nav = _mkdocs_nav() if nav is None else nav
     epoch = edition_epoch(edition.year)
     jobs = [
         (rel, html, fill, cache_key(html, fillable=fill, epoch=epoch))
-        for rel, html, fill in edition_jobs(edition, common, nav)
+        for rel, html, fill in edition_jobs(edition, common)
     ]
     hb = book.handbook(edition, site_dir, nav)
     key = book_key(hb, epoch)

@@ -25,7 +25,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from markupsafe import escape
 from tqdm import tqdm
 
 from ..atomic import replacing_dir
@@ -39,17 +38,16 @@ from ..model.talks import talk_plan as plan_talks
 from ..model.unit import Unit, load_unit
 from ..pdf.fonts import covered_codepoints
 from ..pdf.overlay import FONT_FAMILY, Canvas, PageSpec, Writer, build_font, build_layout
-from ..render.forms import form_document, print_css
+from ..render.forms import form_document
+from ..render.talkplan import TALK_TITLE, talk_plan_html
 
 PACK_FILE = "全套表格.pdf"
 SINGLES = "分表"
 REGISTERS = "民主评议党员登记表"
 TALK_PLAN = "talk-plan"
-TALK_TITLE = "谈心谈话安排表"
 # Round list templates up so that batches of similar size share one cached WeasyPrint rendering.
 BALLOT_ROUND = 20
 TALK_ROUND = 50
-SOURCE_IDS = ("S000", "S002", "S003", "S004")
 
 
 class PackError(InputError):
@@ -210,8 +208,6 @@ class Kit:
     layouts: dict[str, object]
     font: object
     writer: object
-    ballot_rows: int
-    talk_rows: int
 
 
 def _sized_form(form, **rows):
@@ -221,94 +217,8 @@ def _sized_form(form, **rows):
 
 
 def _ballot_html(form, edition, common, rows: int) -> str:
-    """The blank ballot with `rows` rows whose 序号 and the cap sentence become fields to draw into."""
-
-    html = form_document(_sized_form(form, ballot=rows), edition, common)
-    counter = itertools.count(1)
-    html = re.sub(
-        r'<td class="zf-no">\d+</td>',
-        lambda _: f'<td class="zf-no"><input type="text" class="zf-in" name="r{next(counter):02d}_no"></td>',
-        html,
-    )
-    cap = (
-        '<p class="zf-instr zf-cap" style="text-indent: 0"><textarea class="zf-in" name="pack_cap" '
-        'style="display: block; width: 100%; height: 3.3em"></textarea></p>'
-    )
-    return re.sub(r'<p class="zf-instr zf-cap">.*?</p>', lambda _: cap, html, count=1, flags=re.S)
-
-
-def talk_plan_html(edition, common, rows: int) -> str:
-    """The 谈心谈话安排表 layout: fixed rules with their sources, a summary line and `rows` blank rows."""
-
-    def src(*ids: str) -> str:
-        return "（依据：" + "、".join(ids) + "）"
-
-    rules = [
-        "支委与支委、支委与党员、党员与党员之间都要普遍开展谈心谈话"
-        + src("S000", "S002", "S003")
-        + "。",
-        "党支部书记带头谈心谈话"
-        + src("S002")
-        + "，与支部委员、与党员谈心"
-        + src("S004")
-        + "：本表把书记的谈话排在最前。",
-        "党员较多的支部，党员之间可按党小组相互谈心" + src("S004") + "。",
-        "对外出流动党员可通过电话、网络等方式谈心"
-        + src("S002", "S004")
-        + "；对困难党员、年老体弱党员要上门谈心"
-        + src("S002")
-        + "。",
-        "本表由名册生成，只是建议：名册“职务”中含“书记”“副书记”“委员”的党员（以及单位信息中列出的书记、"
-        "副书记、委员）作为支部委员；书记与每名支委、每名党员谈；其他支委之间相互谈，并与本党小组的党员谈；"
-        "党员在本党小组内两两相谈（名册没有党小组的，全体党员两两相谈）。谈话对象、方式和先后由党支部根据实际调整。",
-    ]
-    sources = "；".join(f"{i}：{common.sources[i].title}" for i in SOURCE_IDS if i in common.sources)
-    cols = [("no", "序号", None), ("a", "谈话人", 3), ("b", "谈话对象", 3), ("kind", "类别", 2)]
-    cols += [("way", "方式（建议）", 2), ("note", "备注", 3)]
-    total = sum(w for _, _, w in cols if w)
-    colgroup = "".join(
-        '<col class="zf-no">' if w is None else f'<col style="width: {w / total * 100:.1f}%">'
-        for _, _, w in cols
-    )
-    head = "".join(f'<th scope="col">{escape(t)}</th>' for _, t, _ in cols)
-    body = "".join(
-        "<tr>"
-        + "".join(
-            ('<td class="zf-no">' if n == "no" else "<td>")
-            + f'<input type="text" class="zf-in" name="r{i:02d}_{n}"></td>'
-            for n, _, _ in cols
-        )
-        + "</tr>\n"
-        for i in range(1, rows + 1)
-    )
-    rules_html = "".join(f"<li>{escape(r)}</li>" for r in rules)
-    frag = (
-        '<div class="zf zf-pdf zf-portrait" style="font-size: 10.5pt">'
-        '<form class="zf-form" id="zf-talk-plan">'
-        f'<div class="zf-head"><p class="zf-edition">{escape(edition.title)}</p>'
-        f'<h2 class="zf-title">{escape(edition.label)}{TALK_TITLE}</h2>'
-        '<p class="zf-line"><span class="zf-field"><span class="zf-label">党支部</span>'
-        '<span class="zf-colon">：'
-        '</span><input type="text" class="zf-in" name="branch"></span></p></div>'
-        f'<ol class="zf-rules">{rules_html}</ol>'
-        f'<p class="zf-sources">{escape(sources)}</p>'
-        '<textarea class="zf-in" name="pack_summary" style="display: block; width: 100%; height: 3.3em">'
-        "</textarea>"
-        f'<table class="zf-list zf-talks"><colgroup>{colgroup}</colgroup><thead><tr>{head}</tr></thead>'
-        f"<tbody>{body}</tbody></table></form></div>"
-    )
-    css = (
-        ".zf-rules { margin: 0 0 1mm; padding-left: 2em; } .zf-rules li { margin: 0; }"
-        " .zf-sources { font-size: 0.8em; color: #333; margin: 0 0 1mm; }"
-        " .zf-talks col.zf-no { width: 12mm; }"
-        " .zf-talks td > input.zf-in { display: block; width: 100%; height: 1.6em; }"
-    )
-    title = escape(f"{edition.label}{TALK_TITLE}")
-    return (
-        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>{title}</title><style>{print_css()}{css}</style></head>"
-        f"<body>{frag}</body></html>\n"
-    )
+    """The blank ballot with `rows` rows whose 序号 and the cap sentence are fields to draw into."""
+    return form_document(_sized_form(form, ballot=rows), edition, common, overlay=True)
 
 
 def pack_forms(forms: dict) -> list:
@@ -356,7 +266,7 @@ def build_kit(edition, common, *, members: int, talks: int, chars: set[str], say
     fixed = "0123456789" + "".join(f"{edition.label}{TALK_TITLE}")
     font = build_font(set(chars) | set(fixed))
     writer = Writer(font, title=f"{edition.label}组织生活会和民主评议党员表格", epoch=source_date_epoch())
-    return Kit(edition, pack_forms(forms), layouts, font, writer, ballot_rows, talk_rows)
+    return Kit(edition, pack_forms(forms), layouts, font, writer)
 
 
 # ---------------------------------------------------------------------------------------------- drawing

@@ -62,14 +62,19 @@ def _scalar(label: str, old: str | None, old_src, new: str | None, new_src) -> C
     return Change("changed", new, tuple(new_src), old, tuple(old_src), label)
 
 
-def _items(old: Iterable[Sourced], new: Iterable[Sourced]) -> list[Change]:
-    """Compare two sourced lists by text: new items first, then those dropped, then those kept."""
-    old, new = list(old), list(new)
-    old_texts, new_texts = {o.text for o in old}, {n.text for n in new}
-    out = [Change("added", n.text, tuple(n.sources)) for n in new if n.text not in old_texts]
-    out += [Change("removed", o.text, tuple(o.sources)) for o in old if o.text not in new_texts]
-    out += [Change("same", n.text, tuple(n.sources)) for n in new if n.text in old_texts]
+def _keyed(old: Mapping[str, Iterable[str]], new: Mapping[str, Iterable[str]], *, label: str = "",
+           kept: bool = True) -> list[Change]:
+    """Compare entries (text -> sources): new ones first, then those dropped, then those kept."""
+    out = [Change("added", t, tuple(s), label=label) for t, s in new.items() if t not in old]
+    out += [Change("removed", t, tuple(s), label=label) for t, s in old.items() if t not in new]
+    if kept:
+        out += [Change("same", t, tuple(s), label=label) for t, s in new.items() if t in old]
     return out
+
+
+def _items(old: Iterable[Sourced], new: Iterable[Sourced]) -> list[Change]:
+    """Compare two sourced lists by text."""
+    return _keyed({o.text: o.sources for o in old}, {n.text: n.sources for n in new})
 
 
 def _notice(n: Notice | None) -> str | None:
@@ -89,74 +94,67 @@ def diff_editions(prev: Edition | None, cur: Edition, common: Common | None = No
     """The differences between two editions, part by part; an empty list when there is no previous one."""
     if prev is None:
         return []
-    sections: list[Section] = []
-
     pt, ct = prev.theme, cur.theme
-    sections.append(Section("theme", "主题", [_scalar("", pt.text, pt.sources, ct.text, ct.sources)]))
-
-    pn, cn = prev.notice, cur.notice
-    notices = [_scalar("依据的通知", _notice(pn), pn.sources, _notice(cn), cn.sources)]
-    old_rel = {n.citation: n for n in prev.related_notices}
-    new_rel = {n.citation: n for n in cur.related_notices}
-    notices += [Change("added", c, tuple(n.sources), label="参考通知") for c, n in new_rel.items()
-                if c not in old_rel]
-    notices += [Change("removed", c, tuple(n.sources), label="参考通知") for c, n in old_rel.items()
-                if c not in new_rel]
-    sections.append(Section("notice", "通知", notices))
-
     pf, cf = prev.focus, cur.focus
-    sections.append(Section("study", "学习内容", _items(prev.study, cur.study)))
-    sections.append(Section("committee", "支部委员会查摆重点", _items(pf.committee, cf.committee)))
-    sections.append(Section("member", "党员查摆重点", _items(pf.member, cf.member)))
+    return [
+        Section("theme", "主题", [_scalar("", pt.text, pt.sources, ct.text, ct.sources)]),
+        Section("notice", "通知", _notices(prev, cur)),
+        Section("study", "学习内容", _items(prev.study, cur.study)),
+        Section("committee", "支部委员会查摆重点", _items(pf.committee, cf.committee)),
+        Section("member", "党员查摆重点", _items(pf.member, cf.member)),
+        Section("areas", "党员查摆的方面", _keyed(
+            dict.fromkeys(pf.member_areas, pf.areas_sources), dict.fromkeys(cf.member_areas, cf.areas_sources)
+        )),
+        Section("schedule", "时间安排", _schedule(prev, cur)),
+        Section("rules", "评议规则", _rules(prev, cur, common)),
+        Section("specials", "本年度特别要求", _specials(prev, cur)),
+    ]
 
-    areas = [Change("added", a, tuple(cur.focus.areas_sources)) for a in cur.focus.member_areas
-             if a not in prev.focus.member_areas]
-    areas += [Change("removed", a, tuple(prev.focus.areas_sources)) for a in prev.focus.member_areas
-              if a not in cur.focus.member_areas]
-    areas += [Change("same", a, tuple(cur.focus.areas_sources)) for a in cur.focus.member_areas
-              if a in prev.focus.member_areas]
-    sections.append(Section("areas", "党员查摆的方面", areas))
 
+def _notices(prev: Edition, cur: Edition) -> list[Change]:
+    pn, cn = prev.notice, cur.notice
+    related = _keyed({n.citation: n.sources for n in prev.related_notices},
+                     {n.citation: n.sources for n in cur.related_notices}, label="参考通知", kept=False)
+    return [_scalar("依据的通知", _notice(pn), pn.sources, _notice(cn), cn.sources), *related]
+
+
+def _schedule(prev: Edition, cur: Edition) -> list[Change]:
     ps, cs = prev.schedule, cur.schedule
     if not _has_dates(ps) and not _has_dates(cs):
         # "以上级通知为准" in both years says nothing was known: never report that as "the same".
-        unknown = Change("unknown", "", tuple(cs.sources), label="完成和报送时限")
-        sections.append(Section("schedule", "时间安排", [unknown]))
-    else:
-        sched = [
-            _scalar("时间安排", ps.window, ps.sources, cs.window, cs.sources),
-            _scalar("全部完成", cn_date(ps.finish), ps.sources, cn_date(cs.finish), cs.sources),
-            _scalar("报送上级", cn_date(ps.report), ps.sources, cn_date(cs.report), cs.sources),
-        ]
-        sched += [
-            _scalar(STEP_NAMES[k], cn_date(ps.steps.get(k)), ps.sources, cn_date(cs.steps.get(k)), cs.sources)
-            for k in STEP_KEYS
-        ]
-        sched.append(_scalar("说明", ps.note, ps.sources, cs.note, cs.sources))
-        sections.append(Section("schedule", "时间安排", sched))
+        return [Change("unknown", "", tuple(cs.sources), label="完成和报送时限")]
+    days = {"全部完成": (ps.finish, cs.finish), "报送上级": (ps.report, cs.report)}
+    days |= {STEP_NAMES[k]: (ps.steps.get(k), cs.steps.get(k)) for k in STEP_KEYS}
+    return [
+        _scalar("时间安排", ps.window, ps.sources, cs.window, cs.sources),
+        *(_scalar(label, cn_date(o), ps.sources, cn_date(n), cs.sources) for label, (o, n) in days.items()),
+        _scalar("说明", ps.note, ps.sources, cs.note, cs.sources),
+    ]
 
-    rules = []
+
+def _rules(prev: Edition, cur: Edition, common: Common | None) -> list[Change]:
+    out = []
     for rid in sorted(set(prev.rule_overrides) | set(cur.rule_overrides)):
         o, n = prev.rule_overrides.get(rid), cur.rule_overrides.get(rid)
         label = rid
         if common is not None:
             with contextlib.suppress(KeyError):
                 label = common.rule(rid).title
-        rules.append(
-            _scalar(label, o.text if o else None, o.sources if o else (), n.text if n else None,
-                    n.sources if n else ())
-        )
+        out.append(_either(label, o, n, lambda r: r.text))
     # Shown even when neither year overrides a rule, so the reader sees the rules were compared too.
-    sections.append(Section("rules", "评议规则", rules or [Change("same", "两个年度都执行通用评议规则")]))
+    return out or [Change("same", "两个年度都执行通用评议规则")]
 
-    old_sp = {s.title: s for s in prev.specials}
-    new_sp = {s.title: s for s in cur.specials}
-    specials = []
-    for t in [*new_sp, *(t for t in old_sp if t not in new_sp)]:
-        o, n = old_sp.get(t), new_sp.get(t)
-        specials.append(
-            _scalar(t, _special_text(o) if o else None, o.sources if o else (),
-                    _special_text(n) if n else None, n.sources if n else ())
-        )
-    sections.append(Section("specials", "本年度特别要求", specials))
-    return sections
+
+def _specials(prev: Edition, cur: Edition) -> list[Change]:
+    old = {s.title: s for s in prev.specials}
+    new = {s.title: s for s in cur.specials}
+    out = []
+    for t in [*new, *(t for t in old if t not in new)]:
+        out.append(_either(t, old.get(t), new.get(t), _special_text))
+    return out
+
+
+def _either(label: str, old, new, text) -> Change:
+    """A part either edition may lack (a rule override, a special): text(part) and its sources."""
+    return _scalar(label, text(old) if old else None, old.sources if old else (),
+                   text(new) if new else None, new.sources if new else ())

@@ -51,23 +51,40 @@ BLANK_ISSUER = "＿＿＿＿＿＿"
 
 
 class Strict(BaseModel):
-    """Base model: unknown fields are errors, so a misspelt key never passes silently."""
+    """The base of every input model: unknown keys are errors, so a misspelt key never passes silently."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # populate_by_name: the unit profile's keys are Chinese aliases of English attributes.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class UnknownStep(ValueError, KeyError):
+    """A step key that is not one of STEP_KEYS: a ValueError for the schema, a KeyError for lookups."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def check_steps(steps) -> None:
+    """Raise UnknownStep naming every step key that is not one of STEP_KEYS."""
+    unknown = [s for s in steps if s not in STEP_KEYS]
+    if unknown:
+        names = "、".join(unknown)
+        raise UnknownStep(f"没有这个步骤：{names}；可用的步骤：{'、'.join(STEP_KEYS)}")
 
 
 _CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’"
 _CJK_SPACE = re.compile(f"(?<=[{_CJK}])\\s+|\\s+(?=[{_CJK}])")
 
 
-def _check_sources(ids: list[str], info: ValidationInfo) -> list[str]:
+def check_sources(ids: list[str], info: ValidationInfo) -> list[str]:
+    """A sources list names at least one source, each known to editions/common.yml (when that is read)."""
     known = (info.context or {}).get("source_ids")
     if not ids:
-        raise ValueError("at least one source is required (every fact must say where it comes from)")
+        raise ValueError("至少要有一个来源（每条内容都要注明出处）")
     if known is not None:
         unknown = [i for i in ids if i not in known]
         if unknown:
-            raise ValueError(f"unknown source id(s) {unknown}; known: {sorted(known)}")
+            raise ValueError(f"未知的来源编号 {'、'.join(unknown)}；已有：{'、'.join(sorted(known))}")
     return ids
 
 
@@ -77,7 +94,7 @@ class Sourced(Strict):
     text: str = Field(min_length=1)
     sources: list[str]
 
-    _v = field_validator("sources")(_check_sources)
+    _v = field_validator("sources")(check_sources)
 
     @field_validator("text")
     @classmethod
@@ -98,12 +115,12 @@ class Notice(Strict):
     confirmed: bool = False
     sources: list[str]
 
-    _v = field_validator("sources")(_check_sources)
+    _v = field_validator("sources")(check_sources)
 
     @model_validator(mode="after")
     def _confirmed_needs_title(self) -> Notice:
         if self.confirmed and not self.title:
-            raise ValueError("a confirmed notice needs its title")
+            raise ValueError("已确认（confirmed: true）的通知必须写明标题（title）")
         return self
 
     @property
@@ -140,7 +157,7 @@ class Focus(Strict):
     member_areas: list[str] = Field(min_length=1)
     areas_sources: list[str]
 
-    _v = field_validator("areas_sources")(_check_sources)
+    _v = field_validator("areas_sources")(check_sources)
 
 
 class Schedule(Strict):
@@ -155,24 +172,22 @@ class Schedule(Strict):
     note: str | None = None
     sources: list[str]
 
-    _v = field_validator("sources")(_check_sources)
+    _v = field_validator("sources")(check_sources)
 
     @field_validator("steps")
     @classmethod
     def _known_steps(cls, steps: dict) -> dict:
-        unknown = set(steps) - set(STEP_KEYS)
-        if unknown:
-            raise ValueError(f"unknown step(s) {sorted(unknown)}; steps are {list(STEP_KEYS)}")
+        check_steps(steps)
         return {k: steps.get(k) for k in STEP_KEYS}
 
     @model_validator(mode="after")
     def _order(self) -> Schedule:
         if self.finish and self.report and self.report < self.finish:
-            raise ValueError(f"report date {self.report} is before the finish date {self.finish}")
+            raise ValueError(f"上报日期 {self.report} 早于完成日期 {self.finish}")
         for key, day in self.steps.items():
             # Reporting comes after the meetings by design; every other step must fit before the finish.
             if key != "report" and day and self.finish and day > self.finish:
-                raise ValueError(f"step {key!r} deadline {day} is after the finish date {self.finish}")
+                raise ValueError(f"步骤 {key} 的截止日期 {day} 晚于完成日期 {self.finish}")
         return self
 
 
@@ -184,7 +199,7 @@ class Special(Strict):
     text: str | None = None
     sources: list[str]
 
-    _v = field_validator("sources")(_check_sources)
+    _v = field_validator("sources")(check_sources)
 
 
 class FactConfidence(Strict):
@@ -230,9 +245,9 @@ class Edition(Strict):
     @model_validator(mode="after")
     def _note_when_unsure(self) -> Edition:
         if self.overall != "confirmed" and not self.confidence_note:
-            raise ValueError("confidence_note is required when a fact's confidence is not 'confirmed'")
+            raise ValueError("有事项的 confidence 不是 confirmed 时，必须用 confidence_note 说明资料尚未核实之处")
         if self.schedule.example_of and self.confidence.schedule == "confirmed":
-            raise ValueError("one unit's deadlines (schedule.example_of) cannot be a confirmed schedule")
+            raise ValueError("schedule.example_of 表示这是某一单位的时限，不能把 confidence.schedule 标为 confirmed")
         return self
 
     @property
@@ -315,7 +330,7 @@ class Grade(Strict):
     follow_up: str
     sources: list[str]
 
-    _v = field_validator("sources")(_check_sources)
+    _v = field_validator("sources")(check_sources)
 
 
 class Rule(Strict):
@@ -328,7 +343,7 @@ class Rule(Strict):
     configurable: bool = False
     certain: bool = True
 
-    _v = field_validator("sources")(_check_sources)
+    _v = field_validator("sources")(check_sources)
 
 
 class Common(Strict):
@@ -351,7 +366,7 @@ class Common(Strict):
         for r in self.rules:
             if r.id == rule_id:
                 return r
-        raise KeyError(rule_id)
+        raise KeyError(f"没有评议规则 {rule_id}；已有：{'、'.join(r.id for r in self.rules)}")
 
 
 def _follow_up(rule_text: str) -> str:
@@ -392,7 +407,7 @@ def load_edition(path: Path, common: Common | None = None) -> Edition:
     edition = validate(Edition, data, lines, path, {"source_ids": set(common.sources)})
     m = YEAR_FILE.match(path.name)
     if m and int(m.group(1)) != edition.year:
-        msg = f"year {edition.year} does not match the file name"
+        msg = f"年度 {edition.year} 与文件名不符"
         raise InputError(path, msg, "year", lines.get(("year",)))
     return edition
 
@@ -418,7 +433,7 @@ def load_all(directory: Path | None = None) -> dict[int, Edition]:
     loaded = load_each(edition_paths(d), lambda p: load_edition(p, common))
     out = {e.year: e for e in loaded}
     if not out:
-        raise InputError(d, "no edition files (expected files such as 2021.yml)")
+        raise InputError(d, "没有年度资料文件（应有 2021.yml 这样的文件）")
     return out
 
 
@@ -426,7 +441,7 @@ def latest_year(directory: Path | None = None) -> int:
     """The newest edition's year, from the file names alone."""
     paths = edition_paths(directory)
     if not paths:
-        raise InputError(directory or editions_dir(), "no edition files (expected files such as 2021.yml)")
+        raise InputError(directory or editions_dir(), "没有年度资料文件（应有 2021.yml 这样的文件）")
     return int(YEAR_FILE.match(paths[-1].name).group(1))
 
 
@@ -454,9 +469,18 @@ def select(year: int | None = None) -> tuple[Common, Edition, dict[int, Edition]
     return common, editions[year], editions
 
 
-def cn_date(day: dt.date | None) -> str:
-    """A date as written in Chinese documents: 2022年3月5日."""
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+def cn_date(day, blank: str = "") -> str:
+    """A date as Chinese documents write it: 2022年3月5日 (1980年5月 when the day is unknown), or blank."""
+    # day: a datetime.date or a roster's Day (year, month, day or None).
+    if not day:
+        return blank
+    return f"{day.year}年{day.month}月" + (f"{day.day}日" if day.day else "")
+
+
+def rule_for(edition: Edition, common: Common, rule_id: str) -> Sourced | Rule:
+    """A standing rule, or this edition's override of it; both carry text and sources."""
+    standing = common.rule(rule_id)
+    return edition.rule_overrides.get(rule_id, standing)
 
 
 def deadline_text(edition: Edition, step: str) -> str:

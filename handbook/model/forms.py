@@ -8,12 +8,12 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from ..errors import InputError, InputErrors, load_each
 from ..paths import ROOT
 from ..yamlio import line_for, load_yaml, validate
-from .editions import STEP_KEYS, editions_dir, snapshot
+from .editions import STEP_KEYS, Strict, check_sources, check_steps, editions_dir, snapshot
 
 FORMS_DIR = ROOT / "forms"
 
@@ -44,13 +44,7 @@ STATIC_TYPES = ("section", "note")
 PLACEHOLDERS = ("label", "title", "theme_short", "member_areas", "year")
 
 
-class Strict(BaseModel):
-    """Base model: unknown keys are errors."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-class Item(Strict):
+class Item(Strict, strict=True):
     """One choice of a radio group or one counter of a `counts` field: a stable ASCII value and its text."""
 
     value: str = Field(pattern=NAME)
@@ -58,7 +52,7 @@ class Item(Strict):
     suffix: str | None = None
 
 
-class Column(Strict):
+class Column(Strict, strict=True):
     """A column of a `table` field; each row's cell is one input named r01_<name>."""
 
     name: str = Field(pattern=NAME)
@@ -67,7 +61,7 @@ class Column(Strict):
     width: int = Field(default=1, ge=1, le=8, description="relative width")
 
 
-class FormField(Strict):
+class FormField(Strict, strict=True):
     """One field of a form; `label`, `hint`, `items`, `classes`, `attributes` mean the same for every type."""
 
     type: FieldType
@@ -91,27 +85,27 @@ class FormField(Strict):
     @model_validator(mode="after")
     def _shape(self) -> FormField:
         if self.type not in STATIC_TYPES and not self.name:
-            raise ValueError(f"a {self.type} field needs a name (ASCII, e.g. member_name)")
+            raise ValueError(f"{self.type} 类型的字段需要 name（英文小写，如 member_name）")
         if self.type in ("radio", "counts", "grid", "ballot") and not self.items:
-            raise ValueError(f"a {self.type} field needs items")
+            raise ValueError(f"{self.type} 类型的字段需要 items（选项）")
         if self.type not in ("radio", "counts", "grid", "ballot") and self.items:
-            raise ValueError(f"items are not used by a {self.type} field")
+            raise ValueError(f"{self.type} 类型的字段不用 items")
         if self.type == "table" and not self.columns:
-            raise ValueError("a table field needs columns")
+            raise ValueError("table 类型的字段需要 columns（列）")
         if self.type == "grid" and not self.row_items:
-            raise ValueError("a grid field needs row_items")
+            raise ValueError("grid 类型的字段需要 row_items（固定的行）")
         for what, things in (("items", self.items), ("columns", self.columns), ("row_items", self.row_items)):
             names = [t.value if isinstance(t, Item) else t.name for t in things]
             dup = sorted({n for n in names if names.count(n) > 1})
             if dup:
-                raise ValueError(f"duplicate {what} {dup}")
+                raise ValueError(f"{what} 中有重复：{'、'.join(dup)}")
         for key in self.attributes:
             if key.lower() in ("name", "id", "type", "value", "class") or key.lower().startswith("on"):
-                raise ValueError(f"attribute {key!r} is set by the renderer and cannot be given here")
+                raise ValueError(f"属性 {key} 由程序生成，不能在这里设置")
         return self
 
 
-class Example(Strict):
+class Example(Strict, strict=True):
     """An example filling of the form; doubles as a test fixture."""
 
     title: str
@@ -120,7 +114,7 @@ class Example(Strict):
     unit: dict[str, str] | None = None
 
 
-class PrintOptions(Strict):
+class PrintOptions(Strict, strict=True):
     """How the form is printed."""
 
     orientation: Literal["portrait", "landscape"] = "portrait"
@@ -128,7 +122,7 @@ class PrintOptions(Strict):
     theme_in_header: bool = False
 
 
-class Form(Strict):
+class Form(Strict, strict=True):
     """One standard form: what it is for, its fields, its layout and its examples."""
 
     id: str = Field(pattern=FORM_ID)
@@ -144,22 +138,13 @@ class Form(Strict):
     print: PrintOptions = Field(default_factory=PrintOptions)
     examples: list[Example] = Field(min_length=1)
 
+    _sources = field_validator("sources")(check_sources)
+
     @field_validator("steps")
     @classmethod
     def _known_steps(cls, steps: list[str]) -> list[str]:
-        unknown = [s for s in steps if s not in STEP_KEYS]
-        if unknown:
-            raise ValueError(f"unknown step(s) {unknown}; steps are {list(STEP_KEYS)}")
+        check_steps(steps)
         return steps
-
-    @field_validator("sources")
-    @classmethod
-    def _known_sources(cls, ids: list[str], info: ValidationInfo) -> list[str]:
-        known = (info.context or {}).get("source_ids")
-        unknown = [i for i in ids if known is not None and i not in known]
-        if unknown:
-            raise ValueError(f"unknown source id(s) {unknown}; known: {sorted(known)}")
-        return ids
 
     def field(self, name: str) -> FormField:
         """A field by its name."""
@@ -237,7 +222,7 @@ def _check_form(form: Form, lines: dict, path: Path) -> list[InputError]:
         errors.append(
             InputError(
                 path,
-                f"id {form.id!r} must equal the folder name {path.parent.name!r}",
+                f"id {form.id} 应与文件夹名 {path.parent.name} 相同",
                 "id",
                 lines.get(("id",)),
             )
@@ -249,7 +234,7 @@ def _check_form(form: Form, lines: dict, path: Path) -> list[InputError]:
                 errors.append(
                     InputError(
                         path,
-                        f"duplicate field name {n!r} (also made by fields[{seen[n]}])",
+                        f"字段名 {n} 重复（fields[{seen[n]}] 也用了它）",
                         f"fields[{i}].name",
                         line_for(lines, ("fields", i, "name")),
                     )
@@ -262,16 +247,16 @@ def _check_form(form: Form, lines: dict, path: Path) -> list[InputError]:
         where = f"layout[{r}]"
         line = line_for(lines, ("layout", r))
         if not 1 <= len(row) <= 3:
-            errors.append(InputError(path, f"a layout row holds 1 to 3 fields, not {len(row)}", where, line))
+            errors.append(InputError(path, f"layout 的一行放 1 到 3 个字段，不是 {len(row)} 个", where, line))
         if len(row) > 1 and wide & set(row):
             errors.append(
-                InputError(path, "a table, grid or ballot field stands alone in its row", where, line)
+                InputError(path, "table、grid、ballot 类型的字段单独占一行", where, line)
             )
         for n in row:
             if n not in body:
-                errors.append(InputError(path, f"{n!r} is not a body field of this form", where, line))
+                errors.append(InputError(path, f"{n} 不是本表正文（area: body）中的字段", where, line))
             elif n in placed:
-                errors.append(InputError(path, f"{n!r} is placed twice", where, line))
+                errors.append(InputError(path, f"{n} 在 layout 中出现了两次", where, line))
             placed.add(n)
     return errors
 
@@ -311,14 +296,13 @@ def get_form(form_id: str) -> Form:
     """A form by its id; an unknown id is an error that lists the known ones."""
     forms = all_forms()
     if form_id not in forms:
-        raise KeyError(f"unknown form id {form_id!r}; known forms: {', '.join(sorted(forms))}")
+        raise KeyError(f"没有表格 {form_id}；已有：{'、'.join(sorted(forms))}")
     return forms[form_id]
 
 
 def forms_for_step(step: str) -> list[Form]:
     """The forms a step of the procedure uses, in form-file order."""
-    if step not in STEP_KEYS:
-        raise KeyError(f"unknown step {step!r}; steps are {list(STEP_KEYS)}")
+    check_steps([step])
     return [f for f in all_forms().values() if step in f.steps]
 
 

@@ -21,7 +21,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openpyxl import load_workbook
+
 from ..errors import InputError, InputErrors
+from .editions import cn_date
 
 CATEGORIES = ("正式党员", "预备党员")
 
@@ -84,7 +87,7 @@ class Day:
     @property
     def cn(self) -> str:
         """As written in Chinese forms: 1980年5月."""
-        return f"{self.year}年{self.month}月" + (f"{self.day}日" if self.day else "")
+        return cn_date(self)
 
     def key(self) -> tuple[int, int, int]:
         """Sort key; an unknown day sorts first in its month."""
@@ -288,7 +291,6 @@ def _rows_csv(path: Path) -> tuple[list[list], str]:
 
 
 def _rows_xlsx(path: Path) -> list[list]:
-    from openpyxl import load_workbook
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)

@@ -6,11 +6,12 @@ import datetime as dt
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ..errors import InputError
 from ..paths import local_dir
 from ..yamlio import load_yaml, validate
+from .editions import Strict
 
 BLANK = "＿＿＿＿"
 
@@ -18,12 +19,7 @@ BLANK = "＿＿＿＿"
 # --- unit profile (local/unit.yml) ---------------------------------------------------------------
 
 
-class _Strict(BaseModel):
-    # Chinese keys in the file (people edit it), English attributes in code; unknown keys are errors.
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class Meeting(_Strict):
+class Meeting(Strict):
     """Date, time and place of one meeting."""
 
     date: dt.date | None = Field(None, alias="日期")
@@ -31,14 +27,14 @@ class Meeting(_Strict):
     place: str | None = Field(None, alias="地点")
 
 
-class Group(_Strict):
+class Group(Strict):
     """A 党小组 and its leader."""
 
     name: str = Field(alias="名称", min_length=1)
     leader: str | None = Field(None, alias="组长")
 
 
-class Person(_Strict):
+class Person(Strict):
     """A contact: the superior's representative or the notice's contact person."""
 
     name: str | None = Field(None, alias="姓名")
@@ -46,7 +42,7 @@ class Person(_Strict):
     phone: str | None = Field(None, alias="电话")
 
 
-class Meetings(_Strict):
+class Meetings(Strict):
     """The three kinds of meeting a branch may hold."""
 
     committee: Meeting = Field(default_factory=Meeting, alias="支委会")
@@ -66,7 +62,7 @@ STEP_ALIASES = {
 }
 
 
-class Deadlines(_Strict):
+class Deadlines(Strict):
     """The branch's own deadline for each step (where the superior's notice leaves it open)."""
 
     plan: dt.date | None = Field(None, alias="制定方案")
@@ -79,7 +75,7 @@ class Deadlines(_Strict):
     report: dt.date | None = Field(None, alias="总结上报")
 
 
-class Unit(_Strict):
+class Unit(Strict):
     """The unit profile (local/unit.yml); every field is optional and shows as a blank when missing."""
 
     unit: str | None = Field(None, alias="单位")

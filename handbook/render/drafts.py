@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from ..model.editions import STEP_KEYS, STEP_NAMES, Common, Edition, cn_date, grades_for
+from ..model.editions import STEP_KEYS, STEP_NAMES, Common, Edition, cn_date, grades_for, rule_for
 from ..model.roster import Member, labels
 from ..model.unit import BLANK, Unit
 from .env import ASSETS_DIR, jinja_env
@@ -21,11 +21,14 @@ CSS = ASSETS_DIR / "gbt9704.css"
 KINDS = {"plan": "工作方案", "notice": "通知", "outline": "主持词提纲", "report": "情况报告"}
 # Blanks never break across lines: a split "＿＿月" reads as two blanks on paper.
 BLANK_HTML = Markup(f'<span class="gw-blank">{BLANK}</span>')
-DATE_BLANK = Markup('<span class="gw-blank">＿＿＿＿年＿＿月＿＿日</span>')
 
 
-def _month_day_blank(year: int) -> Markup:
-    return Markup('<span class="gw-blank">{}年＿＿月＿＿日</span>').format(year)
+def date_blank(year: int | None = None) -> Markup:
+    """A date to write by hand (＿＿＿＿年＿＿月＿＿日), with the year printed when it is known."""
+    return Markup('<span class="gw-blank">{}年＿＿月＿＿日</span>').format(year or "＿＿＿＿")
+
+
+DATE_BLANK = date_blank()
 
 
 @dataclass(frozen=True)
@@ -43,14 +46,9 @@ def _blank(value, blank: str = BLANK_HTML):
     return value if value not in (None, "", []) else blank
 
 
-def _cn(day: dt.date | None, blank: str = DATE_BLANK) -> str:
-    """A Chinese date, or a blank to fill by hand."""
-    return cn_date(day) if day else blank
-
-
 def _when(meeting) -> str:
     """A meeting's date and time in words, blanks where the branch has not decided yet."""
-    text = _cn(meeting.date)
+    text = cn_date(meeting.date, DATE_BLANK)
     if meeting.time:
         return Markup("{}{}").format(text, meeting.time)
     return Markup("{}（具体时间{}）").format(text, BLANK_HTML)
@@ -59,8 +57,8 @@ def _when(meeting) -> str:
 # The drafts' filters live on the shared environment (one environment for every template).
 _env = jinja_env()
 _env.filters["blank"] = _blank
-_env.filters["cn"] = _cn
 _env.filters["when"] = _when
+_env.filters["cn"] = lambda day: cn_date(day, DATE_BLANK)
 _env.filters["nostop"] = lambda s: str(s).rstrip("。；;，, ")
 
 
@@ -80,13 +78,10 @@ def draft_context(
 
     def deadline(step: str) -> str:
         day = (sched.steps.get(step) if year_sched else None) or getattr(unit.deadlines, step)
-        if day:
-            return f"{cn_date(day)}前"
-        return Markup("{}前").format(_month_day_blank(edition.year + 1))
+        return Markup("{}前").format(cn_date(day, date_blank(edition.year + 1)))
 
     def rule(rule_id: str) -> str:
-        override = edition.rule_overrides.get(rule_id)
-        return override.text if override else common.rule(rule_id).text
+        return rule_for(edition, common, rule_id).text
 
     groups: dict[str, list[str]] = {}
     for m in members:
@@ -120,8 +115,8 @@ def draft_context(
         "rule": rule,
         "step_names": STEP_NAMES,
         "step_keys": STEP_KEYS,
-        "finish": _cn(sched.finish if year_sched else None, _month_day_blank(edition.year + 1)),
-        "report": cn_date(sched.report) if sched.report and year_sched else None,
+        "finish": cn_date(sched.finish if year_sched else None, date_blank(edition.year + 1)),
+        "report": (cn_date(sched.report) if year_sched else "") or None,
         "notice": edition.notice.spoken,
         "grades": grades_for(common, edition),
         "blank": BLANK_HTML,
@@ -147,7 +142,7 @@ def render_draft(
 ) -> str:
     """HTML of one draft: a fragment for a handbook page, or a whole document for the PDF."""
     if kind not in KINDS:
-        raise KeyError(f"unknown draft {kind!r}; drafts are {list(KINDS)}")
+        raise KeyError(f"没有草稿 {kind}；可用的草稿：{'、'.join(KINDS)}")
     ctx = draft_context(edition, common, unit or Unit(), members, figures)
     body = jinja_env().get_template(f"docs/{kind}.html.j2").render(ctx) + "\n"
     if not standalone:

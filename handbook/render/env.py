@@ -6,6 +6,7 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
@@ -22,3 +23,10 @@ def jinja_env() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
+
+
+def document(title: str, css: str, body: str) -> str:
+    """A complete HTML document for WeasyPrint: title (escaped), stylesheet and an already rendered body."""
+    tpl = jinja_env().get_template("document.html.j2")
+    # The template's own last newline is trimmed (keep_trailing_newline=False); documents end with one.
+    return tpl.render(title=title, css=Markup(css), body=Markup(body)) + "\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..model.editions import Common, Edition
 from ..model.forms import (
@@ -19,7 +19,7 @@ from ..model.forms import (
     _row,
     ballot_cap,
 )
-from .env import ASSETS_DIR, jinja_env
+from .env import ASSETS_DIR, document, jinja_env
 
 PRINT_CSS = ASSETS_DIR / "forms-print.css"
 
@@ -47,8 +47,10 @@ def render_form(
     values: dict | None = None,
     members: list[dict] | None = None,
     unit: dict | None = None,
+    overlay: bool = False,
 ) -> str:
     """The form as an HTML fragment; the same markup serves the web page and both PDFs."""
+    # overlay: the pack's blank ballot, whose 序号 cells and cap sentence are fields the pack draws into.
     if target not in ("web", "pdf"):
         raise ValueError(f"target must be 'web' or 'pdf', not {target!r}")
     members_view = None
@@ -77,6 +79,7 @@ def render_form(
         row=_row,
         blocks=_blocks(form),
         grade_values=GRADE_VALUES,
+        overlay=overlay,
     )
     return str(Markup(html))
 
@@ -124,15 +127,13 @@ def form_document(
     values: dict | None = None,
     members: list[dict] | None = None,
     unit: dict | None = None,
+    overlay: bool = False,
 ) -> str:
     """A complete HTML document for WeasyPrint: the pdf rendering of the form with the print CSS."""
-    body = render_form(form, edition, common, target="pdf", values=values, members=members, unit=unit)
-    title = escape(f"{edition.label}{form.title}")
-    return (
-        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>{title}</title><style>{print_css()}</style></head>"
-        f"<body>{body}</body></html>\n"
+    body = render_form(
+        form, edition, common, target="pdf", values=values, members=members, unit=unit, overlay=overlay
     )
+    return document(f"{edition.label}{form.title}", print_css(), body)
 
 
 def example_kwargs(form: Form, index: int = 0) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import datetime as dt
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
+from ..model.editions import cn_date
 from ..model.unit import BLANK
 
 
@@ -23,7 +24,7 @@ class Blankable:
         if isinstance(value, BaseModel):
             return Blankable(value)
         if isinstance(value, dt.date):
-            return f"{value.year}年{value.month}月{value.day}日"
+            return cn_date(value)
         if isinstance(value, list):
             return Markup("、").join(escape(str(v)) for v in value)
         return escape(str(value))

@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import tally_data as td
+from . import tally_data as td
 from openpyxl import Workbook, load_workbook
 
 from handbook.cli import main

@@ -1,12 +1,9 @@
-"""Edition data: every file validates and builds; a broken file gets an error naming file, field and line."""
+"""Edition data: every file validates; a broken file gets an error naming file, field and line."""
 
 from __future__ import annotations
 
-import hashlib
-import html
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,15 +12,15 @@ import pytest
 
 from handbook import cli
 from handbook.errors import InputError, InputErrors
-from handbook.model.editions import EDITIONS_DIR, cn_date, deadline_text, finish_text, load_all, load_common
-from handbook.render.drafts import render_draft
-from macros.site import build_edition
+from handbook.model.editions import EDITIONS_DIR, deadline_text, finish_text, load_all, load_common
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
+
+
 EDITIONS = load_all(EDITIONS_DIR)
+
+
 YEARS = sorted(EDITIONS)
-# Another page shows the previous year on purpose; it is the one place other years' themes may appear.
-SKIP_PAGES = {"changes.html"}
 
 
 def handbook_cmd() -> list[str]:
@@ -48,21 +45,6 @@ def edition_text(year: int) -> str:
     return "\n".join(strings(EDITIONS[year].model_dump(mode="json")))
 
 
-def site_pages(site: Path) -> list[Path]:
-    """The HTML pages of a built site, except the page that compares with the previous year."""
-    return sorted(p for p in site.rglob("*.html") if p.name not in SKIP_PAGES)
-
-
-def page_text(path: Path) -> str:
-    """A page's visible text: tags stripped, entities decoded."""
-    raw = path.read_text(encoding="utf-8")
-    raw = re.sub(r"<script\b.*?</script>", "", raw, flags=re.S)
-    return html.unescape(re.sub(r"<[^>]+>", "", raw))
-
-
-# --- the shipped data -------------------------------------------------------------------------
-
-
 def test_every_edition_file_validates():
     files = sorted(p.name for p in EDITIONS_DIR.glob("[0-9][0-9][0-9][0-9].yml"))
     assert [f"{y}.yml" for y in YEARS] == files
@@ -78,7 +60,7 @@ def test_handbook_check_exits_zero():
     res = subprocess.run([*handbook_cmd(), "check"], cwd=ROOT, env=env, capture_output=True, text=True,
                          timeout=120)
     assert res.returncode == 0, res.stderr
-    assert "editions:" in res.stdout and "OK" in res.stdout
+    assert "年度资料：" in res.stdout and "表格：13 张，通过" in res.stdout
 
 
 def test_theme_short_is_distinctive():
@@ -190,16 +172,6 @@ def test_2024_does_not_carry_the_stale_copied_theme():
         assert stale not in text
 
 
-def test_2024_site_does_not_carry_the_stale_copied_theme(site_cache):
-    for page in site_pages(site_cache(2024)):
-        text = page_text(page)
-        for stale in ("贵州省代表团", "十九大精神"):
-            assert stale not in text, f"{page.name} shows {stale}"
-
-
-# --- broken files: errors a secretary can act on ----------------------------------------------
-
-
 def line_of(text: str, needle: str) -> int:
     """1-based line of the first line that starts with needle."""
     for i, line in enumerate(text.splitlines(), 1):
@@ -216,54 +188,46 @@ def replace_line(text: str, start: str, new: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-@pytest.fixture
-def editions_copy(tmp_path, monkeypatch):
-    """A copy of editions/ in tmp_path that the kit reads instead of the real one."""
-    d = tmp_path / "editions"
-    shutil.copytree(EDITIONS_DIR, d)
-    monkeypatch.setenv("HANDBOOK_EDITIONS_DIR", str(d))
-    return d
-
-
 ORIGINAL = (EDITIONS_DIR / "2021.yml").read_text(encoding="utf-8")
 
 
 def _case_misspelt():
     line = line_of(ORIGINAL, "  window:")
     text = replace_line(ORIGINAL, "  window:", "  windw: 2022年1月至2月")
-    return text, "schedule.windw", line, "unknown field"
+    return text, "schedule.windw", line, "没有这个字段（请检查拼写）"
 
 
 def _case_missing():
     text = "\n".join(x for x in ORIGINAL.splitlines() if not x.startswith("  window:")) + "\n"
-    return text, "schedule.window", line_of(ORIGINAL, "schedule:"), "required field is missing"
+    return text, "schedule.window", line_of(ORIGINAL, "schedule:"), "缺少必填字段"
 
 
 def _case_impossible_date():
     line = line_of(ORIGINAL, "  finish:")
-    return replace_line(ORIGINAL, "  finish:", "  finish: 2022-02-30"), "schedule.finish", line, "date"
+    return replace_line(ORIGINAL, "  finish:", "  finish: 2022-02-30"), "schedule.finish", line, "应为日期"
 
 
 def _case_string_date():
     line = line_of(ORIGINAL, "  finish:")
-    return replace_line(ORIGINAL, "  finish:", "  finish: 二月底"), "schedule.finish", line, "date"
+    return replace_line(ORIGINAL, "  finish:", "  finish: 二月底"), "schedule.finish", line, "应为日期"
 
 
 def _case_unknown_source():
     line = line_of(ORIGINAL, "  sources:")  # the notice's sources come first
-    return replace_line(ORIGINAL, "  sources:", "  sources: [S009]"), "notice.sources", line, "S009"
+    text = replace_line(ORIGINAL, "  sources:", "  sources: [S009]")
+    return text, "notice.sources", line, "未知的来源编号 S009"
 
 
 def _case_yaml_syntax():
     line = line_of(ORIGINAL, "theme_short:")
-    return replace_line(ORIGINAL, "theme_short:", "theme_short: 全会: 精神"), None, line, "invalid YAML"
+    return replace_line(ORIGINAL, "theme_short:", "theme_short: 全会: 精神"), None, line, "YAML 格式错误"
 
 
 def _case_duplicate_key():
     line = line_of(ORIGINAL, "title:")
     lines = ORIGINAL.splitlines()
     lines.insert(line, "title: 重复的标题")
-    return "\n".join(lines) + "\n", None, line + 1, f"duplicate key 'title' (first at line {line})"
+    return "\n".join(lines) + "\n", None, line + 1, f"键 title 重复（第一次出现在第 {line} 行）"
 
 
 CASES = {
@@ -303,85 +267,9 @@ def test_handbook_check_command_fails_on_a_broken_file(editions_copy):
     res = subprocess.run([*handbook_cmd(), "check"], cwd=ROOT, env=dict(os.environ), capture_output=True,
                          text=True, timeout=120)
     assert res.returncode != 0
-    assert f"2021.yml:{line}: {field}: unknown field" in res.stderr
+    assert f"2021.yml:{line}: {field}: 没有这个字段" in res.stderr
 
 
 def test_good_copy_still_checks(editions_copy, capsys):
     # Negative control for the scenario tests: the untouched copy passes.
     assert cli.main(["check"]) == 0
-
-
-def _digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def test_failed_build_leaves_the_site_untouched(site_cache, editions_copy, tmp_path, capsys):
-    site = tmp_path / "site"
-    shutil.copytree(site_cache(2021), site)
-    before = _digest(site)
-    text, *_ = _case_misspelt()
-    (editions_copy / "2021.yml").write_text(text, encoding="utf-8")
-
-    with pytest.raises(InputErrors):
-        build_edition(2021, site)
-    assert cli.main(["build", "--edition", "2021", "--site-dir", str(site)]) != 0
-    assert "schedule.windw" in capsys.readouterr().err
-    assert _digest(site) == before
-    left = sorted(p.name for p in tmp_path.iterdir())
-    assert left == ["editions", "site"], f"a temporary folder was left behind: {left}"
-
-
-# --- built sites ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("year", YEARS)
-def test_built_edition_shows_its_own_facts_only(site_cache, year):
-    ed = EDITIONS[year]
-    pages = site_pages(site_cache(year))
-    assert pages
-    text = "\n".join(page_text(p) for p in pages)
-
-    assert ed.theme_short in text
-    if ed.notice.known:
-        assert ed.notice.citation in text
-    else:
-        assert "尚未掌握" in text
-    for n in ed.related_notices:
-        assert n.citation in text
-    for day in (ed.schedule.finish, ed.schedule.report):
-        if day:
-            assert cn_date(day) in text
-    for s in ed.specials:
-        assert s.title in text
-    # Each fact carries its own flag where it appears: the theme's next to the theme on the home page.
-    home = page_text(site_cache(year) / "index.html")
-    short, _ = ed.flag("theme")
-    theme_at = home.index(ed.theme.text[:12])
-    assert short in home[theme_at : theme_at + len(ed.theme.text) + 40], f"{year}: theme flag missing"
-    if ed.schedule.example_of:
-        assert f"{ed.schedule.example_of}的要求，仅作示例" in text
-    for other in YEARS:
-        if other != year:
-            assert EDITIONS[other].theme_short not in text, f"{year} site shows {other}'s theme"
-
-
-@pytest.mark.parametrize("year", YEARS)
-def test_warning_banner_only_when_unconfirmed(site_cache, year):
-    confirmed = EDITIONS[year].overall == "confirmed"
-    for page in site_pages(site_cache(year)):
-        has_banner = 'class="edition-warning"' in page.read_text(encoding="utf-8")
-        assert has_banner != confirmed, f"{year} {page.name}: banner {'shown' if has_banner else 'missing'}"
-
-
-@pytest.mark.parametrize("year", YEARS)
-def test_drafts_leave_blanks_and_keep_the_warning_in_the_cover_note(year):
-    common, ed = load_common(EDITIONS_DIR), EDITIONS[year]
-    for kind in ("plan", "notice", "outline"):
-        note, body = render_draft(kind, ed, common).split("</div>", 1)
-        assert ed.notice.spoken in body, f"{year} {kind}"
-        for internal in ("尚未掌握", "本手册", "某高校", "某市委", "某镇", "某学院"):
-            assert internal not in body, f"{year} {kind}: {internal}"
-        if "＿" in ed.notice.spoken:
-            assert "尚未掌握" in note
-        assert "会议有效" not in body

@@ -9,6 +9,8 @@ import pytest
 
 from handbook.model.editions import STEP_KEYS, cn_date, deadline_text, snapshot
 
+pytestmark = pytest.mark.slow
+
 SECTIONS = ("做什么", "谁来做", "何时完成", "形成什么材料", "可用表格（均为可选）", "注意事项", "来源")
 
 

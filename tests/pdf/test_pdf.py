@@ -8,16 +8,14 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pikepdf
+import pypdf
+import pypdfium2 as pdfium
 import pytest
 
-pikepdf = pytest.importorskip("pikepdf")
-pypdf = pytest.importorskip("pypdf")
-pdfium = pytest.importorskip("pypdfium2")
-
-from handbook.epoch import DEFAULT_EPOCH  # noqa: E402
-from handbook.jobs import edition_pdfs as E  # noqa: E402
-from handbook.pdf import engine as P  # noqa: E402
-from handbook.pdf import fonts as F  # noqa: E402
+from handbook.epoch import DEFAULT_EPOCH
+from handbook.pdf import engine as P
+from handbook.pdf import fonts as F
 
 KANGXI = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf]")
 RADIO = 1 << 15
@@ -142,6 +140,7 @@ def hand_pdfs():
 # ------------------------------------------------------------------------------------------- fields
 
 
+@pytest.mark.slow
 def test_hand_form_fields(hand_pdfs):
     assert pdf_fields(hand_pdfs[1]) == {
         "unit": "text",
@@ -152,6 +151,7 @@ def test_hand_form_fields(hand_pdfs):
     }
 
 
+@pytest.mark.slow
 def test_radio_states_named_after_values(hand_pdfs):
     fields = pypdf.PdfReader(io.BytesIO(hand_pdfs[1])).get_fields()
     assert set(fields["g1"]["/_States_"]) >= {"/excellent", "/pass", "/basic", "/fail"}
@@ -175,6 +175,7 @@ def test_print_pdfs_have_no_fields(form_pdfs):
 # ------------------------------------------------------------------------------------------- drawing
 
 
+@pytest.mark.slow
 def test_ticks_are_drawn(hand_pdfs):
     """A tick set in the PDF (value and appearance state) is drawn by PDFium; unset boxes stay empty."""
     with pikepdf.open(io.BytesIO(hand_pdfs[1])) as pdf:
@@ -197,6 +198,7 @@ def test_ticks_are_drawn(hand_pdfs):
     assert all(after[i] <= before[i] + 1 for i in range(1, len(rects)) if i != pass_index), (before, after)
 
 
+@pytest.mark.slow
 def test_chinese_typed_into_a_field_shows(hand_pdfs):
     """A Chinese value (as a viewer stores typed text) is drawn with the STSong field font by PDFium."""
     with pikepdf.open(io.BytesIO(hand_pdfs[1])) as pdf:
@@ -209,6 +211,7 @@ def test_chinese_typed_into_a_field_shows(hand_pdfs):
     assert dark_in_rect(buf.getvalue(), rect) > dark_in_rect(hand_pdfs[1], rect) + 50
 
 
+@pytest.mark.slow
 def test_fillable_pdf_is_small(hand_pdfs, form_pdfs):
     """The whole-font regression (about 21 MB a page) stays fixed."""
     assert len(hand_pdfs[1]) < 2_000_000
@@ -262,6 +265,7 @@ def test_text_extracts_as_chinese(form_pdfs, hand_pdfs, tmp_path):
 # ------------------------------------------------------------------------------------------- build rules
 
 
+@pytest.mark.slow
 def test_byte_identical_without_cache():
     """Two renders of the same input, bypassing the cache, give the same bytes."""
     from handbook.pdf.fix import postprocess
@@ -273,6 +277,7 @@ def test_byte_identical_without_cache():
         assert a == P.render_pdf(HAND_FORM, fillable=fillable)
 
 
+@pytest.mark.slow
 def test_cache_hit_skips_weasyprint(hand_pdfs, monkeypatch):
     def boom(*a, **k):
         raise AssertionError("rendered again although the input did not change")
@@ -318,9 +323,6 @@ def test_edition_pdfs(site_cache, latest_year, edition_and_common, tmp_path):
     edition, _ = edition_and_common
     site = site_cache(latest_year)
     out = site / "pdf"
-    if not (out / f"handbook-{latest_year}.pdf").exists():
-        edition_common = edition_and_common
-        E.build_edition_pdfs(edition_common[0], edition_common[1], site)
     forms = load_forms()
     for fid in forms:
         assert (out / "forms" / f"{fid}.pdf").stat().st_size > 5000

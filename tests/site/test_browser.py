@@ -9,6 +9,9 @@ import pytest
 
 from handbook.model.editions import edition_paths, load_all
 
+# Every test here reads a built site (slow); the browser ones also carry `browser`.
+pytestmark = pytest.mark.slow
+
 SCRIPTS = ("committee", "general", "group")
 CHECKLIST = "checklists/before.html"
 # The sentence a host reads to open a meeting; blanks are filled in by hand.

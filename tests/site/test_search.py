@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from macros.search import ZWSP, refine
 
 
@@ -17,6 +19,7 @@ def test_refined_text_reads_the_same():
     assert refine(text).replace(ZWSP, "") == text.replace(ZWSP, "")
 
 
+@pytest.mark.slow
 def test_built_index_holds_the_parts(site_cache, latest_year):
     """In a built site every occurrence of 民主评议 is indexed as the two words 民主 and 评议."""
     site = site_cache(latest_year)

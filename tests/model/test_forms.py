@@ -1,0 +1,93 @@
+"""Forms as data: every form.yml validates; a broken one gets an error naming file, field and line."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from handbook.errors import InputErrors
+from handbook.model.forms import FORMS_DIR, ballot_cap, forms_for_step, get_form, load_forms
+
+EXPECTED = {
+    "member-register",
+    "member-ballot",
+    "committee-ballot",
+    "statistics",
+    "problem-list-committee",
+    "problem-list-member",
+    "rectification-list",
+    "rectification-pledge",
+    "talk-record",
+    "opinion-form",
+    "opinion-summary",
+    "meeting-minutes",
+    "self-review-outline",
+}
+
+
+FORMS = load_forms()
+
+
+def test_every_form_validates():
+    assert set(FORMS) == EXPECTED
+    for f in FORMS.values():
+        assert f.optional is True
+        assert f.sources and f.steps and f.examples
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "needle"),
+    [
+        ("type: textarea", "type: essay", "fields[10].type", "应为以下之一：'text'"),
+        ("name: gender", "name: name", "fields[3].name", "字段名 name 重复"),
+        ("name: gender, label: 性别", "name: gender", "fields[3].label", "缺少必填字段"),
+    ],
+    ids=["unknown-type", "duplicate-name", "missing-label"],
+)
+def test_broken_form_names_file_field_line(tmp_path, old, new, field, needle):
+    folder = tmp_path / "member-register"
+    folder.mkdir()
+    src = (FORMS_DIR / "member-register" / "form.yml").read_text(encoding="utf-8")
+    broken = src.replace(old, new, 1)
+    assert broken != src
+    (folder / "form.yml").write_text(broken, encoding="utf-8")
+    with pytest.raises(InputErrors) as exc:
+        load_forms(tmp_path)
+    msg = str(exc.value)
+    assert str(folder / "form.yml") in msg
+    assert field in msg and needle in msg
+    err = next(e for e in exc.value.errors if e.field == field)
+    # The line is the one holding the edit.
+    assert new in broken.splitlines()[err.line - 1]
+
+
+def test_id_must_match_folder(tmp_path):
+    folder = tmp_path / "other-name"
+    shutil.copytree(FORMS_DIR / "talk-record", folder)
+    with pytest.raises(InputErrors, match="应与文件夹名 other-name 相同"):
+        load_forms(tmp_path)
+
+
+def test_unknown_form_id_lists_known_ids():
+    with pytest.raises(KeyError) as exc:
+        get_form("member-balot")
+    assert "member-ballot" in str(exc.value) and "talk-record" in str(exc.value)
+
+
+def test_forms_for_step():
+    ids = [f.id for f in forms_for_step("evaluation")]
+    assert {"member-ballot", "member-register", "committee-ballot"} <= set(ids)
+    with pytest.raises(KeyError):
+        forms_for_step("party")
+
+
+def test_cap_counts_members_who_are_not_probationary():
+    members = [{"name": f"党员{i}"} for i in range(1, 9)] + [
+        {"name": "党员九", "category": "预备党员"},
+        {"name": "党员十", "probationary": True},
+    ]
+    # 8 graded members (either way of marking a 预备党员 counts): at most floor(8/3) = 2 优秀.
+    assert ballot_cap(members) == (8, 2)
+    assert ballot_cap(members[:2]) == (2, 0)
+    assert ballot_cap(None) is None

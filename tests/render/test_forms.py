@@ -1,0 +1,208 @@
+"""One renderer for web and PDF: every example of every form.yml, each behaviour against a named example."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from html.parser import HTMLParser
+
+import pytest
+
+from handbook.model.editions import snapshot
+from handbook.model.forms import get_form, load_forms
+from handbook.render.forms import example_kwargs, form_document, render_form
+
+FORMS = load_forms()
+# Every example of every form.yml, named "<form id>: <example title>" (the ids pytest shows).
+EXAMPLES = {
+    f"{fid}: {ex.title}": (fid, i) for fid, f in sorted(FORMS.items()) for i, ex in enumerate(f.examples)
+}
+
+
+@pytest.fixture(scope="module")
+def ed():
+    """Common data and the 2021 edition."""
+    common, editions = snapshot()
+    return common, editions[2021]
+
+
+class Example:
+    """One example of a form.yml, rendered for the web or for the PDFs."""
+
+    def __init__(self, name: str, ed):
+        self.form_id, self.index = EXAMPLES[name]
+        self.form = FORMS[self.form_id]
+        self.kwargs = example_kwargs(self.form, self.index)
+        self.common, self.edition = ed
+
+    def html(self, target: str = "web") -> str:
+        return render_form(self.form, self.edition, self.common, target=target, **self.kwargs)
+
+
+def _example(name: str):
+    """A fixture for the example of that name in form.yml (a renamed example fails here, loudly)."""
+
+    @pytest.fixture
+    def fixture(ed) -> Example:
+        return Example(name, ed)
+
+    fixture.__doc__ = f"The form.yml example {name!r}."
+    return fixture
+
+
+blank_ballot = _example("member-ballot: 空白测评表（不知道名单时，留15行手写姓名）")
+ballot_from_roster = _example("member-ballot: 按名单生成的测评表（含一名预备党员）")
+blank_register = _example("member-register: 空白登记表")
+register_for_a_member = _example("member-register: 按名单为一名党员生成，已填姓名")
+blank_outline = _example("self-review-outline: 空白提纲")
+
+
+@pytest.fixture(params=sorted(EXAMPLES))
+def example(request, ed) -> Example:
+    """Each example of each form.yml in turn."""
+    return Example(request.param, ed)
+
+
+class Inputs(HTMLParser):
+    """Collects (tag, type, name) of every named input and the document's text."""
+
+    def __init__(self):
+        super().__init__()
+        self.inputs: list[tuple[str, str, str]] = []
+        self.checked: dict[str, str] = {}
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in ("input", "textarea", "select") and a.get("name"):
+            self.inputs.append((tag, a.get("type") or tag, a["name"]))
+            if a.get("type") == "radio" and "checked" in a:
+                self.checked[a["name"]] = a.get("value")
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(html: str) -> Inputs:
+    p = Inputs()
+    p.feed(html)
+    return p
+
+
+@pytest.mark.parametrize("target", ["web", "pdf"])
+def test_every_field_name_once(example, target):
+    form, kw = example.form, example.kwargs
+    html = example.html(target)
+    parsed = parse(html)
+    found = parsed.inputs
+    radios = {name for _, typ, name in found if typ == "radio"}
+    singles = Counter(name for _, typ, name in found if typ != "radio")
+    assert not [n for n, c in singles.items() if c > 1], "duplicate names"
+    assert not radios & set(singles), "a radio group name reused by another input"
+    names = set(singles) | radios
+    assert names == set(form.input_names(kw["members"]))
+    assert all(n.isascii() for n in names)
+    # Example values come back in the rendered form.
+    for key, value in kw["values"].items():
+        if key in radios:
+            assert parsed.checked.get(key) == value
+        else:
+            assert str(value) in html
+    assert example.edition.label in html and form.title in html
+
+
+# One behaviour, one test, against a named example of form.yml.
+
+
+def test_hint_is_shown_with_edition_facts_and_described(blank_register):
+    html = blank_register.html()
+    areas = "、".join(blank_register.edition.focus.member_areas)
+    assert f"对照合格党员标准和本年度查摆重点（{areas}等方面）" in html
+    assert 'aria-describedby="zf-member-register-self_review-hint"' in html
+    assert 'id="zf-member-register-self_review-hint"' in html
+
+
+def test_prefill_gives_year_and_branch(register_for_a_member):
+    html = register_for_a_member.html("pdf")
+    assert re.search(r'name="branch"[^>]*value="第一党支部"', html)
+    assert re.search(r'name="review_year"[^>]*value="2021年度"', html)
+
+
+def test_prefill_stays_empty_without_a_unit_and_never_beats_a_value(blank_register):
+    html = blank_register.html()
+    assert re.search(r'name="branch"[^>]*value=""', html)
+    assert re.search(r'name="review_year"[^>]*value="2021年度"', html)
+    blank_register.kwargs["values"] = {"review_year": "2020年度"}
+    assert re.search(r'name="review_year"[^>]*value="2020年度"', blank_register.html())
+
+
+def test_cap_text_counts_graded_members_only(ballot_from_roster):
+    text = "".join(parse(ballot_from_roster.html()).text)
+    # Seven members, one 预备党员: six are graded, about a third of them is 2 — information, not a cap.
+    assert "按参加等次评定的党员6人计约为2人" in text and "不受此限" in text and "尚未核实" in text
+    assert "最多" not in text
+
+
+def test_cap_text_of_a_blank_ballot_leaves_the_number_to_write(blank_ballot):
+    text = "".join(parse(blank_ballot.html("pdf")).text)
+    assert "一般不超过三分之一，按＿＿人计约为＿＿人（基数是否包括预备党员尚未核实）" in text
+
+
+def test_probationary_member_row_is_listed_but_not_graded(ballot_from_roster):
+    html = ballot_from_roster.html()
+    row = re.search(r"<tr><td class=\"zf-no\">7</td>.*?</tr>", html, re.S).group(0)
+    assert "党员庚" in row and "（预备党员）" in row and "不评定等次" in row
+    assert 'type="radio"' not in row and 'name="r07_note"' in row
+    names = {n for _, _, n in parse(html).inputs}
+    assert "r06_grade" in names and "r07_grade" not in names
+    assert "r01_name" not in names  # names are printed, not asked for
+
+
+def test_blank_ballot_asks_for_names(blank_ballot):
+    names = {n for _, _, n in parse(blank_ballot.html("pdf")).inputs}
+    rows = blank_ballot.form.field("grade").rows
+    assert {f"r{i:02d}_name" for i in range(1, rows + 1)} <= names
+    assert f"r{rows + 1:02d}_name" not in names
+
+
+def test_names_are_printed_literally(ed):
+    common, edition = ed
+    evil = "<b>x</b>{{ 1+1 }}"
+    html = render_form(
+        get_form("member-ballot"),
+        edition,
+        common,
+        target="pdf",
+        members=[{"name": evil}],
+        unit={"branch": evil},
+    )
+    assert "<b>x</b>" not in html
+    assert "&lt;b&gt;x&lt;/b&gt;{{ 1+1 }}" in html
+    reg = render_form(get_form("member-register"), edition, common, target="web", values={"name": evil})
+    assert "<b>x</b>" not in reg and "{{ 1+1 }}" in reg
+
+
+def test_edition_facts_fill_the_header(blank_outline):
+    html, edition = blank_outline.html("pdf"), blank_outline.edition
+    assert edition.theme_short in html and edition.title in html
+    assert "、".join(edition.focus.member_areas) in html
+
+
+def test_form_document_is_a_whole_page(ed):
+    common, edition = ed
+    form = get_form("member-register")
+    doc = form_document(form, edition, common, **example_kwargs(form, 1))
+    assert doc.startswith("<!DOCTYPE html>")
+    assert '<html lang="zh-CN">' in doc and '<meta charset="utf-8">' in doc
+    assert "@page" in doc and "Noto Serif CJK SC" in doc
+    assert 'class="zf zf-pdf' in doc and 'class="zf-toolbar"' not in doc
+
+
+@pytest.mark.slow
+def test_register_prints_on_one_page(ed):
+    from weasyprint import HTML
+
+    common, edition = ed
+    form = get_form("member-register")
+    pdf = HTML(string=form_document(form, edition, common, **example_kwargs(form, 1))).render()
+    assert len(pdf.pages) == 1

@@ -1,0 +1,46 @@
+"""Page macros in a scenario site: a rule shows this edition's override, bad arguments stop the build."""
+
+from __future__ import annotations
+
+import pytest
+
+from handbook.errors import InputErrors
+
+pytestmark = pytest.mark.slow
+
+
+def test_rule_shows_the_editions_override_with_its_sources(scenario, editions_copy, latest_year):
+    path = editions_copy / f"{latest_year}.yml"
+    override = "\nrule_overrides:\n  mobile:\n    text: 本年度流动党员一律书面参加评议。\n    sources: [W]\n"
+    path.write_text(path.read_text(encoding="utf-8") + override, encoding="utf-8")
+    scenario.page("rules.md", '# 评议规则\n\n{{ rule("mobile") }}\n\n{{ rule("probationary") }}\n')
+    page = (scenario.build() / "rules.html").read_text(encoding="utf-8")
+    assert '本年度流动党员一律书面参加评议。<span class="srcs"><a class="src" href="sources.html#src-W"' in page
+    # A rule without an override keeps the standing text and its sources.
+    assert 'href="sources.html#src-S000"' in page
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('{{ deadline("party") }}', "没有这个步骤：party；可用的步骤：plan、study"),
+        ('{{ src("S999") }}', "页面 bad.md 引用了未知的来源编号 S999"),
+    ],
+    ids=["unknown-step", "unknown-source"],
+)
+def test_a_bad_macro_argument_stops_the_build_in_chinese(scenario, caplog, body, message):
+    scenario.page("bad.md", f"# 页面\n\n{body}\n")
+    # mkdocs-macros (on_error_fail) logs the macro's error and ends the build with exit status 100.
+    with pytest.raises(SystemExit):
+        scenario.build()
+    assert message in caplog.text
+    assert not (scenario.folder / "site").exists()
+
+
+def test_a_broken_edition_stops_the_build_naming_field_and_line(scenario, editions_copy, latest_year):
+    path = editions_copy / f"{latest_year}.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\ntheme_short:", "\ntheme_shrt:", 1), encoding="utf-8")
+    with pytest.raises(InputErrors) as info:
+        scenario.build()
+    assert any(e.field == "theme_shrt" and e.message == "没有这个字段（请检查拼写）" for e in info.value.errors)
