@@ -182,3 +182,51 @@ def test_print_hides_navigation(page, base, shots):
     page.pdf(path=str(shots / "checklist-print.pdf"), format="A4")
     assert (shots / "checklist-print.pdf").stat().st_size > 1000
     assert page.requests.outside() == []
+
+
+def _search(page, query: str) -> list[str]:
+    """Put a query in the search box as a paste does (an input event, no key); the result titles."""
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill("")
+    box.fill(query)
+    page.wait_for_function(
+        "q => document.querySelector('.md-search-result__item') && "
+        "document.querySelector('input.md-search__input').value === q",
+        arg=query,
+        timeout=15_000,
+    )
+    # The list is redrawn as results arrive; wait until it stops changing.
+    page.wait_for_timeout(300)
+    return [t.replace(ZWSP, "") for t in page.locator(".md-search-result__item h1").all_inner_texts()]
+
+
+# The page a reader wants first: the whole word in a title or heading beats pages holding only its parts.
+FIRST_RESULT = {
+    "预备党员": "评议规则",
+    "流动党员": "评议规则",
+    "评议": "第五步 民主评议党员",
+    "谈心谈话": "第二步 征求意见和谈心谈话",
+    "不合格": "民主评议党员登记表",
+}
+
+
+@pytest.mark.browser
+def test_search_ranks_the_whole_word_first(page, base, shots):
+    """Each query's first result is the page about it, not one that holds only a part (资料来源 for 预备)."""
+    page.goto(f"{base}/index.html")
+    firsts = {q: _search(page, q)[0] for q in FIRST_RESULT}
+    page.screenshot(path=str(shots / "search-ranked.png"))
+    assert firsts == FIRST_RESULT
+    titles = _search(page, "评议")
+    assert titles.index("评议规则") < 3, titles
+    assert page.requests.outside() == []
+
+
+@pytest.mark.browser
+def test_search_reacts_to_pasted_text_offline(page, site):
+    """Pasted or dictated text searches at once, also in the offline copy opened from disk."""
+    page.goto((site / "index.html").as_uri())
+    titles = _search(page, "预备党员")
+    assert titles[0] == "评议规则", titles
+    assert page.requests.outside() == []
