@@ -230,3 +230,39 @@ def test_search_reacts_to_pasted_text_offline(page, site):
     titles = _search(page, "预备党员")
     assert titles[0] == "评议规则", titles
     assert page.requests.outside() == []
+
+
+# Anything reaching past the right edge of a 360 px screen, unless it sits in a box that scrolls sideways.
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrolls = el => {
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX;
+      if ((o === "auto" || o === "scroll") && p.clientWidth <= width) return true;
+    }
+    return false;
+  };
+  const out = [];
+  for (const el of document.querySelectorAll(".md-content *")) {
+    const r = el.getBoundingClientRect();
+    if (r.width && r.right > width + 1 && !scrolls(el)) out.push(el.tagName + "." + el.className);
+  }
+  return {scroll: document.documentElement.scrollWidth, width, out: out.slice(0, 5)};
+}"""
+
+
+@pytest.mark.browser
+def test_no_page_is_wider_than_a_phone(browser, site, base):
+    """On a 360 px phone every page of the edition fits the screen; wide tables scroll in their own box."""
+    ctx = browser.new_context(viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True)
+    phone = ctx.new_page()
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    assert len(pages) > 30
+    wide = {}
+    for path in pages:
+        phone.goto(f"{base}/{path}")
+        m = phone.evaluate(OVERFLOW)
+        if m["scroll"] > m["width"] or m["out"]:
+            wide[path] = m
+    ctx.close()
+    assert wide == {}
