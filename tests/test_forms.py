@@ -446,7 +446,7 @@ def test_ballot_and_register_work_on_a_phone(phone, forms_site, shots):
     phone.fill("#zf-member-ballot-r01_name", "欧阳明月")
     # Tap on the words, away from the circle: the cell is the label.
     first = phone.locator(".zf-ballot tbody tr").first
-    first.locator(".zf-hit", has_text="不合格").tap(position={"x": 60, "y": 20})
+    first.locator(".zf-hit[data-text=不合格]").tap(position={"x": 60, "y": 20})
     assert phone.is_checked("#zf-member-ballot-r01_grade-unqualified")
     note = phone.locator("#zf-member-ballot-r01_note")
     note.fill("书面参加")

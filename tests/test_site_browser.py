@@ -220,6 +220,10 @@ def test_search_ranks_the_whole_word_first(page, base, shots):
     assert firsts == FIRST_RESULT
     titles = _search(page, "评议")
     assert titles.index("评议规则") < 3, titles
+    # Each of the first pages shows a passage holding the whole word, not one flagged "缺少：预备".
+    _search(page, "预备党员")
+    shown = [t.replace(ZWSP, "") for t in page.locator(".md-search-result__item").all_inner_texts()[:3]]
+    assert all("预备党员" in t.split("\n", 1)[1] and "缺少" not in t for t in shown), shown
     assert page.requests.outside() == []
 
 

@@ -14,8 +14,9 @@
   var vocabulary = new Set();
   var queries = [];
 
-  function plain(html) {
-    return String(html || "").replace(/<[^>]*>/g, " ").replace(ZWSP, "").toLowerCase();
+  /* Text without tags and ZWSP, lower case; `glue` replaces tags (results mark words in parts: <mark>预备</mark>). */
+  function plain(html, glue) {
+    return String(html || "").replace(/<[^>]*>/g, glue === undefined ? " " : glue).replace(ZWSP, "").toLowerCase();
   }
 
   function setup(index) {
@@ -55,6 +56,33 @@
     return text.split(word).length - 1;
   }
 
+  /* Within a page, the sections holding the whole query come first and score above the rest (the page's
+   * own entry too), so the theme shows them instead of a better-scoring one that holds only a part. */
+  function sections(group, words) {
+    var top = Math.max.apply(null, group.map(function (item) { return item.score; }));
+    var keyed = group.map(function (item, i) {
+      var text = plain(item.title, "") + " " + plain(item.text, "");
+      // The theme keeps a "*" on the first part of a cut word (预备*) and then lists it as missing ("缺少").
+      Object.keys(item.terms || {}).forEach(function (term) {
+        var word = term.replace(/\*+$/, "");
+        if (word !== term) {
+          delete item.terms[term];
+          item.terms[word] = text.indexOf(word) !== -1;
+        }
+      });
+      var whole = String(item.location).indexOf("#") !== -1 &&
+        words.every(function (w) { return text.indexOf(w) !== -1; });
+      return { item: item, whole: whole, i: i };
+    });
+    keyed.sort(function (a, b) {
+      return (b.whole - a.whole) || (b.item.score - a.item.score) || (a.i - b.i);
+    });
+    return keyed.map(function (k) {
+      if (k.whole) k.item.score += top;
+      return k.item;
+    });
+  }
+
   function rank(query, groups) {
     var words = String(query || "").toLowerCase().replace(/["+\-*~^]/g, " ").split(/\s+/).filter(Boolean);
     if (!words.length) return groups;
@@ -66,6 +94,7 @@
       return list.every(function (w) { return text.indexOf(w) !== -1; });
     }
     var keyed = groups.map(function (group, order) {
+      group = sections(group, words);
       var page = pages.get(String(group[0].location).split("#")[0]);
       var tier = 4;
       var hits = 0;
