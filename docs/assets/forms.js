@@ -37,9 +37,43 @@
     });
   }
 
-  function setStatus(root, text) {
+  function setStatus(root, text, problem) {
     var s = root.querySelector(".zf-status");
-    if (s) s.textContent = text;
+    if (!s) return;
+    s.textContent = text;
+    s.classList.toggle("zf-status--problem", !!problem);
+  }
+
+  /* True when any field differs from what the page printed (the 年度 filled in does not count). */
+  function filled(form) {
+    return fields(form).some(function (el) {
+      return el.type === "radio" || el.type === "checkbox" ? el.checked !== el.defaultChecked : el.value !== el.defaultValue;
+    });
+  }
+
+  function isObject(x) {
+    return x !== null && typeof x === "object" && !Array.isArray(x);
+  }
+
+  /* Why a parsed file cannot be this form's values, or "" when it can. */
+  function refusal(data, formId) {
+    if (!isObject(data) || typeof data.form !== "string") {
+      return "导入失败：文件不是本页“导出”的表格内容（缺少表格名称 form）。本表未作改动。";
+    }
+    if (data.form !== formId) {
+      return "导入失败：这个文件是另一张表格（" + data.form + "）的内容，不是本表（" + formId + "）的。本表未作改动。";
+    }
+    if (!isObject(data.values)) {
+      return "导入失败：文件中没有表格内容（values）。本表未作改动。";
+    }
+    var bad = Object.keys(data.values).filter(function (k) {
+      var v = data.values[k];
+      return typeof v !== "string" && typeof v !== "number";
+    });
+    if (bad.length) {
+      return "导入失败：文件中的“" + bad[0] + "”不是文字或数字。本表未作改动。";
+    }
+    return "";
   }
 
   function save(root, form) {
@@ -95,23 +129,55 @@
       try {
         data = JSON.parse(String(reader.result));
       } catch (e) {
-        setStatus(root, "导入失败：文件不是导出的表格内容（JSON）。");
+        setStatus(root, "导入失败：文件不是导出的表格内容（JSON）。本表未作改动。", true);
         return;
       }
-      if (data && data.form && data.form !== root.getAttribute("data-form-id")) {
-        setStatus(root, "导入失败：这个文件是另一张表格（" + data.form + "）的内容。");
+      var why = refusal(data, root.getAttribute("data-form-id"));
+      if (why) {
+        setStatus(root, why, true);
         return;
       }
-      apply(form, (data && data.values) || {});
+      if (filled(form) && !window.confirm("本表已有填写的内容，导入会用文件“" + file.name + "”中的内容替换。继续吗？")) {
+        setStatus(root, "已取消导入，本表未作改动。");
+        return;
+      }
+      apply(form, data.values);
       save(root, form);
-      setStatus(root, "已导入 " + file.name + "。");
+      var pageYear = Number(root.getAttribute("data-year"));
+      var year = Number(data.year);
+      if (!year) {
+        setStatus(root, "已导入 " + file.name + "。文件没有注明年度，请核对与年度有关的内容。", true);
+      } else if (year !== pageYear) {
+        setStatus(root, "已导入 " + file.name + "（" + year + "年度的内容）。注意：本页是" + pageYear +
+          "年度的表格，请核对与年度有关的内容。", true);
+      } else {
+        setStatus(root, "已导入 " + file.name + "（" + year + "年度的内容）。");
+      }
     };
     reader.onerror = function () {
-      setStatus(root, "导入失败：无法读取文件。");
+      setStatus(root, "导入失败：无法读取文件。", true);
     };
     reader.readAsText(file);
     input.value = "";
   }
+
+  /* Printing: text areas grow to fit their text (print CSS uses field-sizing; this covers browsers without it). */
+  function fitAreas(print) {
+    if (window.CSS && CSS.supports && CSS.supports("field-sizing", "content")) return;
+    Array.prototype.forEach.call(document.querySelectorAll(".zf-web textarea.zf-area"), function (el) {
+      if (print) {
+        el.setAttribute("data-zf-height", el.style.height);
+        // Important, or the print CSS (height: auto !important) would win over the measured height.
+        el.style.setProperty("height", Math.max(el.scrollHeight, el.clientHeight) + "px", "important");
+      } else if (el.hasAttribute("data-zf-height")) {
+        el.style.removeProperty("height");
+        el.style.height = el.getAttribute("data-zf-height");
+        el.removeAttribute("data-zf-height");
+      }
+    });
+  }
+  window.addEventListener("beforeprint", function () { fitAreas(true); });
+  window.addEventListener("afterprint", function () { fitAreas(false); });
 
   function init(root) {
     if (root.getAttribute("data-zf-ready")) return;

@@ -45,6 +45,19 @@
     return Array.prototype.slice.call(root.querySelectorAll(".task-list-item input[type=checkbox]"));
   }
 
+  /* pymdownx.tasklist puts only the box in the label and the text after it: the box has no name and the
+   * text is not clickable. Move the item's own text (not a nested list) into the label. */
+  function labelItems(root) {
+    Array.prototype.forEach.call(root.querySelectorAll(".task-list-item > label.task-list-control"), function (label) {
+      var node = label.nextSibling;
+      while (node && !(node.nodeType === 1 && /^(UL|OL)$/.test(node.nodeName))) {
+        var next = node.nextSibling;
+        label.appendChild(node);
+        node = next;
+      }
+    });
+  }
+
   function collect(boxes) {
     var out = [];
     boxes.forEach(function (box, i) {
@@ -67,6 +80,7 @@
     if (article.getAttribute("data-handbook-ready") === "1") return;
     var boxes = checkboxes(article);
     if (!boxes.length) return;
+    labelItems(article);
     article.setAttribute("data-handbook-ready", "1");
 
     var key = storageKey();
@@ -111,6 +125,15 @@
       article.insertBefore(bar, article.firstChild);
     }
   }
+
+  /* The theme's search reads the box on key release only: pasted, dictated or IME-committed text found
+   * nothing until another key was pressed. Any change of the text now runs the search. */
+  document.addEventListener("input", function (ev) {
+    var box = ev.target;
+    if (box && box.matches && box.matches("input.md-search__input")) {
+      box.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));
+    }
+  });
 
   /* Material's document$ fires on every page view (also with instant navigation); fall back to DOM ready. */
   if (window.document$ && typeof window.document$.subscribe === "function") {

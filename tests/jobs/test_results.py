@@ -11,7 +11,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from . import tally_data as td
 from openpyxl import Workbook, load_workbook
 
 from handbook.cli import main
@@ -22,6 +21,8 @@ from handbook.model.roster import read_roster
 from handbook.model.tally import Ballots, TallyError, check, load_tally
 from handbook.model.unit import load_unit
 from handbook.render.results import render_result, results_context
+
+from . import tally_data as td
 
 
 def _errors(exc_info) -> list[InputError]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from collections import Counter
 from html.parser import HTMLParser
 
@@ -206,3 +207,28 @@ def test_register_prints_on_one_page(ed):
     form = get_form("member-register")
     pdf = HTML(string=form_document(form, edition, common, **example_kwargs(form, 1))).render()
     assert len(pdf.pages) == 1
+
+
+# Twenty distinct numbered sentences, 400 characters: a 个人自评 longer than the lines the form gives it.
+LONG_REVIEW = "".join(f"第{i:02d}条学习不够系统联系服务群众不够主动今后改进。" for i in range(1, 21))[:400]
+
+
+def _pdf_text(path) -> str:
+    """The PDF's text without spaces or line breaks, less the 个人自评 label printed beside the text."""
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return re.sub(r"\s+", "", out).replace("个人自评", "")
+
+
+@pytest.mark.slow
+def test_register_pdf_prints_long_text_whole(ed, tmp_path):
+    """A PDF made from a filled register holds the whole 400-character 个人自评, on one page."""
+    from weasyprint import HTML
+
+    common, edition = ed
+    form = get_form("member-register")
+    assert len(LONG_REVIEW) == 400
+    pdf = HTML(string=form_document(form, edition, common, values={"self_review": LONG_REVIEW})).render()
+    assert len(pdf.pages) == 1
+    path = tmp_path / "register.pdf"
+    pdf.write_pdf(path)
+    assert LONG_REVIEW in _pdf_text(path)

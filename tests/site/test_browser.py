@@ -194,3 +194,91 @@ def test_print_hides_navigation(page, base, shots):
     page.pdf(path=str(shots / "checklist-print.pdf"), format="A4")
     assert (shots / "checklist-print.pdf").stat().st_size > 1000
     assert page.requests.outside() == []
+
+
+def _search(page, query: str) -> list[str]:
+    """Put a query in the search box as a paste does (an input event, no key); the result titles."""
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill("")
+    box.fill(query)
+    page.wait_for_function(
+        "q => document.querySelector('.md-search-result__item') && "
+        "document.querySelector('input.md-search__input').value === q",
+        arg=query,
+        timeout=15_000,
+    )
+    # The list is redrawn as results arrive; wait until it stops changing.
+    page.wait_for_timeout(300)
+    return [t.replace(ZWSP, "") for t in page.locator(".md-search-result__item h1").all_inner_texts()]
+
+
+# The page a reader wants first: the whole word in a title or heading beats pages holding only its parts.
+FIRST_RESULT = {
+    "预备党员": "评议规则",
+    "流动党员": "评议规则",
+    "评议": "第五步 民主评议党员",
+    "谈心谈话": "第二步 征求意见和谈心谈话",
+    "不合格": "民主评议党员登记表",
+}
+
+
+@pytest.mark.browser
+def test_search_ranks_the_whole_word_first(page, base, shots):
+    """Each query's first result is the page about it, not one that holds only a part (资料来源 for 预备)."""
+    page.goto(f"{base}/index.html")
+    firsts = {q: _search(page, q)[0] for q in FIRST_RESULT}
+    page.screenshot(path=str(shots / "search-ranked.png"))
+    assert firsts == FIRST_RESULT
+    titles = _search(page, "评议")
+    assert titles.index("评议规则") < 3, titles
+    # Each of the first pages shows a passage holding the whole word, not one flagged "缺少：预备".
+    _search(page, "预备党员")
+    shown = [t.replace(ZWSP, "") for t in page.locator(".md-search-result__item").all_inner_texts()[:3]]
+    assert all("预备党员" in t.split("\n", 1)[1] and "缺少" not in t for t in shown), shown
+    assert page.requests.outside() == []
+
+
+@pytest.mark.browser
+def test_search_reacts_to_pasted_text_offline(page, site):
+    """Pasted or dictated text searches at once, also in the offline copy opened from disk."""
+    page.goto((site / "index.html").as_uri())
+    titles = _search(page, "预备党员")
+    assert titles[0] == "评议规则", titles
+    assert page.requests.outside() == []
+
+
+# Anything reaching past the right edge of a 360 px screen, unless it sits in a box that scrolls sideways.
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrolls = el => {
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX;
+      if ((o === "auto" || o === "scroll") && p.clientWidth <= width) return true;
+    }
+    return false;
+  };
+  const out = [];
+  for (const el of document.querySelectorAll(".md-content *")) {
+    const r = el.getBoundingClientRect();
+    if (r.width && r.right > width + 1 && !scrolls(el)) out.push(el.tagName + "." + el.className);
+  }
+  return {scroll: document.documentElement.scrollWidth, width, out: out.slice(0, 5)};
+}"""
+
+
+@pytest.mark.browser
+def test_no_page_is_wider_than_a_phone(browser, site, base):
+    """On a 360 px phone every page of the edition fits the screen; wide tables scroll in their own box."""
+    ctx = browser.new_context(viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True)
+    phone = ctx.new_page()
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    assert len(pages) > 30
+    wide = {}
+    for path in pages:
+        phone.goto(f"{base}/{path}")
+        m = phone.evaluate(OVERFLOW)
+        if m["scroll"] > m["width"] or m["out"]:
+            wide[path] = m
+    ctx.close()
+    assert wide == {}
