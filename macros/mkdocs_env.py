@@ -12,6 +12,7 @@ from handbook.model.editions import STEP_KEYS, STEP_NAMES, Sourced, cn_date, dea
 from handbook.model.forms import forms_for_step
 from handbook.model.unit import current_unit
 from handbook.render.changes import changes_markdown
+from handbook.render.tally import render_tally
 from handbook.render.view import Blankable
 
 from .context import current
@@ -124,3 +125,8 @@ def define_env(env) -> None:
     def draft(kind: str) -> Markup:
         """A draft document ("plan", "notice" or "outline") for this edition and unit."""
         return Markup(draft_fragment(kind, edition, common))
+
+    @env.macro
+    def tally_page() -> Markup:
+        """The 计票与评定 tool (docs/assets/tally.js fills it in the browser)."""
+        return Markup(render_tally(edition, common, badges=src, branch=current_unit().branch or ""))

@@ -28,6 +28,9 @@ EXPECTED = {
     "opinion-summary",
     "meeting-minutes",
     "self-review-outline",
+    "sign-in-committee",
+    "sign-in-general",
+    "sign-in-group",
 }
 FORMS = load_forms()
 CASES = [(fid, i) for fid, f in sorted(FORMS.items()) for i in range(len(f.examples))]

@@ -3,6 +3,41 @@
 (function () {
   "use strict";
 
+  /* Local files for the forms and the 计票 page (tally.js uses them too): nothing goes over a network. */
+  var files = (window.zzshhFiles = {
+    download: function (data, name) {
+      var blob = new Blob([JSON.stringify(data, null, 2) + "\n"], { type: "application/json" });
+      var a = document.createElement("a");
+      a.href = URL.createObjectURL(blob);
+      a.download = name;
+      document.body.appendChild(a);
+      a.click();
+      setTimeout(function () {
+        URL.revokeObjectURL(a.href);
+        a.remove();
+      }, 1000);
+    },
+    /* Reads the chosen file as JSON: onData(data, fileName), or onError("json" | "read", fileName). */
+    readJson: function (input, onData, onError) {
+      var file = input.files && input.files[0];
+      if (!file) return;
+      var reader = new FileReader();
+      reader.onload = function () {
+        var data;
+        try {
+          data = JSON.parse(String(reader.result));
+        } catch (e) {
+          onError("json", file.name);
+          return;
+        }
+        onData(data, file.name);
+      };
+      reader.onerror = function () { onError("read", file.name); };
+      reader.readAsText(file);
+      input.value = "";
+    }
+  });
+
   function storageKey(root) {
     return "zzshh:" + root.getAttribute("data-year") + ":form:" + root.getAttribute("data-form-id");
   }
@@ -73,44 +108,23 @@
       year: Number(root.getAttribute("data-year")),
       values: collect(form)
     };
-    var blob = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
-    var a = document.createElement("a");
-    a.href = URL.createObjectURL(blob);
-    a.download = data.form + "-" + data.year + ".json";
-    document.body.appendChild(a);
-    a.click();
-    setTimeout(function () {
-      URL.revokeObjectURL(a.href);
-      a.remove();
-    }, 1000);
-    setStatus(root, "已导出为文件 " + a.download + "。");
+    var name = data.form + "-" + data.year + ".json";
+    files.download(data, name);
+    setStatus(root, "已导出为文件 " + name + "。");
   }
 
   function importValues(root, form, input) {
-    var file = input.files && input.files[0];
-    if (!file) return;
-    var reader = new FileReader();
-    reader.onload = function () {
-      var data;
-      try {
-        data = JSON.parse(String(reader.result));
-      } catch (e) {
-        setStatus(root, "导入失败：文件不是导出的表格内容（JSON）。");
-        return;
-      }
+    files.readJson(input, function (data, name) {
       if (data && data.form && data.form !== root.getAttribute("data-form-id")) {
         setStatus(root, "导入失败：这个文件是另一张表格（" + data.form + "）的内容。");
         return;
       }
       apply(form, (data && data.values) || {});
       save(root, form);
-      setStatus(root, "已导入 " + file.name + "。");
-    };
-    reader.onerror = function () {
-      setStatus(root, "导入失败：无法读取文件。");
-    };
-    reader.readAsText(file);
-    input.value = "";
+      setStatus(root, "已导入 " + name + "。");
+    }, function (problem) {
+      setStatus(root, problem === "json" ? "导入失败：文件不是导出的表格内容（JSON）。" : "导入失败：无法读取文件。");
+    });
   }
 
   function init(root) {
