@@ -25,6 +25,11 @@
     return e;
   }
 
+  /* Write only what changed: a key press must not re-lay out the whole page. */
+  function setText(e, text) {
+    if (e.textContent !== text) e.textContent = text;
+  }
+
   function emptyBallots() {
     return { issued: "", returned: "", valid: "" };
   }
@@ -81,7 +86,7 @@
   T.$ = function (sel) { return this.root.querySelector(sel); };
   T.$$ = function (sel) { return Array.prototype.slice.call(this.root.querySelectorAll(sel)); };
 
-  T.status = function (text) { this.$(".zt-status").textContent = text; };
+  T.status = function (text) { setText(this.$(".zt-status"), text); };
 
   T.save = function () {
     try {
@@ -368,7 +373,8 @@
     var self = this, S = this.S, counter = this.active();
     var typing = document.activeElement;
     function put(inp, v) {
-      if (inp !== typing) inp.value = v == null ? "" : v;
+      v = v == null ? "" : String(v);
+      if (inp !== typing && inp.value !== v) inp.value = v;
     }
     put(this.$("#zt-branch"), S.branch);
     put(this.$("#zt-names"), S.namesText);
@@ -378,7 +384,8 @@
     this.$$(".zt-table tbody tr[data-i]").forEach(function (tr) {
       var i = Number(tr.getAttribute("data-i"));
       var m = S.members[i];
-      tr.querySelector(".zt-prob").checked = !!m.probationary;
+      var box = tr.querySelector(".zt-prob");
+      if (box.checked !== !!m.probationary) box.checked = !!m.probationary;
       tr.classList.toggle("zt-probrow", !!m.probationary);
       tr.querySelectorAll(".zt-count").forEach(function (inp) { put(inp, counts[i][Number(inp.getAttribute("data-g"))]); });
       put(tr.querySelector(".zt-proposal"), m.proposal);
@@ -400,7 +407,7 @@
     this.$(".zt-keys").hidden = S.mode !== "keys";
     this.$(".zt-diffsec").hidden = !S.double;
     var who = S.double ? (counter === 2 ? "（第二计票人录入）" : "（第一计票人录入）") : "";
-    this.$$(".zt-who").forEach(function (w) { w.textContent = who; });
+    this.$$(".zt-who").forEach(function (w) { setText(w, who); });
     var cur = S.mode === "keys" ? this.current(counter) : -1;
     this.$$(".zt-table tbody tr[data-i]").forEach(function (tr) {
       var i = Number(tr.getAttribute("data-i"));
@@ -410,51 +417,69 @@
         var share = tr.querySelectorAll(".zt-share")[g];
         if (p.ok) {
           sum += p.value;
-          share.textContent = valid.value > 0 && p.value > 0 ? (p.value / valid.value * 100).toFixed(1) + "%" : "";
+          setText(share, valid.value > 0 && p.value > 0 ? (p.value / valid.value * 100).toFixed(1) + "%" : "");
         } else {
           ok = false;
-          share.textContent = "";
+          setText(share, "");
         }
       });
-      tr.querySelector(".zt-sum").textContent = ok ? String(sum) : "?";
-      tr.querySelector(".zt-blank").textContent = ok && !S.members[i].probationary ? String(Math.max(valid.value - sum, 0)) : "";
+      setText(tr.querySelector(".zt-sum"), ok ? String(sum) : "?");
+      setText(tr.querySelector(".zt-blank"), ok && !S.members[i].probationary ? String(Math.max(valid.value - sum, 0)) : "");
       tr.classList.toggle("zt-cur", i === cur);
     });
     // Checks, with the cells they name marked for assistive technology and the eye.
-    this.$$(".zt-invalid").forEach(function (e) { e.classList.remove("zt-invalid"); e.removeAttribute("aria-invalid"); });
-    this.$$(".zt-diff").forEach(function (e) { e.classList.remove("zt-diff"); });
     var found = this.checks();
+    var diffs = this.diffs();
+    var invalid = [], differ = [];
     found.forEach(function (c) {
-      var inp = self.cellInput(c.cell, counter);
-      if (inp && c.level === "错误") {
-        inp.classList.add("zt-invalid");
-        inp.setAttribute("aria-invalid", "true");
-      }
+      var inp = c.level === "错误" ? self.cellInput(c.cell, counter) : null;
+      if (inp) invalid.push(inp);
     });
-    var box = this.$(".zt-checks");
-    box.textContent = "";
+    diffs.forEach(function (d) {
+      var inp = self.cellInput(d.cell, counter);
+      if (inp) differ.push(inp);
+    });
+    this.$$(".zt-num, .zt-proposal, .zt-decided").forEach(function (inp) {
+      var bad = invalid.indexOf(inp) >= 0;
+      inp.classList.toggle("zt-invalid", bad);
+      if (bad !== inp.hasAttribute("aria-invalid")) {
+        if (bad) inp.setAttribute("aria-invalid", "true");
+        else inp.removeAttribute("aria-invalid");
+      }
+      inp.classList.toggle("zt-diff", differ.indexOf(inp) >= 0);
+    });
     var errors = found.filter(function (c) { return c.level === "错误"; }).length;
     var tips = found.length - errors;
-    box.appendChild(el("p", { cls: errors ? "zt-bad" : "zt-good", text: found.length ? "错误" + errors + "处，提示" + tips + "处。" : (S.members.length ? "未发现问题。" : "还没有录入内容。") }));
-    if (found.length) {
-      box.appendChild(el("ul", {}, found.map(function (c) {
-        return el("li", { cls: c.level === "错误" ? "zt-err" : "zt-tip" }, [el("strong", { text: c.level + "：" }), c.text]);
-      })));
-    }
-    var diffs = this.diffs();
-    var dbox = this.$(".zt-diffs");
-    dbox.textContent = "";
+    this.list(this.$(".zt-checks"),
+      found.length ? "错误" + errors + "处，提示" + tips + "处。" : (S.members.length ? "未发现问题。" : "还没有录入内容。"),
+      errors > 0,
+      found.map(function (c) { return { cls: c.level === "错误" ? "zt-err" : "zt-tip", lead: c.level + "：", text: c.text }; }));
     if (S.double) {
-      dbox.appendChild(el("p", { cls: diffs.length ? "zt-bad" : "zt-good", text: diffs.length ? "两人录入有" + diffs.length + "处不一致，请核对测评表后改正：" : "两人录入一致。" }));
-      if (diffs.length) dbox.appendChild(el("ul", {}, diffs.map(function (d) { return el("li", { cls: "zt-err", text: d.text }); })));
-      diffs.forEach(function (d) {
-        var inp = self.cellInput(d.cell, counter);
-        if (inp) inp.classList.add("zt-diff");
-      });
+      this.list(this.$(".zt-diffs"),
+        diffs.length ? "两人录入有" + diffs.length + "处不一致，请核对测评表后改正：" : "两人录入一致。",
+        diffs.length > 0,
+        diffs.map(function (d) { return { cls: "zt-err", lead: "", text: d.text }; }));
     }
     this.summary();
     this.updatePad();
-    this.sheet(found, diffs);
+    // The print sheet follows once typing pauses (and always just before printing).
+    this.sheetDirty = true;
+    clearTimeout(this.sheetTimer);
+    this.sheetTimer = setTimeout(function () { self.sheet(); }, 300);
+  };
+
+  /* A heading line and a list of messages, redrawn only when their text changed. */
+  T.list = function (box, head, bad, items) {
+    var key = head + "\n" + items.map(function (it) { return it.lead + it.text; }).join("\n");
+    if (box.getAttribute("data-shown") === key) return;
+    box.setAttribute("data-shown", key);
+    box.textContent = "";
+    box.appendChild(el("p", { cls: bad ? "zt-bad" : "zt-good", text: head }));
+    if (items.length) {
+      box.appendChild(el("ul", {}, items.map(function (it) {
+        return el("li", { cls: it.cls }, it.lead ? [el("strong", { text: it.lead }), it.text] : [it.text]);
+      })));
+    }
   };
 
   T.cellInput = function (cell, counter) {
@@ -487,7 +512,7 @@
         parts.push(p[1] + "：" + self.grades.map(function (g, i) { return g + t[i] + "人"; }).join("，") + "。");
       }
     });
-    this.$(".zt-summary").textContent = parts.join("");
+    setText(this.$(".zt-summary"), parts.join(""));
   };
 
   /* ------------------------------------------------------------------ ballot-by-ballot entry */
@@ -511,13 +536,13 @@
     var pos = this.S.pos[counter];
     var now = this.$(".zt-now");
     if (!order.length) {
-      now.textContent = "还没有可以评定等次的党员：请先建立名单。";
+      setText(now, "还没有可以评定等次的党员：请先建立名单。");
       return;
     }
     var i = order[pos.idx];
     var done = this.log[counter].filter(function (e) { return e.last; }).length;
-    now.textContent = "第" + pos.ballot + "张测评表，第" + (pos.idx + 1) + "/" + order.length + "人：" + (i + 1) + ". " + this.S.members[i].name +
-      "（本次已录完" + done + "张）";
+    setText(now, "第" + pos.ballot + "张测评表，第" + (pos.idx + 1) + "/" + order.length + "人：" + (i + 1) + ". " + this.S.members[i].name +
+      "（本次已录完" + done + "张）");
   };
 
   T.press = function (key) {
@@ -582,8 +607,11 @@
 
   /* ------------------------------------------------------------------ the print sheet */
 
-  T.sheet = function (found, diffs) {
+  T.sheet = function () {
     var self = this, S = this.S;
+    if (!this.sheetDirty) return;
+    this.sheetDirty = false;
+    var found = this.checks(), diffs = this.diffs();
     var box = this.$(".zt-sheet");
     box.textContent = "";
     var valid = this.validOf(1);
@@ -877,7 +905,8 @@
         self.press(k === "0" ? " " : k);
       });
     });
-    this.$(".zt-print").addEventListener("click", function () { window.print(); });
+    this.$(".zt-print").addEventListener("click", function () { self.sheet(); window.print(); });
+    window.addEventListener("beforeprint", function () { self.sheet(); });
     this.$(".zt-export").addEventListener("click", function () { self.exportFile(); });
     var input = this.$(".zt-import");
     input.addEventListener("change", function () { self.importFile(input); });
