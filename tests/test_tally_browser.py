@@ -1,4 +1,4 @@
-"""The 计票与评定 page in Chromium: keyboard entry of a 30-member branch, double entry, checks, storage, files."""
+"""The 计票与评定 page in Chromium: keyboard entry of 30 members, double entry, checks, storage, files."""
 
 from __future__ import annotations
 
