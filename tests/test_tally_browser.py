@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from pathlib import Path
 
 import pytest
 
@@ -135,6 +136,16 @@ def test_thirty_members_by_keyboard_with_double_entry(page, url, shots):
     assert page.locator(".zt-diffs li").count() == 0
     assert "两人录入一致" in page.inner_text(".zt-diffs")
     assert _table(page) == _as_strings(expected)
+    # The export holds both counters' totals, nothing per ballot.
+    with page.expect_download() as dl:
+        page.click(".zt-export")
+    data = json.loads(Path(dl.value.path()).read_text(encoding="utf-8"))
+    assert set(data) == {"kind", "version", "edition", "branch", "ballots", "members", "second"}
+    assert data["second"]["ballots"] == data["ballots"] == {"issued": 30, "returned": 30, "valid": 29}
+    assert [m["counts"] for m in data["second"]["members"]] == [m["counts"] for m in data["members"]]
+    assert data["members"][j]["counts"] == dict(zip(GRADES, expected[GRADED[j]], strict=True))
+    keys = {"name", "probationary", "counts", "proposal", "decided", "note"}
+    assert all(set(m) == keys for m in data["members"])
     assert page.requests.outside() == []
 
 

@@ -68,6 +68,8 @@ def test_page_carries_the_edition_grades_and_file_kind(parsed):
     # The unit's branch name is data, printed literally inside the attribute.
     assert p.root["data-branch"] == '第一党支部"><b>x</b>'
     assert "<b>x</b>" not in html
+    # The tool sits in a <form>: the handbook PDF leaves such pages out, as it does for the web forms.
+    assert '<form class="zt-form"' in html
     # Raw HTML inside Markdown: no blank line may end the block.
     assert "\n\n" not in html
 
