@@ -649,7 +649,10 @@
     });
     table.appendChild(tbody);
     box.appendChild(table);
-    box.appendChild(el("p", { text: "百分数为占有效票数的比例。" + this.baseText() }));
+    box.appendChild(el("p", { text: "百分数为占有效票数的比例。" + this.$(".zt-summary").textContent }));
+    found.filter(function (c) { return c.level === "提示" && c.text.indexOf("三分之一") >= 0; }).forEach(function (c) {
+      box.appendChild(el("p", { text: "提示：" + c.text + "。" }));
+    });
     var errors = found.filter(function (c) { return c.level === "错误"; }).length;
     if (errors) box.appendChild(el("p", { cls: "zt-s-warn", text: "注意：本结果尚有" + errors + "处错误未改正。" }));
     if (diffs.length) box.appendChild(el("p", { cls: "zt-s-warn", text: "注意：两名计票人的录入尚有" + diffs.length + "处不一致。" }));
