@@ -529,11 +529,18 @@
     return order.length ? order[Math.min(pos.idx, order.length - 1)] : -1;
   };
 
+  /* The counter's place on the current ballot; a shorter list (a member marked 预备党员) restarts the row. */
+  T.place = function (counter) {
+    var pos = this.S.pos[counter];
+    if (pos.idx >= this.order().length) pos.idx = 0;
+    return pos;
+  };
+
   T.updatePad = function () {
     if (this.S.mode !== "keys") return;
     var counter = this.active();
     var order = this.order();
-    var pos = this.S.pos[counter];
+    var pos = this.place(counter);
     var now = this.$(".zt-now");
     if (!order.length) {
       setText(now, "还没有可以评定等次的党员：请先建立名单。");
@@ -552,7 +559,7 @@
       this.status("请先建立名单，再逐张录入。");
       return;
     }
-    var pos = S.pos[counter];
+    var pos = this.place(counter);
     var counts = this.counts(counter);
     if (key === "Backspace") return this.undo(counter, false);
     if (key === "u" || key === "U") return this.undo(counter, true);
