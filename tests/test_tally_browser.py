@@ -297,6 +297,10 @@ def test_works_from_file_url_and_at_360px(page, tally_site, shots):
     width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1], width
     page.screenshot(path=str(shots / "tally-360.png"), full_page=True)
+    page.goto((tally_site / "forms" / "sign-in-general.html").as_uri())
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], ("sign-in sheet", width)
+    page.goto((tally_site / "steps" / "counting.html").as_uri())
     # Print: only the 计票结果 sheet, with the names and the counts.
     page.emulate_media(media="print")
     assert page.locator(".zt-sheet").is_visible()

@@ -873,6 +873,7 @@
     this.buildRows();
     this.fill();
     this.update();
+    this.sheet();
     root.addEventListener("input", function (e) {
       if (e.target.type === "radio" || e.target.type === "checkbox" || e.target.tagName === "SELECT") return;
       self.onInput(e);
@@ -917,6 +918,12 @@
     });
     this.$(".zt-print").addEventListener("click", function () { self.sheet(); window.print(); });
     window.addEventListener("beforeprint", function () { self.sheet(); });
+    if (window.matchMedia) {
+      var print = window.matchMedia("print");
+      var onPrint = function () { if (print.matches) self.sheet(); };
+      if (print.addEventListener) print.addEventListener("change", onPrint);
+      else if (print.addListener) print.addListener(onPrint);
+    }
     this.$(".zt-export").addEventListener("click", function () { self.exportFile(); });
     var input = this.$(".zt-import");
     input.addEventListener("change", function () { self.importFile(input); });
