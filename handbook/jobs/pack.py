@@ -257,18 +257,11 @@ def unit_values(key: str, unit, members: list[Member], ballot_item: str) -> Unit
     summary = "，".join(parts) + f"；按上述规则共安排谈心谈话{len(talks)}对。"
     stats = {"branch": branch, "members_total": str(len(members))}
     stats["probationary"] = str(sum(m.probationary for m in members))
-    return UnitValues(
-        key,
-        branch,
-        cap_text,
-        ballot_rows,
-        registers,
-        summary,
-        talk_rows,
-        stats,
-        members=list(members),
-        signin=signin_values(members, committee, branch),
+    uv = UnitValues(
+        key, branch, cap_text, ballot_rows, registers, summary, talk_rows, stats, members=list(members)
     )
+    uv.signin = signin_values(members, committee, branch)
+    return uv
 
 
 # ---------------------------------------------------------------------------------------------- layouts
