@@ -25,6 +25,7 @@ from handbook.model.forms import forms_for_step
 from handbook.model.unit import current_unit
 from handbook.render.changes import changes_markdown
 from handbook.render.env import jinja_env
+from handbook.render.tally import render_tally
 from handbook.render.view import Blankable
 
 from .context import current
@@ -53,7 +54,7 @@ class Macros:
 
     NAMES = (
         "src", "sourced", "rule", "deadline", "date", "page_link", "forms_for", "form", "forms_index",
-        "confidence_banner", "flag", "finish", "edition_changes", "draft",
+        "confidence_banner", "flag", "finish", "edition_changes", "draft", "tally_page",
     )
 
     def __init__(self, env, common: Common, edition: Edition, editions: dict[int, Edition]):
@@ -151,3 +152,8 @@ class Macros:
     def draft(self, kind: str) -> Markup:
         """A draft document (a kind of handbook.render.drafts.KINDS) for this edition and unit."""
         return Markup(draft_fragment(kind, self.edition, self.common))
+
+    def tally_page(self) -> Markup:
+        """The 计票与评定 tool (docs/assets/tally.js fills it in the browser)."""
+        branch = current_unit().branch or ""
+        return Markup(render_tally(self.edition, self.common, badges=self.src, branch=branch))

@@ -3,6 +3,41 @@
 (function () {
   "use strict";
 
+  /* Local files for the forms and the 计票 page (tally.js uses them too): nothing goes over a network. */
+  var files = (window.zzshhFiles = {
+    download: function (data, name) {
+      var blob = new Blob([JSON.stringify(data, null, 2) + "\n"], { type: "application/json" });
+      var a = document.createElement("a");
+      a.href = URL.createObjectURL(blob);
+      a.download = name;
+      document.body.appendChild(a);
+      a.click();
+      setTimeout(function () {
+        URL.revokeObjectURL(a.href);
+        a.remove();
+      }, 1000);
+    },
+    /* Reads the chosen file as JSON: onData(data, fileName), or onError("json" | "read", fileName). */
+    readJson: function (input, onData, onError) {
+      var file = input.files && input.files[0];
+      if (!file) return;
+      var reader = new FileReader();
+      reader.onload = function () {
+        var data;
+        try {
+          data = JSON.parse(String(reader.result));
+        } catch (e) {
+          onError("json", file.name);
+          return;
+        }
+        onData(data, file.name);
+      };
+      reader.onerror = function () { onError("read", file.name); };
+      reader.readAsText(file);
+      input.value = "";
+    }
+  });
+
   function storageKey(root) {
     return "zzshh:" + root.getAttribute("data-year") + ":form:" + root.getAttribute("data-form-id");
   }
@@ -107,37 +142,19 @@
       year: Number(root.getAttribute("data-year")),
       values: collect(form)
     };
-    var blob = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
-    var a = document.createElement("a");
-    a.href = URL.createObjectURL(blob);
-    a.download = data.form + "-" + data.year + ".json";
-    document.body.appendChild(a);
-    a.click();
-    setTimeout(function () {
-      URL.revokeObjectURL(a.href);
-      a.remove();
-    }, 1000);
-    setStatus(root, "已导出为文件 " + a.download + "。");
+    var name = data.form + "-" + data.year + ".json";
+    files.download(data, name);
+    setStatus(root, "已导出为文件 " + name + "。");
   }
 
   function importValues(root, form, input) {
-    var file = input.files && input.files[0];
-    if (!file) return;
-    var reader = new FileReader();
-    reader.onload = function () {
-      var data;
-      try {
-        data = JSON.parse(String(reader.result));
-      } catch (e) {
-        setStatus(root, "导入失败：文件不是导出的表格内容（JSON）。本表未作改动。", true);
-        return;
-      }
+    files.readJson(input, function (data, name) {
       var why = refusal(data, root.getAttribute("data-form-id"));
       if (why) {
         setStatus(root, why, true);
         return;
       }
-      if (filled(form) && !window.confirm("本表已有填写的内容，导入会用文件“" + file.name + "”中的内容替换。继续吗？")) {
+      if (filled(form) && !window.confirm("本表已有填写的内容，导入会用文件“" + name + "”中的内容替换。继续吗？")) {
         setStatus(root, "已取消导入，本表未作改动。");
         return;
       }
@@ -146,19 +163,17 @@
       var pageYear = Number(root.getAttribute("data-year"));
       var year = Number(data.year);
       if (!year) {
-        setStatus(root, "已导入 " + file.name + "。文件没有注明年度，请核对与年度有关的内容。", true);
+        setStatus(root, "已导入 " + name + "。文件没有注明年度，请核对与年度有关的内容。", true);
       } else if (year !== pageYear) {
-        setStatus(root, "已导入 " + file.name + "（" + year + "年度的内容）。注意：本页是" + pageYear +
+        setStatus(root, "已导入 " + name + "（" + year + "年度的内容）。注意：本页是" + pageYear +
           "年度的表格，请核对与年度有关的内容。", true);
       } else {
-        setStatus(root, "已导入 " + file.name + "（" + year + "年度的内容）。");
+        setStatus(root, "已导入 " + name + "（" + year + "年度的内容）。");
       }
-    };
-    reader.onerror = function () {
-      setStatus(root, "导入失败：无法读取文件。", true);
-    };
-    reader.readAsText(file);
-    input.value = "";
+    }, function (problem) {
+      setStatus(root, problem === "json" ? "导入失败：文件不是导出的表格内容（JSON）。本表未作改动。"
+        : "导入失败：无法读取文件。", true);
+    });
   }
 
   /* Printing: text areas grow to fit their text (print CSS uses field-sizing; this covers browsers without it). */

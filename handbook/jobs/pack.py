@@ -3,7 +3,9 @@
 A pack for one unit holds the member ballot listing every member (预备党员 listed, not graded, with the
 one-third cap as a number), the committee ballot, one 民主评议党员登记表 per member with the personal
 fields filled, a 谈心谈话安排表 with the pairings the procedure asks for, the statistics form with the
-counts the roster gives, and the edition's other forms blank. Fields of the unit (党支部) stay blank for
+counts the roster gives, the sign-in sheets listing who should attend (the 党员大会's with the 正式/预备党员
+counts its quorum sentence needs, one 党小组会 sheet per 党小组), a starter file for the 计票 page
+(计票名单.json), and the edition's other forms blank. Fields of the unit (党支部) stay blank for
 handwriting when there is no unit profile. Output: one PDF for the whole pack and a folder of single PDFs.
 
 Speed: WeasyPrint renders each layout once per edition and batch (macros.overlay); each unit's pages are
@@ -16,7 +18,7 @@ phone).
 
 from __future__ import annotations
 
-import itertools
+import json
 import math
 import os
 import re
@@ -35,6 +37,8 @@ from ..model.forms import all_forms, ballot_cap
 from ..model.roster import Member, RosterError, labels, read_roster
 from ..model.talks import TalkPlan, committee_of
 from ..model.talks import talk_plan as plan_talks
+from ..model.tally import KIND as TALLY_KIND
+from ..model.tally import VERSION as TALLY_VERSION
 from ..model.unit import Unit, load_unit
 from ..pdf.fonts import covered_codepoints
 from ..pdf.overlay import FONT_FAMILY, Canvas, PageSpec, Writer, build_font, build_layout
@@ -129,10 +133,12 @@ class UnitValues:
     stats: dict[str, str]
     members: list[Member] = field(repr=False, default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    signin: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
     def strings(self) -> list[str]:
         """All the text the overlay will draw."""
         out = [self.branch, self.cap_text, self.talk_summary, "不评定等次"]
+        out += [v for sheets in self.signin.values() for sheet in sheets for v in sheet.values()]
         out += [s for row in self.ballot_rows for s in row[:2]]
         out += [v for r in self.registers for v in r.values.values()]
         out += [s for row in self.talk_rows for s in row]
@@ -191,9 +197,11 @@ def unit_values(key: str, unit, members: list[Member], ballot_item: str) -> Unit
     )
     stats = {"branch": branch, "members_total": str(len(members))}
     stats["probationary"] = str(sum(m.probationary for m in members))
-    return UnitValues(
+    uv = UnitValues(
         key, branch, cap_text, ballot_rows, registers, summary, talk_rows, stats, members=list(members)
     )
+    uv.signin = signin_values(members, committee, branch)
+    return uv
 
 
 # ---------------------------------------------------------------------------------------------- layouts
@@ -251,7 +259,10 @@ def build_kit(edition, common, *, members: int, talks: int, chars: set[str], say
     layouts = {}
     for form in forms.values():
         t0 = time.perf_counter()
-        if form.id == "member-ballot":
+        if form.id in SIGNIN_FORMS:
+            html = form_document(signin_sized(form, ballot_rows), edition, common)
+            states = _states(form)
+        elif form.id == "member-ballot":
             html = _ballot_html(form, edition, common, ballot_rows)
             grade = next(f for f in form.fields if f.type == "ballot")
             states = {
@@ -442,6 +453,9 @@ def unit_docs(kit: Kit, uv: UnitValues) -> list[Doc]:
                 path = f"{SINGLES}/{n:02d}-{REGISTERS}/{j:02d}-{_safe(reg.label)}.pdf"
                 docs.append(Doc(path, f"{form.title}（{reg.label}）", _simple(kit, form.id, reg.values)))
             continue
+        if form.id in SIGNIN_FORMS:
+            docs += signin_docs(kit, form, uv, n)
+            continue
         values = {f.name: uv.branch for f in form.fields if f.prefill == "unit_branch"}
         if form.id == "member-ballot":
             head = values | {"pack_cap": uv.cap_text}
@@ -453,6 +467,106 @@ def unit_docs(kit: Kit, uv: UnitValues) -> list[Doc]:
             pages = _simple(kit, form.id, values)
         docs.append(Doc(f"{SINGLES}/{n:02d}-{form.title}.pdf", form.title, pages))
     return docs
+
+
+# ------------------------------------------------------------------------------------------- sign-in, tally
+
+SIGNIN_FORMS = ("sign-in-committee", "sign-in-general", "sign-in-group")
+TALLY_FILE = "计票名单.json"
+
+
+def _signin_rows(people: list[Member], names: dict[int, str]) -> dict[str, str]:
+    """One sign-in row per person: name (as on the ballot), 党小组, 类别; signature and reason stay blank."""
+    out: dict[str, str] = {}
+    for i, m in enumerate(people, start=1):
+        out |= {
+            f"r{i:02d}_name": names[m.row],
+            f"r{i:02d}_group": m.group or "",
+            f"r{i:02d}_category": m.category,
+        }
+    return {k: v for k, v in out.items() if v}
+
+
+def signin_values(
+    members: list[Member], committee: list[Member], branch: str
+) -> dict[str, list[dict[str, str]]]:
+    """Each sign-in sheet's values (one sheet per 党小组) from the roster; an empty sheet has blank rows."""
+    names = labels(members)
+    head = {"branch": branch} if branch else {}
+    full = sum(not m.probationary for m in members)
+    general = head | _signin_rows(members, names)
+    general |= {"expected_full": str(full), "expected_probationary": str(len(members) - full)}
+    board = head | (
+        _signin_rows(committee, names) | {"attendance_expected": str(len(committee))} if committee else {}
+    )
+    groups: dict[str, list[Member]] = {}
+    for m in members:
+        if m.group:
+            groups.setdefault(m.group, []).append(m)
+    sheets = [
+        head | _signin_rows(people, names) | {"group_name": g, "attendance_expected": str(len(people))}
+        for g, people in groups.items()
+    ]
+    return {"sign-in-general": [general], "sign-in-committee": [board], "sign-in-group": sheets or [head]}
+
+
+def signin_sized(form, rows: int):
+    """The sign-in form with at least `rows` rows in its table (a batch's largest roster)."""
+    fields = [
+        f.model_copy(update={"rows": max(f.rows, rows)}) if f.type == "table" else f for f in form.fields
+    ]
+    return form.model_copy(update={"fields": fields})
+
+
+def signin_docs(kit: Kit, form, uv: UnitValues, n: int) -> list[Doc]:
+    """A unit's sign-in sheets of one kind: pages up to the last listed person (or the form's own rows)."""
+    sheets = uv.signin.get(form.id) or [{}]
+    table = next(f for f in form.fields if f.type == "table")
+    layout = kit.layouts[form.id]
+    docs = []
+    for j, values in enumerate(sheets, start=1):
+        listed = [int(k[1:3]) for k in values if re.fullmatch(r"r\d{2}_name", k)]
+        last = max(listed) if listed else table.rows
+        # Pages past the one holding the last listed row would be blank rows only.
+        pages = _simple(kit, form.id, values)[: layout.widgets[f"r{last:02d}_name"][0].page + 1]
+        group = values.get("group_name")
+        if len(sheets) > 1:
+            path = f"{SINGLES}/{n:02d}-{form.title}/{j:02d}-{_safe(group or str(j))}.pdf"
+        else:
+            path = f"{SINGLES}/{n:02d}-{form.title}.pdf"
+        docs.append(Doc(path, form.title + (f"（{group}）" if group else ""), pages))
+    return docs
+
+
+def starter_tally(year: int, branch: str, members: list[Member], grades: list[str]) -> dict:
+    """The 计票 page's starting file (TALLY.md format): the ballot's names, zero counts, 预备党员 flagged."""
+    names = labels(members)
+    return {
+        "kind": TALLY_KIND,
+        "version": TALLY_VERSION,
+        "edition": year,
+        "branch": branch,
+        "ballots": {"issued": None, "returned": None, "valid": None},
+        "members": [
+            {
+                "name": names[m.row],
+                "probationary": m.probationary,
+                "counts": dict.fromkeys(grades, 0),
+                "proposal": None,
+                "decided": None,
+                "note": "",
+            }
+            for m in members
+        ],
+    }
+
+
+def starter_json(kit: Kit, uv: UnitValues) -> str:
+    """The starter tally as the file the pack writes (grades in the member ballot's order)."""
+    form = next(f for f in kit.forms if not isinstance(f, str) and f.id == "member-ballot")
+    grades = [it.text for it in next(f for f in form.fields if f.type == "ballot").items]
+    data = starter_tally(kit.edition.year, uv.branch, uv.members, grades)
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 # ---------------------------------------------------------------------------------------------- writing
@@ -476,6 +590,7 @@ def write_unit(kit: Kit, src: UnitSource, out: Path) -> tuple[int, list[str]]:
         title = f"{kit.edition.label}组织生活会和民主评议党员表格" + (f"（{uv.branch}）" if uv.branch else "")
         all_pages = [p for d in docs for p in d.pages]
         (tmp / PACK_FILE).write_bytes(kit.writer.pdf_bytes(all_pages, title))
+        (tmp / TALLY_FILE).write_text(starter_json(kit, uv), encoding="utf-8")
         for d in docs:
             path = tmp / d.path
             path.parent.mkdir(parents=True, exist_ok=True)

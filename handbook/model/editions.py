@@ -245,9 +245,13 @@ class Edition(Strict):
     @model_validator(mode="after")
     def _note_when_unsure(self) -> Edition:
         if self.overall != "confirmed" and not self.confidence_note:
-            raise ValueError("有事项的 confidence 不是 confirmed 时，必须用 confidence_note 说明资料尚未核实之处")
+            raise ValueError(
+                "有事项的 confidence 不是 confirmed 时，必须用 confidence_note 说明资料尚未核实之处"
+            )
         if self.schedule.example_of and self.confidence.schedule == "confirmed":
-            raise ValueError("schedule.example_of 表示这是某一单位的时限，不能把 confidence.schedule 标为 confirmed")
+            raise ValueError(
+                "schedule.example_of 表示这是某一单位的时限，不能把 confidence.schedule 标为 confirmed"
+            )
         return self
 
     @property

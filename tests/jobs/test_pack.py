@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -120,6 +121,42 @@ def test_statistics_counts_prefilled(packs):
     lines = _layout(_one(packs["a"] / pack.SINGLES, "*情况统计表.pdf"))
     at = next(i for i, line in enumerate(lines) if "预备党员（不评" in line)
     assert any(re.search(r"\s1(\s|$)", line) for line in lines[at - 1 : at + 2])
+
+
+def test_sign_in_sheets_list_who_should_attend(packs, unit_dir):
+    members = read_roster(unit_dir / "roster.csv").members
+    names = labels(members)
+    general = _one(packs["a"] / pack.SINGLES, "*-党员大会签到表.pdf")
+    text = _text(general)
+    assert all(names[m.row] in text for m in members)
+    assert BRANCH in text and "有表决权的党员" in text
+    # The quorum sentence's counts: 7 正式党员 and 1 预备党员 expected.
+    lines = _layout(general)
+    at = next(i for i, line in enumerate(lines) if "应到" in line)
+    block = " ".join(lines[at - 1 : at + 2])
+    assert re.search(r"正式党员\s*7\s*人", block) and re.search(r"预备党员\s*1\s*人", block), block
+    row = next(line for line in lines if "周文涛" in line)
+    assert "第二党小组" in row and "预备党员" in row
+    # 支委会: the 支委 from 职务 and the unit profile; 党小组会: one sheet per 党小组 with its members only.
+    board = _text(_one(packs["a"] / pack.SINGLES, "*-支部委员会会议签到表.pdf"))
+    assert "林晓明" in board and "陈静" in board and "吴海燕" in board and "郑凯" not in board
+    groups = sorted((packs["a"] / pack.SINGLES).glob("*-党小组会签到表/*.pdf"))
+    assert [p.stem[3:] for p in groups] == ["第一党小组", "第二党小组"]
+    second = _text(groups[1])
+    assert "周文涛" in second and "林晓明" not in second and "第二党小组" in second
+
+
+def test_starter_tally_for_the_counting_page(packs, unit_dir, latest_year):
+    data = json.loads((packs["a"] / pack.TALLY_FILE).read_text(encoding="utf-8"))
+    members = read_roster(unit_dir / "roster.csv").members
+    names = labels(members)
+    assert (data["kind"], data["version"], data["edition"]) == ("zzshh-tally", 1, latest_year)
+    assert data["branch"] == BRANCH
+    assert data["ballots"] == {"issued": None, "returned": None, "valid": None}
+    assert [m["name"] for m in data["members"]] == [names[m.row] for m in members]
+    assert [m["probationary"] for m in data["members"]] == [m.probationary for m in members]
+    assert all(m["counts"] == {"优秀": 0, "合格": 0, "基本合格": 0, "不合格": 0} for m in data["members"])
+    assert (packs["a"] / pack.TALLY_FILE).read_bytes() == (packs["b"] / pack.TALLY_FILE).read_bytes()
 
 
 def test_without_unit_profile_unit_fields_blank(packs):

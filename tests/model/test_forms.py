@@ -23,6 +23,9 @@ EXPECTED = {
     "opinion-summary",
     "meeting-minutes",
     "self-review-outline",
+    "sign-in-committee",
+    "sign-in-general",
+    "sign-in-group",
 }
 
 
