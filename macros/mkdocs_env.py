@@ -78,6 +78,12 @@ def define_env(env) -> None:
         return cn_date(day)
 
     @env.macro
+    def office_link(target: str, what: str) -> Markup:
+        """A download line for a Word file of site/office/ (left out of the Word file made from this page)."""
+        link = f'<a href="{rel(target)}">{escape(what)}</a>'
+        return Markup(f'<p class="hb-office">下载：{link}（Word，公文格式，可编辑）</p>')
+
+    @env.macro
     def page_link(target: str, text: str) -> Markup:
         """A Markdown link to another handbook page that works from any page depth."""
         return Markup(f"[{text}]({rel(target)})")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from markupsafe import escape
 
+from handbook.jobs.edition_office import STATISTICS
 from handbook.model.editions import STEP_NAMES, Common, Edition
 from handbook.model.forms import all_forms, get_form
 from handbook.model.roster import read_roster
@@ -24,6 +25,12 @@ def form_page(
     steps = "、".join(f'<a href="{link(f"steps/{s}.html")}">{STEP_NAMES[s]}</a>' for s in form.steps)
     pdf = link(f"pdf/forms/{form.id}.pdf")
     fillable = link(f"pdf/forms/{form.id}-fillable.pdf")
+    word = link(f"office/forms/{form.id}.docx")
+    sheet = (
+        f' · <a href="{link(f"office/forms/{form.id}.xlsx")}">Excel 版</a>（自动合计）'
+        if form.id == STATISTICS
+        else ""
+    )
     anonymous = (
         "<p>本表不记名。建议打印后手写填写；如在公用电脑上填写，打印后请点“清空”。</p>"
         if form.anonymous
@@ -36,7 +43,8 @@ def form_page(
         f"<p>{escape(rule.text)}{badges(*rule.sources)}</p>"
         f"{anonymous}"
         f'<p class="zf-downloads">下载：<a href="{pdf}">打印版 PDF</a>（线框空表，手写）'
-        f' · <a href="{fillable}">可填写 PDF</a>（在 PDF 阅读器中填写）</p>'
+        f' · <a href="{fillable}">可填写 PDF</a>（在 PDF 阅读器中填写）'
+        f' · <a href="{word}">Word 版</a>（可编辑）{sheet}</p>'
         "<p>在本页填写的内容只保存在这台电脑的浏览器里（按年度和表格分别保存），不会发送到任何地方。"
         "“导出”把内容存为文件，“导入”从文件恢复，“打印”只打印表格本身。</p>"
         "</div>"
@@ -49,7 +57,7 @@ def form_page(
 
 def forms_index_table(edition: Edition, *, link) -> str:
     """The 表格总览 table in Markdown: every form, its steps, the web page and both PDFs."""
-    rows = ["| 表格 | 用于 | 网页填写 | PDF |", "|---|---|---|---|"]
+    rows = ["| 表格 | 用于 | 网页填写 | PDF | Word |", "|---|---|---|---|---|"]
     for f in all_forms().values():
         steps = "、".join(STEP_NAMES[s] for s in f.steps)
         pdfs = (
@@ -57,7 +65,9 @@ def forms_index_table(edition: Edition, *, link) -> str:
             f'<a href="{link(f"pdf/forms/{f.id}-fillable.pdf")}">可填写</a>'
         )
         tag = "（不记名）" if f.anonymous else ""
-        rows.append(f"| {f.title}{tag} | {steps} | [在线填写]({link(f'forms/{f.id}.md')}) | {pdfs} |")
+        word = f'<a href="{link(f"office/forms/{f.id}.docx")}">Word 版</a>'
+        web = f"[在线填写]({link(f'forms/{f.id}.md')})"
+        rows.append(f"| {f.title}{tag} | {steps} | {web} | {pdfs} | {word} |")
     return "\n".join(rows)
 
 

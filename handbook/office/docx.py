@@ -214,6 +214,10 @@ def _cell_margins(table, mm: float) -> None:
 def new_document(layout: Layout, title: str, epoch: int | None = None):
     """An empty document with the layout's page, body style, page numbers and properties."""
     document = docx.Document()
+    # python-docx's template carries a 430 kB copy of its styles for Word 2010 that nothing needs.
+    for rid, rel in list(document.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            document.part.drop_rel(rid)
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE if layout.width > layout.height else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(layout.width), Mm(layout.height)
@@ -284,9 +288,10 @@ def save(document, epoch: int | None = None) -> bytes:
 
 # ------------------------------------------------------------------------------------- HTML to Word
 
-_SPACE = re.compile(r"\s+")
-# Web-only parts of a page: source badges, the form toolbar, heading anchors.
-SKIP = {"srcs", "zf-toolbar", "headerlink"}
+# Runs of ASCII white space collapse as in HTML; U+3000 is content.
+_SPACE = re.compile(r"[ \t\r\n]+")
+# Web-only parts of a page: source badges, the form toolbar, heading anchors, download links.
+SKIP = {"srcs", "zf-toolbar", "headerlink", "hb-office"}
 
 
 def _classes(el) -> set[str]:
@@ -318,6 +323,7 @@ class Converter:
         self.doc = document
         self.layout = layout
         self.pending_break = False
+        self.in_cell = False
 
     # -- inline text
 
@@ -325,7 +331,7 @@ class Converter:
         """Add el's text and its children's as runs (form controls become their values or blanks)."""
         cls = _classes(el)
         tag = el.tag if isinstance(el.tag, str) else ""
-        if "srcs" in cls or tag in ("script", "style", "button") or "zf-toolbar" in cls:
+        if cls & SKIP or tag in ("script", "style", "button"):
             text = None
         elif tag == "input":
             text = self._input_text(el)
@@ -336,22 +342,37 @@ class Converter:
             text = None
         else:
             text = el.text
+        outer = style
+        if "zf-hint" in cls:
+            # A hint sits under its field, smaller, as on the print PDF.
+            if paragraph.text:
+                paragraph.add_run().add_break()
+            style = replace(style, size=(style.size or self.layout.body_pt) * 0.8)
         b = bold or tag in ("strong", "b")
         i = italic or tag in ("em", "i")
         if text:
             self._add_run(paragraph, text, style, b, i)
-        if tag not in ("input", "textarea") and "srcs" not in cls:
+        if tag not in ("input", "textarea") and not cls & SKIP:
             for child in el:
                 self._runs(paragraph, child, style, tail=True, bold=b, italic=i)
+        if cls & {"zf-choice", "zf-field"}:
+            # Choices and the fields of a line stand apart, as the print CSS spaces them.
+            self._add_run(paragraph, "\u3000" * (1 if "zf-choice" in cls else 2), style, False, False)
         if tail and el.tail:
-            self._add_run(paragraph, el.tail, style, bold, italic)
+            self._add_run(paragraph, el.tail, outer, bold, italic)
 
     def _input_text(self, el) -> str | None:
-        kind = el.get("type", "text")
-        if kind == "radio":
-            label = ""
-            return ("☑" if el.get("checked") is not None else "□") + label
-        return el.get("value") or ""
+        """An input as text: a radio as a box to tick, a text input as its value or a blank to write on."""
+        if el.get("type") == "radio":
+            return "☑" if el.get("checked") is not None else "□"
+        value = el.get("value") or ""
+        if value:
+            return value
+        short = set((el.get("class") or "").split()) & {"zf-y", "zf-md", "zf-num"}
+        if short:
+            return "＿＿＿"
+        # A ruled cell is itself the space to write in.
+        return "" if self.in_cell else "＿＿＿＿＿＿＿＿"
 
     def _add_run(self, paragraph, text: str, style: Style, bold: bool, italic: bool) -> None:
         text = _SPACE.sub(" ", text)
@@ -543,20 +564,21 @@ class Converter:
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         _cell_margins(table, 1.2)
-        widths = _col_widths(el, ncols)
+        usable = self.layout.width - self.layout.left - self.layout.right
+        widths = _col_widths(el, ncols) or [1 / ncols] * ncols
+        for col, w in zip(table.columns, widths, strict=True):
+            col.width = Mm(usable * w)
         for r, row in enumerate(grid):
+            # One lookup per row: table.cell() walks the whole table each time.
+            cells = table.rows[r].cells
             c = 0
             for cell_el, span in row:
-                cell = table.cell(r, c)
+                cell = cells[c]
                 if span > 1:
-                    cell = cell.merge(table.cell(r, c + span - 1))
+                    cell = cell.merge(cells[c + span - 1])
+                cell.width = Mm(usable * sum(widths[c : c + span]))
                 self._cell(cell, cell_el)
                 c += span
-        if widths:
-            usable = self.layout.width - self.layout.left - self.layout.right
-            for col, w in zip(table.columns, widths, strict=False):
-                for cell in col.cells:
-                    cell.width = Mm(usable * w)
         if container is None:
             self.doc.add_paragraph().paragraph_format.line_spacing = Pt(2)
 
@@ -566,11 +588,13 @@ class Converter:
         p = cell.paragraphs[0]
         p.paragraph_format.first_line_indent = Pt(0)
         p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-        bold = el.tag == "th" and not (cls & {"zf-name", "zf-item"})
+        bold = bool(cls & {"zf-section"}) or el.getparent().getparent().tag == "thead"
         if el.tag == "th" or cls & {"zf-no", "zf-tick", "zf-na"}:
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER if not cls & {"zf-item", "zf-section"} else None
         style = Style(size=self.layout.body_pt, indent_chars=0)
+        self.in_cell = True
         self._runs(p, el, style, bold=bold)
+        self.in_cell = False
         area = el.find(".//textarea")
         if area is not None and not area.text_content().strip():
             for _ in range(max(int(area.get("rows", "2")) - 1, 0)):
@@ -614,3 +638,17 @@ def html_docx(
     if first is not None:
         body.remove(first)
     return save(document, epoch)
+
+
+DRAFT_ROOT = '//div[contains(concat(" ", normalize-space(@class), " "), " gw-doc ")]'
+ARTICLE_ROOT = '//article[contains(concat(" ", normalize-space(@class), " "), " md-content__inner ")]'
+
+
+def draft_docx(html: str, title: str, *, epoch: int | None = None) -> bytes:
+    """A draft document (render_draft's standalone HTML) as a GB/T 9704 .docx."""
+    return html_docx(html, GBT9704, title, root_xpath=DRAFT_ROOT, epoch=epoch)
+
+
+def article_docx(html: str, title: str, *, epoch: int | None = None) -> bytes:
+    """A built handbook page's article (a 主持词) as a GB/T 9704 .docx."""
+    return html_docx(html, GBT9704, title, root_xpath=ARTICLE_ROOT, epoch=epoch)
