@@ -615,8 +615,8 @@ def _col_widths(table, ncols: int) -> list[float] | None:
         return None
     rest = max(100 - sum(known), 0)
     missing = pct.count(None)
-    # The 序号 column has no width; it gets what the others leave, at least 6%.
-    fill = max(rest / missing, 6) if missing else 0
+    # The 序号 column has no width; it gets what the others leave, at least 8%.
+    fill = max(rest / missing, 8) if missing else 0
     out = [p if p is not None else fill for p in pct]
     total = sum(out)
     return [p / total for p in out]
