@@ -540,6 +540,8 @@ class Converter:
             cell._tc.remove(cell.paragraphs[0]._p)
         for p in cell.paragraphs:
             p.paragraph_format.first_line_indent = Pt(0)
+            p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            p.paragraph_format.line_spacing = Pt(size * 1.5)
             if self.layout.gbt:
                 off_grid(p)
             for r in p.runs:
@@ -547,6 +549,8 @@ class Converter:
                 if note:
                     set_east_asian(r._r, KAITI)
                     char_spacing(r._r, 0)
+        # 6 mm below a box, as the print CSS keeps it apart from the title.
+        self.gap(container, 17)
 
     def table(self, el, container) -> None:
         """An HTML table as a ruled Word table; colspans become merged cells."""
@@ -579,8 +583,15 @@ class Converter:
                 cell.width = Mm(usable * sum(widths[c : c + span]))
                 self._cell(cell, cell_el)
                 c += span
-        if container is None:
-            self.doc.add_paragraph().paragraph_format.line_spacing = Pt(2)
+        self.gap(container, 2)
+
+    def gap(self, container, pt: float) -> None:
+        """A little space after a table, which has no spacing of its own: an empty line `pt` high."""
+        p = (container or self.doc).add_paragraph()
+        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        p.paragraph_format.line_spacing = Pt(pt)
+        if self.layout.gbt:
+            off_grid(p)
 
     def _cell(self, cell, el) -> None:
         """A table cell's content: its text, form controls as values or blanks, textareas as lines."""
