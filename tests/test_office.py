@@ -170,7 +170,8 @@ def test_draft_grid(office, kind):
         # Top margin 37 mm: a page's lines are in the 22 slots of the block.
         assert all(37 < s < 37 + 225 for s in slots)
         assert round((slots[-1] - centre) / PITCH) <= 21
-    if kind in ("plan", "notice"):
+    if kind == "plan":
+        # The 工作方案 runs long enough for a page of body text without a heading kept with its paragraph.
         full_pages = [p for p in pages.values() if len(p) == 22]
         assert full_pages, {k: len(v) for k, v in pages.items()}
         first, last = full_pages[0][0], full_pages[0][-1]
