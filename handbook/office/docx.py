@@ -324,6 +324,8 @@ class Converter:
         self.layout = layout
         self.pending_break = False
         self.in_cell = False
+        # Looked up once: finding a style by name walks all of python-docx's template styles.
+        self.grid_style = document.styles["Table Grid"]
 
     # -- inline text
 
@@ -530,7 +532,7 @@ class Converter:
         """A note or admonition in a one-cell ruled table, so it reads as apart from the text."""
         note = "gw-note" in _classes(el)
         table = (container or self.doc).add_table(rows=1, cols=1)
-        table.style = "Table Grid"
+        table.style = self.grid_style
         cell = table.cell(0, 0)
         size = 10.5 if note else self.layout.body_pt
         inner = Converter(self.doc, replace(self.layout, gbt=False, line_twips=None, body_pt=size))
@@ -565,7 +567,7 @@ class Converter:
             grid.append(list(zip(cells, spans, strict=True)))
             ncols = max(ncols, sum(spans))
         table = (container or self.doc).add_table(rows=len(rows), cols=ncols)
-        table.style = "Table Grid"
+        table.style = self.grid_style
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         _cell_margins(table, 1.2)
         usable = self.layout.width - self.layout.left - self.layout.right
