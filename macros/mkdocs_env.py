@@ -10,7 +10,7 @@ from markupsafe import Markup
 from handbook.model.changes import diff_editions, previous_edition
 from handbook.model.editions import STEP_KEYS, STEP_NAMES, Sourced, cn_date, deadline_text
 from handbook.model.forms import forms_for_step
-from handbook.model.unit import current_unit
+from handbook.model.unit import BLANK, current_unit
 from handbook.render.changes import changes_markdown
 from handbook.render.view import Blankable
 
@@ -76,6 +76,11 @@ def define_env(env) -> None:
     def date(day) -> str:
         """A date in Chinese."""
         return cn_date(day)
+
+    @env.macro
+    def given(value) -> Markup:
+        """A unit profile value, or the scripts' "（＿＿＿＿）" where the profile leaves it out."""
+        return Markup(f"（{BLANK}）") if str(value) == BLANK else Markup(value)
 
     @env.macro
     def office_link(target: str, what: str) -> Markup:

@@ -313,7 +313,8 @@ def test_local_page_and_override_in_site(tmp_path, monkeypatch):
 
     local = tmp_path / "local"
     (local / "docs").mkdir(parents=True)
-    (local / "unit.yml").write_text("党支部: 测试第九党支部\n", encoding="utf-8")
+    profile = "党支部: 测试第九党支部\n上级指导: {姓名: 测试指导人}\n"
+    (local / "unit.yml").write_text(profile, encoding="utf-8")
     (local / "docs" / "our-unit.md").write_text(
         "# 本支部安排\n\n支部：{{ unit.branch }}；书记：{{ unit.secretary }}\n"
     )
@@ -326,3 +327,6 @@ def test_local_page_and_override_in_site(tmp_path, monkeypatch):
     index = (site / "index.html").read_text(encoding="utf-8")
     assert "本单位" in index and "our-unit.html" in index
     assert "测试第九党支部" in (site / "drafts" / "plan.html").read_text(encoding="utf-8")
+    # The 主持词 name the superior's representative from the profile and leave the rest to fill by hand.
+    script = (site / "scripts" / "general.html").read_text(encoding="utf-8")
+    assert "上级党组织（＿＿＿＿）的测试指导人同志" in script
