@@ -6,6 +6,7 @@ changes nothing writes copies only.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
@@ -34,6 +35,7 @@ ROSTER_TEMPLATE = "roster-template.xlsx"
 STATISTICS = "statistics"
 
 
+@functools.cache
 def _code_version() -> str:
     """A digest of the office code: a change to it makes every cached file stale."""
     digest = hashlib.sha256()
