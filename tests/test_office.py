@@ -192,7 +192,7 @@ def test_draft_title_and_page_numbers(office, kind):
     assert [n[0] for n in numbers] == sorted(kit_numbers)
     for n in numbers:
         assert 37 + 225 + 4 < n[2] < 297, n
-        assert n[2] == pytest.approx(kit_numbers[n[0]][2], abs=1.5)
+        assert n[2] == pytest.approx(kit_numbers[n[0]][2], abs=1)
         if n[0] % 2:
             assert n[3] == pytest.approx(184 - 14 * MM, abs=1)  # one 4号 character in from the right
         else:

@@ -64,8 +64,9 @@ class Layout:
 
 
 # GB/T 9704-2012: A4, 天头 37 mm, 订口 28 mm, text block 156 x 225 mm, 22 lines x 28 characters, 3号 body.
-# 225 mm / 22 lines = 28.98 pt = 579.6 twips a line.
-GBT9704 = Layout(210, 297, 37, 35, 28, 26, 16, 579, grid=(22, 28), footer_mm=23.0, gbt=True)
+# 225 mm / 22 lines = 28.98 pt = 579.6 twips a line. The footer's distance puts the page number's line
+# 7 mm below the block, where the kit's PDF has it.
+GBT9704 = Layout(210, 297, 37, 35, 28, 26, 16, 579, grid=(22, 28), footer_mm=21.9, gbt=True)
 TEXT_WIDTH_PT = 156 / 25.4 * 72
 # 156 mm / 28 characters = 15.79 pt a character: 3号 (16 pt) tightened by 0.21 pt.
 CHAR_PT = TEXT_WIDTH_PT / 28
