@@ -5,8 +5,9 @@ templates use, and a built handbook page's article) and writes the same blocks a
 tables, so the .docx never holds a second copy of the text.
 
 Fonts are named as offices have them (仿宋_GB2312, 方正小标宋简体, 黑体, 楷体_GB2312) in the East Asian slot,
-so Word and WPS use them; the font table gives each an alternative name that LibreOffice on Linux finds
-among the installed faces (Noto Serif CJK SC, Noto Sans CJK SC, LXGW WenKai).
+so Word and WPS use them; the font table gives each a free face as w:altName for a PC that lacks it.
+LibreOffice ignores w:altName: on Linux fontconfig gives it Noto Sans CJK SC for these names (the text is
+marked zh-CN, so Simplified Chinese glyphs); every CJK face is one em wide, so the grid is the same.
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ def set_east_asian(rpr_parent, name: str, latin: str | None = LATIN) -> None:
 
 
 def _font_table(document, names: Iterable[str]) -> None:
-    """Declare each office font with the installed face as w:altName (python-docx has no font-table API)."""
+    """Declare each office font with a free face as w:altName (python-docx has no font-table API)."""
     part = None
     for rel in document.part.rels.values():
         if rel.reltype.endswith("/fontTable"):
@@ -139,7 +140,7 @@ def _defaults(document, font: str, size: float) -> None:
     rpr.extend([fonts, sz, sz_cs, lang])
 
 
-def _doc_grid(section, lines: int) -> None:
+def _doc_grid(section, line_twips: int) -> None:
     """The GB/T 9704 line grid, 22 lines to the text block (python-docx has no w:docGrid API).
 
     Lines only: LibreOffice 7.4 misreads the negative w:charSpace Word writes for 28 characters a line
@@ -151,7 +152,7 @@ def _doc_grid(section, lines: int) -> None:
         grid = OxmlElement("w:docGrid")
         sect.append(grid)
     grid.set(qn("w:type"), "lines")
-    grid.set(qn("w:linePitch"), str(GBT9704.line_twips))
+    grid.set(qn("w:linePitch"), str(line_twips))
     grid.attrib.pop(qn("w:charSpace"), None)
 
 
@@ -237,7 +238,7 @@ def new_document(layout: Layout, title: str, epoch: int | None = None):
         pf.line_spacing = Twips(layout.line_twips)
     pf.widow_control = False
     if layout.grid:
-        _doc_grid(section, layout.grid[0])
+        _doc_grid(section, layout.line_twips)
         char_spacing(normal.element, BODY_SPACING)
     _footers(document, section, layout)
     _font_table(document, ALT_NAMES)
@@ -313,7 +314,6 @@ class Style:
     after_lines: float = 0
     right_chars: float = 0
     keep_next: bool = False
-    page_break: bool = False
     spacing: float | None = None  # character spacing in pt, when not the body's
 
 
@@ -413,7 +413,7 @@ class Converter:
             pf.right_indent = Pt(style.right_chars * char)
         if style.keep_next:
             pf.keep_with_next = True
-        if style.page_break or self.pending_break:
+        if self.pending_break:
             pf.page_break_before = True
             self.pending_break = False
         if self.layout.gbt and style.size and style.size != self.layout.body_pt:
