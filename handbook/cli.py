@@ -17,7 +17,7 @@ from macros.site import build_all, build_one, pack_offline
 from .errors import InputError, InputErrors
 from .jobs import pack
 from .jobs import results as results_job
-from .jobs.drafts import write_drafts
+from .jobs.drafts import parse_formats, write_drafts
 from .jobs.scaffold import new_edition
 from .model.editions import latest_year, load_all
 from .model.forms import load_forms
@@ -107,13 +107,14 @@ def cmd_roster(args) -> int:
 
 
 def cmd_drafts(args) -> int:
-    """Write the draft 工作方案, 通知 and 主持词提纲 as PDFs."""
+    """Write the draft documents as PDFs and/or Word files."""
     out = write_drafts(
         Path(args.out),
         unit_file=Path(args.unit) if args.unit else None,
         roster_file=Path(args.roster) if args.roster else None,
         year=int(args.edition) if args.edition else None,
         say=print,
+        formats=parse_formats(args.format),
     )
     print(f"文稿草稿已写入 {out}")
     return 0
@@ -130,11 +131,12 @@ def _add_local(sub) -> None:
     p.add_argument("file")
     p.set_defaults(func=cmd_roster)
 
-    p = sub.add_parser("drafts", help="生成工作方案、通知、主持词提纲草稿（PDF）")
+    p = sub.add_parser("drafts", help="生成工作方案、通知、主持词提纲、情况报告草稿（PDF 和 Word）")
     p.add_argument("--out", required=True, help="输出文件夹")
     p.add_argument("--unit", help="单位信息（默认：local/unit.yml）")
     p.add_argument("--roster", help="党员名册 CSV/XLSX（默认：local/roster.csv 或 .xlsx）")
     p.add_argument("--edition", help="年度（默认：最新年度）")
+    p.add_argument("--format", default="pdf,docx", help="输出格式：pdf、docx 或 pdf,docx（默认两种都生成）")
     p.set_defaults(func=cmd_drafts)
 
 
@@ -143,18 +145,19 @@ def cmd_pack(args) -> int:
     """`handbook pack`: one unit (--roster) or many (--units); exit 1 when any unit failed."""
     year = int(args.edition) if args.edition else None
     out = Path(args.out)
+    formats = parse_formats(args.format)
     if args.units:
         units, missing = pack.find_units(Path(args.units))
         out.mkdir(parents=True, exist_ok=True)
         say = lambda m: print(m, file=sys.stderr)  # noqa: E731
-        outcomes = pack.run_batch(units, lambda s: out / s.key, year=year, say=say)
+        outcomes = pack.run_batch(units, lambda s: out / s.key, year=year, say=say, formats=formats)
         outcomes += [pack.Outcome(k, None, 0, e) for k, e in missing]
     else:
         if not args.roster:
             raise pack.PackError("--roster", "请用 --roster 指定名册，或用 --units 指定多个单位的文件夹")
         unit_file = Path(args.unit) if args.unit else None
         src = pack.UnitSource(out.name, Path(args.roster), unit_file)
-        outcomes = pack.run_batch([src], lambda s: out, year=year, workers=1, progress=False)
+        outcomes = pack.run_batch([src], lambda s: out, year=year, workers=1, progress=False, formats=formats)
         if not unit_file:
             print("没有单位信息（--unit）：党支部名称等处留空，供手写")
     for line in pack.summary(outcomes):
@@ -172,6 +175,7 @@ def _add_pack(sub) -> None:
     p.add_argument("--units", help="多个单位的文件夹：每个 <单位>/ 下放 unit.yml 和 roster.csv|xlsx")
     p.add_argument("--out", required=True, help="输出文件夹（成功后整体替换）")
     p.add_argument("--edition", help="年度（默认：最新年度）")
+    p.add_argument("--format", default="pdf,docx", help="输出格式：pdf、docx 或 pdf,docx（默认两种都生成）")
     p.set_defaults(func=cmd_pack)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from handbook.jobs.edition_office import build_edition_office
 from handbook.jobs.edition_pdfs import build_edition_pdfs
 from macros.context import current
 from macros.local_docs import merge_local_docs
@@ -33,11 +34,15 @@ def on_files(files, config, **_):
 
 
 def on_post_build(config, **_):
-    """Refine the search index, then render the edition's PDFs into site/pdf/ (HANDBOOK_PDF=0 skips them)."""
+    """Refine the search index, then write the edition's PDFs (site/pdf/) and Word/Excel files (site/office/).
+
+    HANDBOOK_PDF=0 skips both downloads.
+    """
     # Runs after material's search plugin wrote the index and before its offline plugin (priority -100)
     # copies it into search_index.js, so http and file:// use the same refined index.
     refine_index(Path(config.site_dir))
     if os.environ.get("HANDBOOK_PDF", "1") == "0":
         return
     common, edition, _ = current()
+    build_edition_office(edition, common, Path(config.site_dir))
     build_edition_pdfs(edition, common, Path(config.site_dir), nav=config.nav)

@@ -22,7 +22,7 @@ from handbook.model.editions import (
     rule_for,
 )
 from handbook.model.forms import forms_for_step
-from handbook.model.unit import current_unit
+from handbook.model.unit import BLANK, current_unit
 from handbook.render.changes import changes_markdown
 from handbook.render.env import jinja_env
 from handbook.render.tally import render_tally
@@ -54,7 +54,8 @@ class Macros:
 
     NAMES = (
         "src", "sourced", "rule", "deadline", "date", "page_link", "forms_for", "form", "forms_index",
-        "confidence_banner", "flag", "finish", "edition_changes", "draft", "tally_page",
+        "confidence_banner", "flag", "finish", "edition_changes", "draft", "tally_page", "given",
+        "office_link",
     )
 
     def __init__(self, env, common: Common, edition: Edition, editions: dict[int, Edition]):
@@ -96,6 +97,15 @@ class Macros:
     def date(self, day) -> str:
         """A date in Chinese."""
         return cn_date(day)
+
+    def given(self, value) -> Markup:
+        """A unit profile value, or the scripts' "（＿＿＿＿）" where the profile leaves it out."""
+        return Markup(f"（{BLANK}）") if str(value) == BLANK else Markup(value)
+
+    def office_link(self, target: str, what: str) -> Markup:
+        """A download line for a Word file of site/office/ (left out of the Word file made from this page)."""
+        link = f'<a href="{self.rel(target)}">{escape(what)}</a>'
+        return Markup(f'<p class="hb-office">下载：{link}（Word，公文格式，可编辑）</p>')
 
     def page_link(self, target: str, text: str) -> Markup:
         """A Markdown link to another handbook page that works from any page depth."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup
 from mkdocs.structure.files import File
 
+from handbook.jobs.edition_office import STATISTICS
 from handbook.model.editions import STEP_NAMES, Common, Edition
 from handbook.model.forms import all_forms, get_form
 from handbook.model.roster import read_roster
@@ -32,6 +33,8 @@ def form_page(
         link=link,
         badges=badges,
         body=Markup(body),
+        # The statistics form also comes as a workbook that sums the grades (handbook/office/xlsx.py).
+        sheet=form.id == STATISTICS,
     )
 
 
@@ -70,7 +73,7 @@ def _section_of(nav, uri: str) -> list | None:
 
 def forms_index_table(edition: Edition, *, link) -> str:
     """The 表格总览 table in Markdown: every form, its steps, the web page and both PDFs."""
-    rows = ["| 表格 | 用于 | 网页填写 | PDF |", "|---|---|---|---|"]
+    rows = ["| 表格 | 用于 | 网页填写 | PDF | Word |", "|---|---|---|---|---|"]
     for f in all_forms().values():
         steps = "、".join(STEP_NAMES[s] for s in f.steps)
         pdfs = (
@@ -78,7 +81,9 @@ def forms_index_table(edition: Edition, *, link) -> str:
             f'<a href="{link(f"pdf/forms/{f.id}-fillable.pdf")}">可填写</a>'
         )
         tag = "（不记名）" if f.anonymous else ""
-        rows.append(f"| {f.title}{tag} | {steps} | [在线填写]({link(f'forms/{f.id}.md')}) | {pdfs} |")
+        word = f'<a href="{link(f"office/forms/{f.id}.docx")}">Word 版</a>'
+        web = f"[在线填写]({link(f'forms/{f.id}.md')})"
+        rows.append(f"| {f.title}{tag} | {steps} | {web} | {pdfs} | {word} |")
     return "\n".join(rows)
 
 

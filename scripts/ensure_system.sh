@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the Debian packages the kit needs when they are missing; say what to run when we cannot.
-# Usage: scripts/ensure_system.sh [test]   ("test" adds what only the tests need: chromium, LibreOffice Calc)
+# Usage: scripts/ensure_system.sh [test]   ("test" adds what only the tests need: chromium, LibreOffice)
 set -euo pipefail
 
 need=()
@@ -14,8 +14,9 @@ libs=$( { ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null || true)
 grep -q 'libharfbuzz-subset\.so\.0' <<<"$libs" || need+=(libharfbuzz-subset0)
 if [ "${1:-}" = "test" ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
-  # The results tests open each generated workbook in LibreOffice Calc, as a user's spreadsheet would.
-  command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
+  # The office tests open every .docx and .xlsx in LibreOffice Writer and Calc (headless).
+  [ -e /usr/lib/libreoffice/program/libswlo.so ] || need+=(libreoffice-writer-nogui)
+  [ -e /usr/lib/libreoffice/program/libsclo.so ] || need+=(libreoffice-calc-nogui)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 

@@ -40,6 +40,7 @@ from ..model.talks import talk_plan as plan_talks
 from ..model.tally import KIND as TALLY_KIND
 from ..model.tally import VERSION as TALLY_VERSION
 from ..model.unit import Unit, load_unit
+from ..office.forms_docx import form_docx, html_form_docx, with_values
 from ..pdf.fonts import covered_codepoints
 from ..pdf.overlay import FONT_FAMILY, Canvas, PageSpec, Writer, build_font, build_layout
 from ..render.forms import form_document
@@ -216,6 +217,8 @@ class Kit:
     layouts: dict[str, object]
     font: object
     writer: object
+    common: object = None  # set by run_batch: the Word files render the forms again
+    formats: tuple[str, ...] = ("pdf", "docx")
 
 
 def _sized_form(form, **rows):
@@ -574,7 +577,8 @@ def starter_json(kit: Kit, uv: UnitValues) -> str:
 
 def _replaceable(out: Path) -> bool:
     """An existing folder may be replaced only when empty or when it holds an earlier pack."""
-    return not out.exists() or not any(out.iterdir()) or (out / PACK_FILE).is_file()
+    earlier = (out / PACK_FILE).is_file() or (out / SINGLES).is_dir()
+    return not out.exists() or not any(out.iterdir()) or earlier
 
 
 def write_unit(kit: Kit, src: UnitSource, out: Path) -> tuple[int, list[str]]:
@@ -589,13 +593,55 @@ def write_unit(kit: Kit, src: UnitSource, out: Path) -> tuple[int, list[str]]:
     with replacing_dir(out) as tmp:
         title = f"{kit.edition.label}组织生活会和民主评议党员表格" + (f"（{uv.branch}）" if uv.branch else "")
         all_pages = [p for d in docs for p in d.pages]
-        (tmp / PACK_FILE).write_bytes(kit.writer.pdf_bytes(all_pages, title))
+        if "pdf" in kit.formats:
+            (tmp / PACK_FILE).write_bytes(kit.writer.pdf_bytes(all_pages, title))
+            for d in docs:
+                path = tmp / d.path
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(kit.writer.pdf_bytes(d.pages, f"{kit.edition.label}{d.title}"))
+        if "docx" in kit.formats:
+            write_office(tmp, kit, uv)
         (tmp / TALLY_FILE).write_text(starter_json(kit, uv), encoding="utf-8")
-        for d in docs:
-            path = tmp / d.path
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(kit.writer.pdf_bytes(d.pages, f"{kit.edition.label}{d.title}"))
     return len(all_pages), warns
+
+
+def unit_office_docs(kit: Kit, uv: UnitValues) -> list[tuple[str, bytes]]:
+    """The pack as Word files, in pack order and named as the single PDFs: each form pre-filled."""
+    edition, common, epoch = kit.edition, kit.common, source_date_epoch()
+    names = labels(uv.members)
+    out: list[tuple[str, bytes]] = []
+    for n, form in enumerate(kit.forms, start=1):
+        if isinstance(form, str):
+            values = {"branch": uv.branch, "pack_summary": uv.talk_summary}
+            cols = ("no", "a", "b", "kind", "way")
+            for row in uv.talk_rows:
+                values |= {f"r{int(row[0]):02d}_{k}": v for k, v in zip(cols, row, strict=True)}
+            html = with_values(talk_plan_html(edition, common, max(len(uv.talk_rows), 1)), values)
+            data = html_form_docx(html, f"{edition.label}{TALK_TITLE}", epoch=epoch)
+            out.append((f"{SINGLES}/{n:02d}-{TALK_TITLE}.docx", data))
+            continue
+        if form.id == "member-register":
+            for j, reg in enumerate(uv.registers, start=1):
+                path = f"{SINGLES}/{n:02d}-{REGISTERS}/{j:02d}-{_safe(reg.label)}.docx"
+                out.append((path, form_docx(form, edition, common, values=reg.values, epoch=epoch)))
+            continue
+        values = {f.name: uv.branch for f in form.fields if f.prefill == "unit_branch"}
+        members = None
+        if form.id == "member-ballot":
+            members = [{"name": names[m.row], "category": m.category} for m in uv.members]
+        elif form.id == "statistics":
+            values |= uv.stats
+        data = form_docx(form, edition, common, values=values, members=members, epoch=epoch)
+        out.append((f"{SINGLES}/{n:02d}-{form.title}.docx", data))
+    return out
+
+
+def write_office(folder: Path, kit: Kit, uv: UnitValues) -> None:
+    """Write the pack's Word files next to its single PDFs."""
+    for rel, data in unit_office_docs(kit, uv):
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
 
 
 def _first_item(kit: Kit) -> str:
@@ -664,6 +710,7 @@ def run_batch(
     progress: bool = True,
     say=lambda _: None,
     timings: dict | None = None,
+    formats: tuple[str, ...] = ("pdf", "docx"),
 ) -> list[Outcome]:
     """Make a pack for every unit; one unit's failure is recorded and the others go on."""
     global _KIT
@@ -674,6 +721,7 @@ def run_batch(
     chars, most_members, most_talks, failed = survey(units)
     t1 = time.perf_counter()
     _KIT = build_kit(edition, common, members=most_members, talks=most_talks, chars=chars, say=say)
+    _KIT.common, _KIT.formats = common, formats
     t2 = time.perf_counter()
     timings |= {"survey": t1 - t0, "layouts": t2 - t1}
     jobs = [(src, Path(out_for(src))) for src in units if src.key not in failed]

@@ -21,6 +21,7 @@ def test_drafts_pdfs(tmp_path):
         unit = str(ROOT / "local" / "example" / "unit.yml")
         roster = str(ROOT / "local" / "example" / "roster.csv")
         edition = None
+        format = "pdf"
 
     assert cmd_drafts(Args()) == 0
     edition = snapshot()[1][max(snapshot()[1])]

@@ -9,9 +9,12 @@ pytestmark = pytest.mark.slow
 
 def test_local_page_and_override_in_site(scenario, tmp_path, monkeypatch):
     scenario.page("drafts/plan.md", '# 工作方案\n\n{{ draft("plan") }}\n')
+    # As the 主持词 name the superior's representative: from the profile, else a blank in brackets.
+    scenario.page("guide.md", "# 指导\n\n上级党组织{{ given(unit.superior) }}的{{ given(unit.representative.name) }}同志\n")
     local = tmp_path / "local"
     (local / "docs").mkdir(parents=True)
-    (local / "unit.yml").write_text("党支部: 测试第九党支部\n", encoding="utf-8")
+    profile = "党支部: 测试第九党支部\n上级指导: {姓名: 测试指导人}\n"
+    (local / "unit.yml").write_text(profile, encoding="utf-8")
     (local / "docs" / "our-unit.md").write_text(
         "# 本支部安排\n\n支部：{{ unit.branch }}；书记：{{ unit.secretary }}\n", encoding="utf-8"
     )
@@ -24,3 +27,4 @@ def test_local_page_and_override_in_site(scenario, tmp_path, monkeypatch):
     assert "替换后的首页" in index
     assert "本单位" in index and "our-unit.html" in index
     assert "测试第九党支部" in (site / "drafts" / "plan.html").read_text(encoding="utf-8")
+    assert "上级党组织（＿＿＿＿）的测试指导人同志" in (site / "guide.html").read_text(encoding="utf-8")

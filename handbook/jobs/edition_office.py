@@ -1,0 +1,109 @@
+"""An edition's Word and Excel files in site/office/: forms, drafts, 主持词, the roster template, statistics.
+
+Each file is cached by the HTML or data it is made from and this package's code, so a rebuild that
+changes nothing writes copies only.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+from ..atomic import write_atomic
+from ..epoch import edition_epoch
+from ..model.forms import all_forms
+from ..model.roster import read_roster
+from ..model.unit import current_unit, default_roster
+from ..office import docx as office_docx
+from ..office import forms_docx, xlsx
+from ..paths import ROOT
+from ..pdf.fonts import covered_codepoints
+from ..render.drafts import KINDS, render_draft
+from ..render.forms import render_form
+
+CACHE_DIR = ROOT / ".cache" / "office"
+OFFICE = "office"
+# The 主持词 pages whose built article becomes a .docx: (page source, file name).
+SCRIPTS = {
+    "scripts/committee.md": ("committee", "支部委员会会议主持词"),
+    "scripts/general.md": ("general", "党员大会主持词"),
+    "scripts/group.md": ("group", "党小组会主持词"),
+}
+ROSTER_TEMPLATE = "roster-template.xlsx"
+STATISTICS = "statistics"
+
+
+@functools.cache
+def _code_version() -> str:
+    """A digest of the office code: a change to it makes every cached file stale."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(office_docx.__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cached(source: str, make: Callable[[], bytes], epoch: int) -> bytes:
+    """The file made from `source` (the HTML or data it comes from), from the cache when it is there."""
+    key = hashlib.sha256(f"{_code_version()}|{epoch}|{source}".encode()).hexdigest()
+    path = CACHE_DIR / f"{key}.bin"
+    if path.is_file():
+        return path.read_bytes()
+    data = make()
+    write_atomic(path, data)
+    return data
+
+
+def office_files(edition, common, site_dir: Path) -> dict[str, tuple[str, Callable[[], bytes]]]:
+    """Every office file of an edition: its path under office/ and (source, maker)."""
+    site_dir = Path(site_dir)
+    epoch = edition_epoch(edition.year)
+    unit = current_unit()
+    roster = default_roster()
+    members = read_roster(roster, covered_codepoints()).members if roster else None
+    out: dict[str, tuple[str, Callable[[], bytes]]] = {}
+    for form in all_forms().values():
+        html = render_form(form, edition, common, target="pdf")
+        out[f"forms/{form.id}.docx"] = (
+            html,
+            lambda h=html, f=form: forms_docx.html_form_docx(
+                h,
+                f"{edition.label}{f.title}",
+                orientation=f.print.orientation,
+                font_size=f.print.font_size,
+                epoch=epoch,
+            ),
+        )
+    stats = all_forms().get(STATISTICS)
+    if stats is not None:
+        src = stats.model_dump_json()
+        out[f"forms/{STATISTICS}.xlsx"] = (src, lambda: xlsx.statistics_sheet(stats, edition, epoch=epoch))
+    for kind, title in KINDS.items():
+        html = render_draft(kind, edition, common, unit, members, standalone=True)
+        name = f"{edition.label}{title}（草稿）"
+        out[f"drafts/{kind}.docx"] = (html, lambda h=html, n=name: office_docx.draft_docx(h, n, epoch=epoch))
+    for src_path, (name, title) in SCRIPTS.items():
+        page = site_dir / src_path.replace(".md", ".html")
+        if page.is_file():
+            html = page.read_text(encoding="utf-8")
+            out[f"scripts/{name}.docx"] = (
+                html,
+                lambda h=html, t=title: office_docx.article_docx(h, f"{edition.label}{t}", epoch=epoch),
+            )
+    groups = [g.name for g in unit.groups]
+    out[ROSTER_TEMPLATE] = ("|".join(groups), lambda: xlsx.roster_template(groups, epoch=epoch))
+    return out
+
+
+def build_edition_office(edition, common, site_dir: Path) -> list[Path]:
+    """Write site/office/ for one edition; returns the files written."""
+    site_dir = Path(site_dir)
+    epoch = edition_epoch(edition.year)
+    written = []
+    for rel, (source, make) in office_files(edition, common, site_dir).items():
+        dest = site_dir / OFFICE / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(cached(source, make, epoch))
+        written.append(dest)
+    return written
