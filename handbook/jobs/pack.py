@@ -625,6 +625,16 @@ def unit_office_docs(kit: Kit, uv: UnitValues) -> list[tuple[str, bytes]]:
                 path = f"{SINGLES}/{n:02d}-{REGISTERS}/{j:02d}-{_safe(reg.label)}.docx"
                 out.append((path, form_docx(form, edition, common, values=reg.values, epoch=epoch)))
             continue
+        if form.id.startswith("sign-in-"):
+            sheets = uv.signin.get(form.id) or [{}]
+            for j, sheet in enumerate(sheets, start=1):
+                listed = sum(1 for k in sheet if k.endswith("_name"))
+                data = form_docx(signin_sized(form, listed), edition, common, values=sheet, epoch=epoch)
+                name = f"{n:02d}-{form.title}"
+                if len(sheets) > 1:
+                    name += f"/{j:02d}-{_safe(sheet.get('group_name') or str(j))}"
+                out.append((f"{SINGLES}/{name}.docx", data))
+            continue
         values = {f.name: uv.branch for f in form.fields if f.prefill == "unit_branch"}
         members = None
         if form.id == "member-ballot":

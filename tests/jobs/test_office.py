@@ -42,7 +42,7 @@ from macros.site import pack_offline
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "local" / "example"
 MM = 25.4 / 72
 PITCH = 225 / 22  # mm a line
@@ -311,12 +311,14 @@ def test_roster_template(office, tmp_path):
     assert "预备党员" in rules[letter["党员类别"]].formula1
     assert "党小组" in rules[letter["党小组"]].formula1
     assert rules[letter["入党时间"]].type == "date"
-    ws.append(
-        ["张三", "男", dt.date(1980, 5, 1), dt.date(2005, 7, 1), "正式党员", "第一党小组", "书记", "否", "否"]
-    )
-    ws.append(
-        ["李四", "女", dt.date(1995, 1, 1), dt.date(2025, 6, 1), "预备党员", "第二党小组", "", "否", "否"]
-    )
+    people = [
+        {"姓名": "张三", "性别": "男", "出生年月": dt.date(1980, 5, 1), "入党时间": dt.date(2005, 7, 1),
+         "党员类别": "正式党员", "党小组": "第一党小组", "职务": "书记"},
+        {"姓名": "李四", "性别": "女", "出生年月": dt.date(1995, 1, 1), "入党时间": dt.date(2025, 6, 1),
+         "党员类别": "预备党员", "党小组": "第二党小组"},
+    ]
+    for person in people:
+        ws.append([person.get(name) for name in COLUMNS])
     wb.save(tmp_path / "roster.xlsx")
     members = read_roster(tmp_path / "roster.xlsx").members
     assert [m.name for m in members] == ["张三", "李四"] and members[1].probationary

@@ -11,8 +11,14 @@ pytestmark = pytest.mark.slow
 
 def test_rule_shows_the_editions_override_with_its_sources(scenario, editions_copy, latest_year):
     path = editions_copy / f"{latest_year}.yml"
-    override = "\nrule_overrides:\n  mobile:\n    text: 本年度流动党员一律书面参加评议。\n    sources: [W]\n"
-    path.write_text(path.read_text(encoding="utf-8") + override, encoding="utf-8")
+    entry = "  mobile:\n    text: 本年度流动党员一律书面参加评议。\n    sources: [W]\n"
+    text = path.read_text(encoding="utf-8")
+    # The edition may already override other rules: add this one to its rule_overrides.
+    if "\nrule_overrides:\n" in text:
+        text = text.replace("\nrule_overrides:\n", "\nrule_overrides:\n" + entry, 1)
+    else:
+        text += "\nrule_overrides:\n" + entry
+    path.write_text(text, encoding="utf-8")
     scenario.page("rules.md", '# 评议规则\n\n{{ rule("mobile") }}\n\n{{ rule("probationary") }}\n')
     page = (scenario.build() / "rules.html").read_text(encoding="utf-8")
     assert '本年度流动党员一律书面参加评议。<span class="srcs"><a class="src" href="sources.html#src-W"' in page
