@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from handbook.jobs.edition_pdfs import build_edition_pdfs
+from macros.book_pages import book_pages, form_order, nav_entries
 from macros.context import current
 from macros.local_docs import merge_local_docs
 from macros.search import refine_index
@@ -30,6 +31,16 @@ def on_files(files, config, **_):
     return merge_local_docs(files, config)
 
 
+# The nav mkdocs built for this run (on_nav), for the handbook PDF's page order.
+_NAV = {}
+
+
+def on_nav(nav, config, files, **_):
+    """Keep the nav mkdocs built: the handbook PDF follows it."""
+    _NAV["nav"] = nav
+    return nav
+
+
 def on_post_build(config, **_):
     """Refine the search index, then render the edition's PDFs into site/pdf/ (HANDBOOK_PDF=0 skips them)."""
     # Runs after material's search plugin wrote the index and before its offline plugin (priority -100)
@@ -38,4 +49,8 @@ def on_post_build(config, **_):
     if os.environ.get("HANDBOOK_PDF", "1") == "0":
         return
     common, edition, _ = current()
-    build_edition_pdfs(edition, common, Path(config.site_dir), nav=config.nav)
+    site_dir = Path(config.site_dir)
+    entries = nav_entries(_NAV["nav"])
+    build_edition_pdfs(
+        edition, common, site_dir, book_pages(entries, site_dir), form_order=form_order(entries)
+    )

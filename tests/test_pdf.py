@@ -15,7 +15,6 @@ pypdf = pytest.importorskip("pypdf")
 pdfium = pytest.importorskip("pypdfium2")
 
 from handbook.epoch import DEFAULT_EPOCH  # noqa: E402
-from handbook.jobs import edition_pdfs as E  # noqa: E402
 from handbook.pdf import engine as P  # noqa: E402
 from handbook.pdf import fonts as F  # noqa: E402
 
@@ -318,9 +317,6 @@ def test_edition_pdfs(site_cache, latest_year, edition_and_common, tmp_path):
     edition, _ = edition_and_common
     site = site_cache(latest_year)
     out = site / "pdf"
-    if not (out / f"handbook-{latest_year}.pdf").exists():
-        edition_common = edition_and_common
-        E.build_edition_pdfs(edition_common[0], edition_common[1], site)
     forms = load_forms()
     for fid in forms:
         assert (out / "forms" / f"{fid}.pdf").stat().st_size > 5000

@@ -8,25 +8,15 @@ from concurrent.futures import ProcessPoolExecutor, wait
 from pathlib import Path
 
 import weasyprint  # noqa: F401 - imported before forking, so each worker starts warm
-import yaml
 
 from ..atomic import write_atomic
 from ..epoch import edition_epoch
 from ..model.forms import load_forms
-from ..paths import ROOT
-from ..pdf import book
+from ..pdf import book as pdfbook
+from ..pdf import fontmerge
 from ..pdf.engine import cache_key, cache_path, render_pdf
-from ..render.forms import form_document
-
-
-def _mkdocs_nav():
-    """The nav of mkdocs.yml, for callers outside a mkdocs build."""
-    class Loader(yaml.SafeLoader):
-        pass
-
-    # mkdocs.yml may carry !ENV or !!python tags; the nav never does.
-    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader).get("nav") or []
+from ..render.book import Book, BookPage, PackForm, pack_html
+from ..render.forms import form_document, print_css, render_form
 
 
 def _render_job(html: str, fillable: bool, epoch: int) -> None:
@@ -34,60 +24,68 @@ def _render_job(html: str, fillable: bool, epoch: int) -> None:
     render_pdf(html, fillable=fillable, epoch=epoch)
 
 
-def edition_jobs(edition, common, nav=None) -> list[tuple[Path, str, bool]]:
+def edition_jobs(edition, common, form_order: list[str] = ()) -> list[tuple[Path, str, bool]]:
     """Every form PDF of an edition and the form pack as (relative output path, HTML, fillable)."""
-    nav = _mkdocs_nav() if nav is None else nav
     forms = load_forms()
-    # The pack follows the handbook's menu; forms not in it come after, by id.
-    order = {Path(src).stem: i for i, (_, src) in enumerate(book.nav_pages(nav)) if src.startswith("forms/")}
+    # The pack follows the handbook's menu (form_order); forms not in it come after, by id.
+    order = {fid: i for i, fid in enumerate(form_order)}
     ids = sorted(forms, key=lambda fid: (order.get(fid, len(order)), fid))
     jobs: list[tuple[Path, str, bool]] = []
-    docs = []
+    pack = []
     for fid in ids:
         html = form_document(forms[fid], edition, common)
-        docs.append((fid, forms[fid].title, html))
+        body = render_form(forms[fid], edition, common, target="pdf")
+        pack.append(PackForm(fid, forms[fid].title, body))
         jobs.append((Path("forms") / f"{fid}.pdf", html, False))
         jobs.append((Path("forms") / f"{fid}-fillable.pdf", html, True))
-    jobs.append((Path(f"form-pack-{edition.year}.pdf"), book.pack_html(edition, docs), False))
+    jobs.append((Path(f"form-pack-{edition.year}.pdf"), pack_html(edition, pack, print_css()), False))
     return jobs
 
 
 def book_key(hb, epoch: int) -> str:
     """The cache key of the merged handbook: its whole content, the chunking and the merge code."""
-    merge = hashlib.sha256(Path(book.__file__).read_bytes()).hexdigest()[:16]
-    return cache_key(
-        f"{hb.html}<!-- chunks {book.BOOK_CHUNKS} merge {merge} -->", fillable=False, epoch=epoch
-    )
+    merge = hashlib.sha256()
+    for module in (pdfbook, fontmerge):
+        merge.update(Path(module.__file__).read_bytes())
+    stamp = f"<!-- chunks {pdfbook.BOOK_CHUNKS} merge {merge.hexdigest()[:16]} -->"
+    return cache_key(hb.html + stamp, fillable=False, epoch=epoch)
 
 
-def _finish_book(hb, chunks, epoch: int) -> bytes:
+def _finish_book(hb: Book, chunks, epoch: int) -> bytes:
     """Render the front (cover, contents, numbered pages; it needs every chunk's page counts) and merge."""
     datas = [cache_path(key).read_bytes() for key, _ in chunks]
-    pairs = zip(datas, chunks, strict=True)
-    counts = [n for data, (_, pages) in pairs for n in book.section_counts(data, pages)]
-    front = render_pdf(hb.front_html(counts), fillable=False, epoch=epoch)
-    return book.merge_book(front, datas, epoch=epoch)
+    counts: list[int] = []
+    at: dict[str, int] = {}
+    for data, (_, pages) in zip(datas, chunks, strict=True):
+        total, anchors = pdfbook.anchor_pages(data)
+        start = sum(counts)
+        at |= {name: start + i for name, i in anchors.items()}
+        counts += pdfbook.section_counts(total, anchors, [p.slug for p in pages])
+    front = render_pdf(hb.front_html(counts, at), fillable=False, epoch=epoch)
+    return pdfbook.merge_book(front, datas, epoch=epoch)
 
 
-def build_edition_pdfs(edition, common, site_dir: Path, *, nav=None, workers: int = 2) -> list[Path]:
-    """Write site/pdf/: each form's print and fillable PDF, the form pack and the handbook of one edition."""
+def build_edition_pdfs(
+    edition, common, site_dir: Path, pages: list[BookPage], *, form_order: list[str] = (), workers: int = 2
+) -> list[Path]:
+    """Write site/pdf/: each form's print and fillable PDF, the form pack and the handbook of one edition
+    (`pages`: the handbook's pages in menu order; `form_order`: form ids in menu order)."""
     site_dir = Path(site_dir)
-    nav = _mkdocs_nav() if nav is None else nav
     epoch = edition_epoch(edition.year)
     jobs = [
         (rel, html, fill, cache_key(html, fillable=fill, epoch=epoch))
-        for rel, html, fill in edition_jobs(edition, common, nav)
+        for rel, html, fill in edition_jobs(edition, common, form_order)
     ]
-    hb = book.handbook(edition, site_dir, nav)
+    hb = Book.of(edition, pages, pdfbook.PRINT_CSS.read_text(encoding="utf-8"))
     key = book_key(hb, epoch)
     jobs.append((Path(f"handbook-{edition.year}.pdf"), None, False, key))
     # The handbook is laid out in chunks of pages, in parallel, each cached by content: editing a page
     # lays out only its chunk again. Chunks go first, as the merge waits for them.
     chunks = []
     if not cache_path(key).exists():
-        for pages in hb.chunks(book.BOOK_CHUNKS):
-            html = hb.chunk_html(pages)
-            chunks.append((cache_key(html, fillable=False, epoch=epoch), pages, html))
+        for part in hb.chunks(pdfbook.BOOK_CHUNKS):
+            html = hb.chunk_html(part, pdfbook.CHUNK_SCHEME)
+            chunks.append((cache_key(html, fillable=False, epoch=epoch), part, html))
     todo = {k: (html, False) for k, _, html in chunks if not cache_path(k).exists()}
     first = len(todo)
     # Then the longest documents first, so the workers finish together.
