@@ -45,7 +45,7 @@ def form_order(entries) -> list[str]:
 
 def _article(path: Path):
     """The main article element of a built page (Material), or None."""
-    tree = lxml.html.fromstring(path.read_bytes())
+    tree = lxml.html.fromstring(path.read_text(encoding="utf-8"))
     found = tree.xpath(
         '//article[contains(concat(" ", normalize-space(@class), " "), " md-content__inner ")]'
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import multiprocessing
 import shutil
 from concurrent.futures import ProcessPoolExecutor, wait
 from pathlib import Path
@@ -13,15 +15,20 @@ from ..atomic import write_atomic
 from ..epoch import edition_epoch
 from ..model.forms import load_forms
 from ..pdf import book as pdfbook
-from ..pdf import fontmerge
+from ..pdf import engine, fontmerge
 from ..pdf.engine import cache_key, cache_path, render_pdf
 from ..render.book import Book, BookPage, PackForm, pack_html
 from ..render.forms import form_document, print_css, render_form
 
 
-def _render_job(html: str, fillable: bool, epoch: int) -> None:
-    """Worker entry point: render into the cache."""
+def _render_job(html: str, fillable: bool, epoch: int, cache_dir: Path | None = None) -> None:
+    """Render into the cache (`cache_dir`: the caller's, for a worker), then free what the render left."""
+    if cache_dir is not None:
+        engine.CACHE_DIR = cache_dir
     render_pdf(html, fillable=fillable, epoch=epoch)
+    # A WeasyPrint render leaves reference cycles holding whole font files (tens of MB a face) that the
+    # collector's thresholds seldom reach: without this, each render adds ~50 MB to the process.
+    gc.collect()
 
 
 def edition_jobs(edition, common, form_order: list[str] = ()) -> list[tuple[Path, str, bool]]:
@@ -51,8 +58,17 @@ def book_key(hb, epoch: int) -> str:
     return cache_key(hb.html + stamp, fillable=False, epoch=epoch)
 
 
-def _finish_book(hb: Book, chunks, epoch: int) -> bytes:
-    """Render the front (cover, contents, numbered pages; it needs every chunk's page counts) and merge."""
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """Workers forked from a fresh server process that has only this module loaded (WeasyPrint warm): a
+    forked worker's memory counts everything its parent held, and the parent may be a whole mkdocs build."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def _book(hb: Book, chunks, epoch: int, render) -> bytes:
+    """The front document (cover, contents, numbered pages: it needs every chunk's page counts), laid out
+    by `render`, merged with the chunks."""
     datas = [cache_path(key).read_bytes() for key, _ in chunks]
     counts: list[int] = []
     at: dict[str, int] = {}
@@ -61,7 +77,9 @@ def _finish_book(hb: Book, chunks, epoch: int) -> bytes:
         start = sum(counts)
         at |= {name: start + i for name, i in anchors.items()}
         counts += pdfbook.section_counts(total, anchors, [p.slug for p in pages])
-    front = render_pdf(hb.front_html(counts, at), fillable=False, epoch=epoch)
+    html = hb.front_html(counts, at)
+    render(html)
+    front = cache_path(cache_key(html, fillable=False, epoch=epoch)).read_bytes()
     return pdfbook.merge_book(front, datas, epoch=epoch)
 
 
@@ -93,21 +111,26 @@ def build_edition_pdfs(
     todo |= dict(sorted(rest.items(), key=lambda kv: -len(kv[1][0])))
     made = {}
     if len(todo) > 1 and workers > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
-            futures = [pool.submit(_render_job, html, fill, epoch) for html, fill in todo.values()]
+        with _pool(min(workers, len(todo))) as pool:
+            futures = [
+                pool.submit(_render_job, html, fill, epoch, engine.CACHE_DIR) for html, fill in todo.values()
+            ]
             wait(futures[:first])
             for f in futures[:first]:
                 f.result()
             if chunks:
-                # Here, while the workers go on with the forms.
-                made[key] = _finish_book(hb, [(k, pages) for k, pages, _ in chunks], epoch)
+                # The front is laid out by a worker too, while the others go on with the forms.
+                parts = [(k, part) for k, part, _ in chunks]
+                in_worker = lambda h: pool.submit(_render_job, h, False, epoch, engine.CACHE_DIR).result()  # noqa: E731
+                made[key] = _book(hb, parts, epoch, in_worker)
             for f in futures[first:]:
                 f.result()
     else:
         for html, fill in todo.values():
-            render_pdf(html, fillable=fill, epoch=epoch)
+            _render_job(html, fill, epoch)
         if chunks:
-            made[key] = _finish_book(hb, [(k, pages) for k, pages, _ in chunks], epoch)
+            parts = [(k, part) for k, part, _ in chunks]
+            made[key] = _book(hb, parts, epoch, lambda h: _render_job(h, False, epoch))
     for k, data in made.items():
         write_atomic(cache_path(k), data)
     out = []
