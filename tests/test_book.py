@@ -293,3 +293,13 @@ def test_no_page_holds_only_the_sources_block(handbook_pdf, tmp_path):
     """A page's closing 来源 block stays with what precedes it (the evaluation step used to end that way)."""
     for lines in _body_pages(_pdftotext(handbook_pdf, tmp_path)):
         assert lines[1] != "来源", lines
+
+
+@pytest.mark.browser
+def test_site_print_keeps_the_sources_block_together(page, site_cache, latest_year, serve, tmp_path):
+    """Printed from the browser, the evaluation step's last sheet holds more than 来源 and its badges."""
+    page.goto(f"{serve(site_cache(latest_year))}/steps/evaluation.html")
+    page.pdf(path=str(tmp_path / "evaluation.pdf"), format="A4")
+    last = _pdftotext((tmp_path / "evaluation.pdf").read_bytes(), tmp_path)
+    lines = [ln.strip() for ln in [p for p in last if p.strip()][-1].splitlines() if ln.strip()]
+    assert "来源" in lines and lines[0] != "来源", lines
