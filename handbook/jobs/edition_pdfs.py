@@ -2,33 +2,20 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
-import multiprocessing
 import shutil
-from concurrent.futures import ProcessPoolExecutor, wait
+from concurrent.futures import wait
 from pathlib import Path
-
-import weasyprint  # noqa: F401 - imported before forking, so each worker starts warm
 
 from ..atomic import write_atomic
 from ..epoch import edition_epoch
 from ..model.forms import load_forms
 from ..pdf import book as pdfbook
 from ..pdf import engine, fontmerge
-from ..pdf.engine import cache_key, cache_path, render_pdf
+from ..pdf.engine import cache_key, cache_path
 from ..render.book import Book, BookPage, PackForm, pack_html
 from ..render.forms import form_document, print_css, render_form
-
-
-def _render_job(html: str, fillable: bool, epoch: int, cache_dir: Path | None = None) -> None:
-    """Render into the cache (`cache_dir`: the caller's, for a worker), then free what the render left."""
-    if cache_dir is not None:
-        engine.CACHE_DIR = cache_dir
-    render_pdf(html, fillable=fillable, epoch=epoch)
-    # A WeasyPrint render leaves reference cycles holding whole font files (tens of MB a face) that the
-    # collector's thresholds seldom reach: without this, each render adds ~50 MB to the process.
-    gc.collect()
+from .render_pool import render_job, render_pool
 
 
 def edition_jobs(edition, common, form_order: list[str] = ()) -> list[tuple[Path, str, bool]]:
@@ -56,14 +43,6 @@ def book_key(hb, epoch: int) -> str:
         merge.update(Path(module.__file__).read_bytes())
     stamp = f"<!-- chunks {pdfbook.BOOK_CHUNKS} merge {merge.hexdigest()[:16]} -->"
     return cache_key(hb.html + stamp, fillable=False, epoch=epoch)
-
-
-def _pool(workers: int) -> ProcessPoolExecutor:
-    """Workers forked from a fresh server process that has only this module loaded (WeasyPrint warm): a
-    forked worker's memory counts everything its parent held, and the parent may be a whole mkdocs build."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
 def _book(hb: Book, chunks, epoch: int, render) -> bytes:
@@ -111,9 +90,9 @@ def build_edition_pdfs(
     todo |= dict(sorted(rest.items(), key=lambda kv: -len(kv[1][0])))
     made = {}
     if len(todo) > 1 and workers > 1:
-        with _pool(min(workers, len(todo))) as pool:
+        with render_pool(min(workers, len(todo))) as pool:
             futures = [
-                pool.submit(_render_job, html, fill, epoch, engine.CACHE_DIR) for html, fill in todo.values()
+                pool.submit(render_job, html, fill, epoch, engine.CACHE_DIR) for html, fill in todo.values()
             ]
             wait(futures[:first])
             for f in futures[:first]:
@@ -121,16 +100,16 @@ def build_edition_pdfs(
             if chunks:
                 # The front is laid out by a worker too, while the others go on with the forms.
                 parts = [(k, part) for k, part, _ in chunks]
-                in_worker = lambda h: pool.submit(_render_job, h, False, epoch, engine.CACHE_DIR).result()  # noqa: E731
+                in_worker = lambda h: pool.submit(render_job, h, False, epoch, engine.CACHE_DIR).result()  # noqa: E731
                 made[key] = _book(hb, parts, epoch, in_worker)
             for f in futures[first:]:
                 f.result()
     else:
         for html, fill in todo.values():
-            _render_job(html, fill, epoch)
+            render_job(html, fill, epoch)
         if chunks:
             parts = [(k, part) for k, part, _ in chunks]
-            made[key] = _book(hb, parts, epoch, lambda h: _render_job(h, False, epoch))
+            made[key] = _book(hb, parts, epoch, lambda h: render_job(h, False, epoch))
     for k, data in made.items():
         write_atomic(cache_path(k), data)
     out = []
