@@ -13,7 +13,9 @@ from ..model.forms import load_forms
 from ..pdf import book as pdfbook
 from ..pdf import engine, fontmerge
 from ..pdf.engine import cache_key, cache_path
+from ..render import book as renderbook
 from ..render.book import Book, BookPage, PackForm, pack_html
+from ..render.env import TEMPLATES_DIR
 from ..render.forms import form_document, print_css, render_form
 from .render_pool import render_job, render_pool
 
@@ -37,10 +39,12 @@ def edition_jobs(edition, common, form_order: list[str] = ()) -> list[tuple[Path
 
 
 def book_key(hb, epoch: int) -> str:
-    """The cache key of the merged handbook: its whole content, the chunking and the merge code."""
+    """The cache key of the merged handbook: its whole content, the chunking, the merge code and the
+    templates of the chunk and front documents (the whole document does not show them)."""
     merge = hashlib.sha256()
-    for module in (pdfbook, fontmerge):
-        merge.update(Path(module.__file__).read_bytes())
+    sources = [Path(m.__file__) for m in (pdfbook, fontmerge, renderbook)]
+    for path in sources + sorted((TEMPLATES_DIR / "book").glob("*.j2")):
+        merge.update(path.read_bytes())
     stamp = f"<!-- chunks {pdfbook.BOOK_CHUNKS} merge {merge.hexdigest()[:16]} -->"
     return cache_key(hb.html + stamp, fillable=False, epoch=epoch)
 
