@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from concurrent.futures import wait
+from concurrent.futures import FIRST_COMPLETED, wait
 from pathlib import Path
 
 from ..atomic import write_atomic
@@ -49,9 +49,9 @@ def book_key(hb, epoch: int) -> str:
     return cache_key(hb.html + stamp, fillable=False, epoch=epoch)
 
 
-def _book(hb: Book, chunks, epoch: int, render) -> bytes:
-    """The front document (cover, contents, numbered pages: it needs every chunk's page counts), laid out
-    by `render`, merged with the chunks."""
+def _front(hb: Book, chunks) -> tuple[str, list[bytes]]:
+    """The front document's HTML (cover, contents, numbered pages: it needs every chunk's page counts) and
+    the chunks' PDFs."""
     datas = [cache_path(key).read_bytes() for key, _ in chunks]
     counts: list[int] = []
     at: dict[str, int] = {}
@@ -60,9 +60,12 @@ def _book(hb: Book, chunks, epoch: int, render) -> bytes:
         start = sum(counts)
         at |= {name: start + i for name, i in anchors.items()}
         counts += pdfbook.section_counts(total, anchors, [p.slug for p in pages])
-    html = hb.front_html(counts, at)
-    render(html)
-    front = cache_path(cache_key(html, fillable=False, epoch=epoch)).read_bytes()
+    return hb.front_html(counts, at), datas
+
+
+def _merge(front_html: str, datas: list[bytes], epoch: int) -> bytes:
+    """The handbook from the rendered front document and the chunks."""
+    front = cache_path(cache_key(front_html, fillable=False, epoch=epoch)).read_bytes()
     return pdfbook.merge_book(front, datas, epoch=epoch)
 
 
@@ -93,27 +96,40 @@ def build_edition_pdfs(
     rest = {k: (html, fill) for _, html, fill, k in jobs if html is not None and not cache_path(k).exists()}
     todo |= dict(sorted(rest.items(), key=lambda kv: -len(kv[1][0])))
     made = {}
+    parts = [(k, part) for k, part, _ in chunks]
     if len(todo) > 1 and workers > 1:
         with render_pool(min(workers, len(todo))) as pool:
-            futures = [
-                pool.submit(render_job, html, fill, epoch, engine.CACHE_DIR) for html, fill in todo.values()
-            ]
-            wait(futures[:first])
-            for f in futures[:first]:
-                f.result()
-            if chunks:
-                # The front is laid out by a worker too, while the others go on with the forms.
-                parts = [(k, part) for k, part, _ in chunks]
-                in_worker = lambda h: pool.submit(render_job, h, False, epoch, engine.CACHE_DIR).result()  # noqa: E731
-                made[key] = _book(hb, parts, epoch, in_worker)
-            for f in futures[first:]:
-                f.result()
+
+            def submit(html: str, fill: bool):
+                return pool.submit(render_job, html, fill, epoch, engine.CACHE_DIR)
+
+            queue = list(todo.values())
+            book_jobs = [submit(*queue.pop(0)) for _ in range(first)]
+            running, front = set(book_jobs), None
+            while queue or running or (chunks and key not in made):
+                if chunks and front is None and all(f.done() for f in book_jobs):
+                    for f in book_jobs:
+                        f.result()
+                    front = _front(hb, parts)
+                    book_jobs = [submit(front[0], False)]
+                    running.add(book_jobs[0])
+                # One form waiting per worker at most, so the front goes ahead of the rest once the chunks
+                # are done (the executor hands out work in the order it was submitted).
+                while queue and len(running) < 2 * workers:
+                    running.add(submit(*queue.pop(0)))
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                for f in done:
+                    f.result()
+                if front is not None and book_jobs[0] in done:
+                    # Merged here while the workers go on with the forms.
+                    made[key] = _merge(*front, epoch)
     else:
         for html, fill in todo.values():
             render_job(html, fill, epoch)
         if chunks:
-            parts = [(k, part) for k, part, _ in chunks]
-            made[key] = _book(hb, parts, epoch, lambda h: render_job(h, False, epoch))
+            front = _front(hb, parts)
+            render_job(front[0], False, epoch)
+            made[key] = _merge(*front, epoch)
     for k, data in made.items():
         write_atomic(cache_path(k), data)
     out = []
