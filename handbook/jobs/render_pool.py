@@ -27,4 +27,6 @@ def render_pool(workers: int) -> ProcessPoolExecutor:
     memory counts everything its parent held, and the parent may be a whole mkdocs build."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    # Frozen, the modules' objects are left out of every collection: render_job's collection takes
+    # milliseconds instead of a tenth of a second.
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=gc.freeze)
