@@ -7,6 +7,7 @@ from pathlib import Path
 
 from handbook.jobs.edition_office import build_edition_office
 from handbook.jobs.edition_pdfs import build_edition_pdfs
+from macros.book_pages import book_pages, form_order, nav_entries
 from macros.context import current
 from macros.local_docs import merge_local_docs
 from macros.pages import form_files
@@ -33,6 +34,16 @@ def on_files(files, config, **_):
     return merge_local_docs(form_files(files, config), config)
 
 
+# The nav mkdocs built for this run (on_nav), for the handbook PDF's page order.
+_NAV = {}
+
+
+def on_nav(nav, config, files, **_):
+    """Keep the nav mkdocs built: the handbook PDF follows it."""
+    _NAV["nav"] = nav
+    return nav
+
+
 def on_post_build(config, **_):
     """Refine the search index, then write the edition's PDFs (site/pdf/) and Word/Excel files (site/office/).
 
@@ -45,4 +56,8 @@ def on_post_build(config, **_):
         return
     common, edition, _ = current()
     build_edition_office(edition, common, Path(config.site_dir))
-    build_edition_pdfs(edition, common, Path(config.site_dir), nav=config.nav)
+    site_dir = Path(config.site_dir)
+    entries = nav_entries(_NAV["nav"])
+    build_edition_pdfs(
+        edition, common, site_dir, book_pages(entries, site_dir), form_order=form_order(entries)
+    )

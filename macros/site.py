@@ -12,7 +12,8 @@ from pathlib import Path
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import get_files
+from mkdocs.structure.nav import get_navigation
 
 from handbook.atomic import replacing_dir, write_atomic
 from handbook.epoch import source_date_epoch
@@ -48,11 +49,11 @@ def build_edition(year: int, site_dir: Path, config_file: Path | None = None) ->
     return site_dir
 
 
-def site_nav(config_file: Path | None = None) -> list:
-    """The nav a build hands the hooks (generated form pages included), for PDF runs outside a build."""
+def site_nav(config_file: Path | None = None):
+    """The Navigation a build makes (generated form pages included), for PDF runs outside a build."""
     cfg = load_config(str(config_file or ROOT / "mkdocs.yml"))
-    on_files(Files([]), cfg)
-    return cfg.nav
+    files = on_files(get_files(cfg), cfg)
+    return get_navigation(files, cfg)
 
 
 # ---------------------------------------------------------------------------------------------------------

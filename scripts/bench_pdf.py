@@ -40,6 +40,7 @@ def main() -> int:
     from handbook.jobs import edition_pdfs as E
     from handbook.model.editions import snapshot
     from handbook.pdf import engine as P
+    from macros.book_pages import book_pages, form_order, nav_entries
     from macros.site import build_edition, site_nav
 
     common, editions = snapshot()
@@ -49,12 +50,16 @@ def main() -> int:
         os.environ["HANDBOOK_PDF"] = "0"  # the site build itself renders no PDF; the runs below do
         t_site, site = timed(lambda: build_edition(edition.year, tmp / "site"))
         os.environ.pop("HANDBOOK_PDF")
+        # The pages and their order as the hook hands them over in a build (mkdocs' own nav, not a re-read).
+        entries = nav_entries(site_nav())
+        pages, forms = book_pages(entries, site), form_order(entries)
 
-        nav = site_nav()
 
         def run(cache: Path, workers: int):
             P.CACHE_DIR = cache
-            return timed(lambda: E.build_edition_pdfs(edition, common, site, nav=nav, workers=workers))
+            return timed(
+                lambda: E.build_edition_pdfs(edition, common, site, pages, form_order=forms, workers=workers)
+            )
 
         cold, paths = run(tmp / "cache", 2)
         warm, _ = run(tmp / "cache", 2)

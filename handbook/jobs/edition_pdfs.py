@@ -4,97 +4,132 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from concurrent.futures import ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 from pathlib import Path
-
-import weasyprint  # noqa: F401 - imported before forking, so each worker starts warm
 
 from ..atomic import write_atomic
 from ..epoch import edition_epoch
 from ..model.forms import load_forms
-from ..pdf import book
-from ..pdf.engine import cache_key, cache_path, render_pdf
-from ..render.forms import form_document
+from ..pdf import book as pdfbook
+from ..pdf import engine, fontmerge
+from ..pdf.engine import cache_key, cache_path
+from ..render import book as renderbook
+from ..render.book import Book, BookPage, PackForm, pack_html
+from ..render.env import TEMPLATES_DIR
+from ..render.forms import form_document, print_css, render_form
+from .render_pool import render_job, render_pool
 
 
-def _render_job(html: str, fillable: bool, epoch: int) -> None:
-    """Worker entry point: render into the cache."""
-    render_pdf(html, fillable=fillable, epoch=epoch)
-
-
-def edition_jobs(edition, common) -> list[tuple[Path, str, bool]]:
+def edition_jobs(edition, common, form_order: list[str] = ()) -> list[tuple[Path, str, bool]]:
     """Every form PDF of an edition and the form pack as (relative output path, HTML, fillable)."""
-    # The pack follows the forms' order, which is also the order of the handbook's menu (macros/pages.py).
     forms = load_forms()
+    # The pack follows the handbook's menu (form_order); forms not in it come after, by id.
+    order = {fid: i for i, fid in enumerate(form_order)}
+    ids = sorted(forms, key=lambda fid: (order.get(fid, len(order)), fid))
     jobs: list[tuple[Path, str, bool]] = []
-    docs = []
-    for fid in forms:
+    pack = []
+    for fid in ids:
         html = form_document(forms[fid], edition, common)
-        docs.append((fid, forms[fid].title, html))
+        body = render_form(forms[fid], edition, common, target="pdf")
+        pack.append(PackForm(fid, forms[fid].title, body))
         jobs.append((Path("forms") / f"{fid}.pdf", html, False))
         jobs.append((Path("forms") / f"{fid}-fillable.pdf", html, True))
-    jobs.append((Path(f"form-pack-{edition.year}.pdf"), book.pack_html(edition, docs), False))
+    jobs.append((Path(f"form-pack-{edition.year}.pdf"), pack_html(edition, pack, print_css()), False))
     return jobs
 
 
 def book_key(hb, epoch: int) -> str:
-    """The cache key of the merged handbook: its whole content, the chunking and the merge code."""
-    merge = hashlib.sha256(Path(book.__file__).read_bytes()).hexdigest()[:16]
-    return cache_key(
-        f"{hb.html}<!-- chunks {book.BOOK_CHUNKS} merge {merge} -->", fillable=False, epoch=epoch
-    )
+    """The cache key of the merged handbook: its whole content, the chunking, the merge code and the
+    templates of the chunk and front documents (the whole document does not show them)."""
+    merge = hashlib.sha256()
+    sources = [Path(m.__file__) for m in (pdfbook, fontmerge, renderbook)]
+    for path in sources + sorted((TEMPLATES_DIR / "book").glob("*.j2")):
+        merge.update(path.read_bytes())
+    stamp = f"<!-- chunks {pdfbook.BOOK_CHUNKS} merge {merge.hexdigest()[:16]} -->"
+    return cache_key(hb.html + stamp, fillable=False, epoch=epoch)
 
 
-def _finish_book(hb, chunks, epoch: int) -> bytes:
-    """Render the front (cover, contents, numbered pages; it needs every chunk's page counts) and merge."""
+def _front(hb: Book, chunks) -> tuple[str, list[bytes]]:
+    """The front document's HTML (cover, contents, numbered pages: it needs every chunk's page counts) and
+    the chunks' PDFs."""
     datas = [cache_path(key).read_bytes() for key, _ in chunks]
-    pairs = zip(datas, chunks, strict=True)
-    counts = [n for data, (_, pages) in pairs for n in book.section_counts(data, pages)]
-    front = render_pdf(hb.front_html(counts), fillable=False, epoch=epoch)
-    return book.merge_book(front, datas, epoch=epoch)
+    counts: list[int] = []
+    at: dict[str, int] = {}
+    for data, (_, pages) in zip(datas, chunks, strict=True):
+        total, anchors = pdfbook.anchor_pages(data)
+        start = sum(counts)
+        at |= {name: start + i for name, i in anchors.items()}
+        counts += pdfbook.section_counts(total, anchors, [p.slug for p in pages])
+    return hb.front_html(counts, at), datas
 
 
-def build_edition_pdfs(edition, common, site_dir: Path, *, nav, workers: int = 2) -> list[Path]:
-    """Write site/pdf/: each form's print and fillable PDF, the form pack and the handbook of one edition."""
-    # nav is the site's menu as mkdocs handed it to the hooks (with the generated form pages in it).
+def _merge(front_html: str, datas: list[bytes], epoch: int) -> bytes:
+    """The handbook from the rendered front document and the chunks."""
+    front = cache_path(cache_key(front_html, fillable=False, epoch=epoch)).read_bytes()
+    return pdfbook.merge_book(front, datas, epoch=epoch)
+
+
+def build_edition_pdfs(
+    edition, common, site_dir: Path, pages: list[BookPage], *, form_order: list[str] = (), workers: int = 2
+) -> list[Path]:
+    """Write site/pdf/: each form's print and fillable PDF, the form pack and the handbook of one edition
+    (`pages`: the handbook's pages in menu order; `form_order`: form ids in menu order)."""
     site_dir = Path(site_dir)
     epoch = edition_epoch(edition.year)
     jobs = [
         (rel, html, fill, cache_key(html, fillable=fill, epoch=epoch))
-        for rel, html, fill in edition_jobs(edition, common)
+        for rel, html, fill in edition_jobs(edition, common, form_order)
     ]
-    hb = book.handbook(edition, site_dir, nav)
+    hb = Book.of(edition, pages, pdfbook.PRINT_CSS.read_text(encoding="utf-8"))
     key = book_key(hb, epoch)
     jobs.append((Path(f"handbook-{edition.year}.pdf"), None, False, key))
     # The handbook is laid out in chunks of pages, in parallel, each cached by content: editing a page
     # lays out only its chunk again. Chunks go first, as the merge waits for them.
     chunks = []
     if not cache_path(key).exists():
-        for pages in hb.chunks(book.BOOK_CHUNKS):
-            html = hb.chunk_html(pages)
-            chunks.append((cache_key(html, fillable=False, epoch=epoch), pages, html))
+        for part in hb.chunks(pdfbook.BOOK_CHUNKS):
+            html = hb.chunk_html(part, pdfbook.CHUNK_SCHEME)
+            chunks.append((cache_key(html, fillable=False, epoch=epoch), part, html))
     todo = {k: (html, False) for k, _, html in chunks if not cache_path(k).exists()}
     first = len(todo)
     # Then the longest documents first, so the workers finish together.
     rest = {k: (html, fill) for _, html, fill, k in jobs if html is not None and not cache_path(k).exists()}
     todo |= dict(sorted(rest.items(), key=lambda kv: -len(kv[1][0])))
     made = {}
+    parts = [(k, part) for k, part, _ in chunks]
     if len(todo) > 1 and workers > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
-            futures = [pool.submit(_render_job, html, fill, epoch) for html, fill in todo.values()]
-            wait(futures[:first])
-            for f in futures[:first]:
-                f.result()
-            if chunks:
-                # Here, while the workers go on with the forms.
-                made[key] = _finish_book(hb, [(k, pages) for k, pages, _ in chunks], epoch)
-            for f in futures[first:]:
-                f.result()
+        with render_pool(min(workers, len(todo))) as pool:
+
+            def submit(html: str, fill: bool):
+                return pool.submit(render_job, html, fill, epoch, engine.CACHE_DIR)
+
+            queue = list(todo.values())
+            book_jobs = [submit(*queue.pop(0)) for _ in range(first)]
+            running, front = set(book_jobs), None
+            while queue or running or (chunks and key not in made):
+                if chunks and front is None and all(f.done() for f in book_jobs):
+                    for f in book_jobs:
+                        f.result()
+                    front = _front(hb, parts)
+                    book_jobs = [submit(front[0], False)]
+                    running.add(book_jobs[0])
+                # One form waiting per worker at most, so the front goes ahead of the rest once the chunks
+                # are done (the executor hands out work in the order it was submitted).
+                while queue and len(running) < 2 * workers:
+                    running.add(submit(*queue.pop(0)))
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                for f in done:
+                    f.result()
+                if front is not None and book_jobs[0] in done:
+                    # Merged here while the workers go on with the forms.
+                    made[key] = _merge(*front, epoch)
     else:
         for html, fill in todo.values():
-            render_pdf(html, fillable=fill, epoch=epoch)
+            render_job(html, fill, epoch)
         if chunks:
-            made[key] = _finish_book(hb, [(k, pages) for k, pages, _ in chunks], epoch)
+            front = _front(hb, parts)
+            render_job(front[0], False, epoch)
+            made[key] = _merge(*front, epoch)
     for k, data in made.items():
         write_atomic(cache_path(k), data)
     out = []

@@ -355,4 +355,5 @@ def test_handbook_numbers_run_on_across_chunks(site_cache, latest_year, tmp_path
     entries = re.findall(r"^(\S[^\n·]*?)\s*·{3,}\s*(\d+)$", "\n".join(pages[1 : body[0]]), re.M)
     assert len(entries) > 10
     for title, n in entries:
-        assert title.replace(" ", "") in pages[body[int(n) - 1]].replace(" ", ""), (title, n)
+        # A long heading wraps on its page.
+        assert title.replace(" ", "") in re.sub(r"\s", "", pages[body[int(n) - 1]]), (title, n)
