@@ -288,6 +288,17 @@ def test_cache_key_depends_on_inputs():
     assert k != P.cache_key(HAND_FORM, fillable=False, epoch=1)
 
 
+def test_cache_key_names_the_subsetters(monkeypatch):
+    """Another HarfBuzz (ours or WeasyPrint's) makes other font bytes, so it must make another key."""
+    k = P.cache_key(HAND_FORM, fillable=False)
+    assert P.subsetter().startswith("uharfbuzz ")
+    monkeypatch.setattr(P, "subsetter", lambda: "uharfbuzz 0.0.1 (HarfBuzz 1.0.0)")
+    assert P.cache_key(HAND_FORM, fillable=False) != k
+    monkeypatch.undo()
+    monkeypatch.setattr(P, "weasyprint_subsetter", lambda: "fonttools")
+    assert P.cache_key(HAND_FORM, fillable=False) != k
+
+
 def test_missing_glyph_fails_with_the_character(tmp_path, monkeypatch):
     monkeypatch.setattr(P, "CACHE_DIR", tmp_path)
     ch = next(c for c in ("\U00020000", "\ue000", "\U0010fffd") if not F._covered(ord(c)))

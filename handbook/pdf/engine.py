@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import logging
@@ -12,7 +13,7 @@ from pathlib import Path
 from ..atomic import write_atomic
 from ..epoch import source_date_epoch
 from ..paths import ROOT
-from .fix import postprocess
+from .fix import postprocess, subsetter
 from .fonts import PdfError, check_glyphs, font_identity
 
 # Part of every cache key, with the source of this module and pdf_fix.py (hashed in cache_key), so
@@ -41,6 +42,23 @@ def _code_digest() -> str:
     return h.hexdigest()[:16]
 
 
+@cache
+def weasyprint_subsetter() -> str:
+    """What WeasyPrint subsets fonts with: the system's HarfBuzz subsetter when present, else fontTools.
+
+    Its subsets go into the PDF as they are (TrueType faces) or as the input of the compaction, so the
+    choice changes bytes. Asked through ctypes as WeasyPrint's loader does, without importing WeasyPrint.
+    """
+    for name in ("libharfbuzz-subset.so.0", "libharfbuzz-subset.0.dylib", "libharfbuzz-subset-0.dll"):
+        try:
+            lib = ctypes.CDLL(name)
+        except OSError:
+            continue
+        lib.hb_version_string.restype = ctypes.c_char_p
+        return "harfbuzz-subset " + lib.hb_version_string().decode()
+    return "fonttools"
+
+
 def cache_key(html: str, *, fillable: bool, base_url: str | None = None, epoch: int | None = None) -> str:
     """The content key of a PDF: its inputs, WeasyPrint's and this code's versions, the installed fonts."""
     from importlib.metadata import version
@@ -52,6 +70,8 @@ def cache_key(html: str, *, fillable: bool, base_url: str | None = None, epoch: 
         "weasyprint": version("weasyprint"),
         "pikepdf": version("pikepdf"),
         "fonttools": version("fonttools"),
+        "subsetter": subsetter(),
+        "weasyprint_subsetter": weasyprint_subsetter(),
         "fonts": font_identity(),
         "fillable": bool(fillable),
         "base_url": base_url,
