@@ -267,8 +267,8 @@ def test_byte_identical_without_cache():
     from handbook.pdf.fix import postprocess
 
     for fillable in (False, True):
-        a = postprocess(P._weasyprint(HAND_FORM, fillable, None), fillable=fillable, epoch=DEFAULT_EPOCH)
-        b = postprocess(P._weasyprint(HAND_FORM, fillable, None), fillable=fillable, epoch=DEFAULT_EPOCH)
+        a = postprocess(P.weasyprint_pdf(HAND_FORM, fillable, None), fillable=fillable, epoch=DEFAULT_EPOCH)
+        b = postprocess(P.weasyprint_pdf(HAND_FORM, fillable, None), fillable=fillable, epoch=DEFAULT_EPOCH)
         assert a == b
         assert a == P.render_pdf(HAND_FORM, fillable=fillable)
 
@@ -277,7 +277,7 @@ def test_cache_hit_skips_weasyprint(hand_pdfs, monkeypatch):
     def boom(*a, **k):
         raise AssertionError("rendered again although the input did not change")
 
-    monkeypatch.setattr(P, "_weasyprint", boom)
+    monkeypatch.setattr(P, "weasyprint_pdf", boom)
     assert P.render_pdf(HAND_FORM, fillable=True) == hand_pdfs[1]
 
 
@@ -301,7 +301,7 @@ def test_cache_key_names_the_subsetters(monkeypatch):
 
 def test_missing_glyph_fails_with_the_character(tmp_path, monkeypatch):
     monkeypatch.setattr(P, "CACHE_DIR", tmp_path)
-    ch = next(c for c in ("\U00020000", "\ue000", "\U0010fffd") if not F._covered(ord(c)))
+    ch = next(c for c in ("\U00020000", "\ue000", "\U0010fffd") if ord(c) not in F.coverage())
     html = HAND_FORM.replace("意见和建议", f"意见{ch}建议")
     with pytest.raises(F.MissingGlyphError) as err:
         P.render_pdf(html, fillable=False)
@@ -310,7 +310,7 @@ def test_missing_glyph_fails_with_the_character(tmp_path, monkeypatch):
 
 
 def test_glyph_check_reads_css_content_and_values():
-    ch = next(c for c in ("\U00020000", "\ue000", "\U0010fffd") if not F._covered(ord(c)))
+    ch = next(c for c in ("\U00020000", "\ue000", "\U0010fffd") if ord(c) not in F.coverage())
     with pytest.raises(F.MissingGlyphError):
         F.check_glyphs(f'<style>@page {{ @top-center {{ content: "{ch}"; }} }}</style><p>正文</p>')
     with pytest.raises(F.MissingGlyphError):

@@ -40,7 +40,7 @@ from ..model.forms import all_forms, ballot_cap
 from ..model.roster import Member, RosterError, labels, read_roster
 from ..model.unit import Unit, load_unit
 from ..pdf.fonts import covered_codepoints
-from ..pdf.overlay import FONT_FAMILY, Canvas, PageSpec, Writer, build_font, build_layout
+from ..pdf.overlay import FONT_FAMILY, Canvas, Writer, build_font, build_layout
 from ..render.forms import form_document, print_css
 
 PACK_FILE = "全套表格.pdf"
@@ -479,7 +479,7 @@ def _simple(kit: Kit, key: str, values: dict[str, str]) -> list:
     for p in range(layout.n_pages):
         c = Canvas(kit.font)
         _draw_values(c, layout, values, p)
-        pages.append(PageSpec(layout, p, c.bytes()))
+        pages.append(c.page(layout, p))
     return pages
 
 
@@ -515,7 +515,7 @@ def _list_pages(kit: Kit, key: str, rows: list[tuple], cols: list[str], head: di
             left = w[f"{first}_no"][0].rect[0] - 6
             right = max(ws[0].rect[2] for k, ws in w.items() if k.startswith(first + "_")) + 6
             c.cover(left, bottom, right, top)
-        pages.append(PageSpec(layout, p, c.bytes()))
+        pages.append(c.page(layout, p))
     return pages
 
 

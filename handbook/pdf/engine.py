@@ -89,6 +89,8 @@ def cache_path(key: str) -> Path:
 
 
 class _Collect(logging.Handler):
+    """WeasyPrint's log records of one render (warnings and worse)."""
+
     def __init__(self):
         super().__init__(logging.WARNING)
         self.records: list[logging.LogRecord] = []
@@ -97,7 +99,7 @@ class _Collect(logging.Handler):
         self.records.append(record)
 
 
-def _weasyprint(html: str, fillable: bool, base_url: str | None) -> bytes:
+def weasyprint_pdf(html: str, fillable: bool, base_url: str | None) -> bytes:
     """Run WeasyPrint; font problems it reports fail the render, other warnings are passed on."""
     import weasyprint
 
@@ -130,7 +132,7 @@ def render_pdf(html: str, *, fillable: bool, base_url: str | None = None, epoch:
         return path.read_bytes()
     check_glyphs(html)
     data = postprocess(
-        _weasyprint(html, fillable, base_url), fillable=fillable, epoch=source_date_epoch(epoch)
+        weasyprint_pdf(html, fillable, base_url), fillable=fillable, epoch=source_date_epoch(epoch)
     )
     write_atomic(path, data)
     return data

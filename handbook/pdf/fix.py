@@ -41,6 +41,17 @@ def cid_widths(w) -> dict[int, float]:
     return out
 
 
+def w_array(widths: dict[int, float], default: float) -> Array:
+    """A CIDFont /W array for `widths` (CID → width), leaving out the widths equal to /DW."""
+    out: list = []
+    for cid in sorted(c for c, w in widths.items() if w != default):
+        if out and out[-2] + len(out[-1]) == cid:
+            out[-1].append(widths[cid])
+        else:
+            out += [cid, [widths[cid]]]
+    return Array([Array(x) if isinstance(x, list) else x for x in out])
+
+
 # Flags for the compaction: no hinting, desubroutinized charstrings, a drawn .notdef, no layout closure
 # (the page's glyphs are final); without RETAIN_GIDS, which is what makes WeasyPrint's subsets big.
 _SUBSET_FLAGS = (
@@ -111,19 +122,33 @@ def compact_fonts(pdf: pikepdf.Pdf) -> None:
             desc.FontFile3 = new
 
 
-_UCS2_TO_UNICODE = (
-    b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
-    b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-    b"/CMapName /UCS2-Identity def /CMapType 2 def\n1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
-    + b"".join(
-        b"%d beginbfrange\n" % len(chunk)
-        + b"".join(b"<%02X00> <%02X%s> <%02X00>\n" % (h, h, b"FF", h) for h in chunk)
-        + b"endbfrange\n"
-        for chunk in (
-            [h for h in range(i, i + 100) if h < 256 and not 0xD8 <= h <= 0xDF] for i in range(0, 256, 100)
+def tounicode_cmap(ranges: list[tuple[int, int, str]], name: str = "Adobe-Identity-UCS") -> bytes:
+    """A ToUnicode CMap for 2-byte codes: each (first code, last code, text of the first code).
+
+    Written here because neither pikepdf nor fontTools writes PDF CMaps; codes in a range map to
+    consecutive characters, so (c, c, ch) maps one code.
+    """
+    blocks = []
+    for i in range(0, len(ranges), 100):  # at most 100 entries a block, as the CMap format asks
+        chunk = ranges[i : i + 100]
+        lines = b"".join(
+            b"<%04X> <%04X> <%s>\n" % (lo, hi, text.encode("utf-16-be").hex().upper().encode())
+            for lo, hi, text in chunk
         )
+        blocks.append(b"%d beginbfrange\n%sendbfrange\n" % (len(chunk), lines))
+    return (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        + f"/CMapName /{name} def /CMapType 2 def\n".encode()
+        + b"1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
+        + b"".join(blocks)
+        + b"endcmap CMapName currentdict /CMap defineresource pop end end\n"
     )
-    + b"endcmap CMapName currentdict /CMap defineresource pop end end\n"
+
+
+# UCS-2 codes map to themselves: one range per high byte, leaving out the surrogates.
+_UCS2_TO_UNICODE = tounicode_cmap(
+    [(h << 8, (h << 8) | 0xFF, chr(h << 8)) for h in range(256) if not 0xD8 <= h <= 0xDF], "UCS2-Identity"
 )
 
 
