@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import shutil
 from concurrent.futures import ProcessPoolExecutor, wait
 from pathlib import Path
@@ -95,7 +96,9 @@ def build_edition_pdfs(edition, common, site_dir: Path, *, nav=None, workers: in
     todo |= dict(sorted(rest.items(), key=lambda kv: -len(kv[1][0])))
     made = {}
     if len(todo) > 1 and workers > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
+        # Fork (asked for: Python 3.14 changes the default): workers start with WeasyPrint imported.
+        fork = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=fork) as pool:
             futures = [pool.submit(_render_job, html, fill, epoch) for html, fill in todo.values()]
             wait(futures[:first])
             for f in futures[:first]:

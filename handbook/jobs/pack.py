@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import multiprocessing as mp
 import os
 import re
 import sys
@@ -519,19 +520,16 @@ def _list_pages(kit: Kit, key: str, rows: list[tuple], cols: list[str], head: di
     return pages
 
 
-_ROWS: dict[int, dict[int, list[int]]] = {}
-
-
 def _rows_by_page(layout) -> dict[int, list[int]]:
-    """Row numbers of a list layout on each page (computed once per layout)."""
-    if id(layout) not in _ROWS:
+    """Row numbers of a list layout on each page (computed once per layout, kept on the layout)."""
+    if layout.rows is None:
         out: dict[int, list[int]] = {}
         for name, ws in layout.widgets.items():
             m = re.fullmatch(r"r(\d+)_no", name)
             if m:
                 out.setdefault(ws[0].page, []).append(int(m.group(1)))
-        _ROWS[id(layout)] = {p: sorted(rows) for p, rows in out.items()}
-    return _ROWS[id(layout)]
+        layout.rows = {p: sorted(rows) for p, rows in out.items()}
+    return layout.rows
 
 
 def _row_gap(w, i: int) -> float:
@@ -718,8 +716,6 @@ def run_batch(
         bar = tqdm(total=len(jobs), file=sys.stderr, unit="个单位", desc="表格包", leave=True)
     try:
         if workers > 1 and len(jobs) > 1:
-            import multiprocessing as mp
-
             # Fork: the workers inherit the kit (layouts, font) instead of rebuilding or pickling it.
             with mp.get_context("fork").Pool(workers) as pool:
                 for res in pool.imap_unordered(_work, jobs, chunksize=1):

@@ -235,6 +235,7 @@ class Layout:
     widgets: dict[str, list[Widget]]
     n_pages: int
     font_size: float = 10.5
+    rows: dict[int, list[int]] | None = field(default=None, repr=False)  # list rows by page, for callers
     _pdf: pikepdf.Pdf | None = field(default=None, repr=False)
     _xobjects: list | None = field(default=None, repr=False)
 
