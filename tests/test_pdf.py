@@ -96,18 +96,36 @@ def widgets(pdf, name: str):
     raise KeyError(name)
 
 
+def _dark(img, height: float, rect, scale: float) -> int:
+    """Dark pixels of a greyscale page image inside a PDF rectangle (1 px in from its edges)."""
+    xs, ys = sorted(float(v) for v in rect[0::2]), sorted(float(v) for v in rect[1::2])
+    top, bottom = (height - ys[1]) * scale, (height - ys[0]) * scale
+    box = (int(xs[0] * scale) + 1, int(top) + 1, int(xs[1] * scale) - 1, int(bottom) - 1)
+    return sum(1 for v in img.crop(box).tobytes() if v < 128)
+
+
 def dark_in_rect(data: bytes, rect, scale: float = 3.0, forms: bool = True) -> int:
     """Dark pixels PDFium draws inside a widget rectangle of page 1 (forms initialised, as a viewer does)."""
     doc = pdfium.PdfDocument(data)
     if forms:
         doc.init_forms()
     page = doc[0]
-    height = page.get_height()
     img = page.render(scale=scale, may_draw_forms=forms).to_pil().convert("L")
-    xs, ys = sorted(float(v) for v in rect[0::2]), sorted(float(v) for v in rect[1::2])
-    top, bottom = (height - ys[1]) * scale, (height - ys[0]) * scale
-    box = (int(xs[0] * scale) + 1, int(top) + 1, int(xs[1] * scale) - 1, int(bottom) - 1)
-    return sum(1 for v in img.crop(box).tobytes() if v < 128)
+    return _dark(img, page.get_height(), rect, scale)
+
+
+def poppler_dark_in_rect(data: bytes, rect, tmp_path: Path, scale: float = 3.0) -> int:
+    """Dark pixels Poppler (pdftoppm, as Evince and Okular draw) puts inside a rectangle of page 1."""
+    from PIL import Image
+
+    src = tmp_path / "p.pdf"
+    src.write_bytes(data)
+    run = ["pdftoppm", "-gray", "-png", "-singlefile", "-f", "1", "-r", str(72 * scale), str(src)]
+    res = subprocess.run([*run, str(tmp_path / "p")], capture_output=True, text=True, check=True)
+    assert "Unknown CMap" not in res.stderr, res.stderr  # poppler-data missing: typed text stays blank
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        height = float(pdf.pages[0].mediabox[3])
+    return _dark(Image.open(tmp_path / "p.png").convert("L"), height, rect, scale)
 
 
 @pytest.fixture(scope="session")
@@ -197,16 +215,31 @@ def test_ticks_are_drawn(hand_pdfs):
     assert all(after[i] <= before[i] + 1 for i in range(1, len(rects)) if i != pass_index), (before, after)
 
 
-def test_chinese_typed_into_a_field_shows(hand_pdfs):
-    """A Chinese value (as a viewer stores typed text) is drawn with the STSong field font by PDFium."""
-    with pikepdf.open(io.BytesIO(hand_pdfs[1])) as pdf:
-        field = next(f for f in pdf.Root.AcroForm.Fields if str(f.T) == "unit")
+def _typed(data: bytes, name: str, value: str) -> tuple[bytes, list]:
+    """The fillable PDF with `value` stored in text field `name` as a viewer stores typed text."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        field = next(f for f in pdf.Root.AcroForm.Fields if str(f.T) == name)
         assert "STSong" in str(field.DA)
         rect = list(field.Rect)
-        field.V = pikepdf.String("第一党支部")
+        field.V = pikepdf.String(value)
         buf = io.BytesIO()
         pdf.save(buf)
-    assert dark_in_rect(buf.getvalue(), rect) > dark_in_rect(hand_pdfs[1], rect) + 50
+    return buf.getvalue(), rect
+
+
+def test_chinese_typed_into_a_field_shows(hand_pdfs):
+    """A Chinese value (as a viewer stores typed text) is drawn with the STSong field font by PDFium."""
+    typed, rect = _typed(hand_pdfs[1], "unit", "第一党支部")
+    assert dark_in_rect(typed, rect) > dark_in_rect(hand_pdfs[1], rect) + 50
+
+
+def test_poppler_draws_chinese_typed_into_a_field(hand_pdfs, tmp_path):
+    """Poppler (Evince, Okular, pdftoppm) draws a typed Chinese value as PDFium does."""
+    # NeedAppearances makes Poppler build the appearance with STSong, whose UniGB-UCS2-H CMap comes
+    # from poppler-data (scripts/ensure_system.sh installs it).
+    typed, rect = _typed(hand_pdfs[1], "unit", "第一党支部")
+    blank = poppler_dark_in_rect(hand_pdfs[1], rect, tmp_path)
+    assert poppler_dark_in_rect(typed, rect, tmp_path) > blank + 50
 
 
 def test_fillable_pdf_is_small(hand_pdfs, form_pdfs):
