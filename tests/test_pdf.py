@@ -140,14 +140,16 @@ def edition_and_common():
 @pytest.fixture(scope="session")
 def form_pdfs(edition_and_common):
     """Every form's HTML, print and fillable PDF (newest edition), rendered once (cached by content)."""
-    from handbook.model.forms import load_forms
+    from handbook.model.forms import input_tooltips, load_forms
     from handbook.render.forms import form_document
 
     edition, common = edition_and_common
     out = {}
     for fid, form in load_forms().items():
         html = form_document(form, edition, common)
-        out[fid] = (html, P.render_pdf(html, fillable=False), P.render_pdf(html, fillable=True))
+        tips = input_tooltips(form)
+        fillable = P.render_pdf(html, fillable=True, tooltips=tips)
+        out[fid] = (html, P.render_pdf(html, fillable=False), fillable)
     return out
 
 
@@ -181,6 +183,34 @@ def test_form_field_inventory(form_pdfs):
     """Per form: the fillable PDF has exactly the HTML's inputs, one field per radio group, right types."""
     for fid, (html, _, fillable) in form_pdfs.items():
         assert pdf_fields(fillable) == html_inputs(html), fid
+
+
+@pytest.mark.slow
+def test_fields_have_chinese_tooltips(form_pdfs):
+    """Viewers and screen readers name each field in Chinese from the form's labels, never by its id."""
+    from handbook.model.forms import input_tooltips, load_forms
+
+    forms = load_forms()
+    tips = {}
+    for fid, (_, _, fillable) in form_pdfs.items():
+        fields = pypdf.PdfReader(io.BytesIO(fillable)).get_fields()
+        tips[fid] = {name: f.get("/TU") for name, f in fields.items()}
+        assert tips[fid] == input_tooltips(forms[fid]), fid
+        assert not [n for n, t in tips[fid].items() if t == n or not re.search("[\u4e00-\u9fff]", t)], fid
+    register = tips["member-register"]
+    assert (register["self_grade"], register["branch_grade"]) == ("自评等次", "评定等次")
+    assert register["birth_m"] == "出生年月（月）"
+    assert tips["member-ballot"]["r01_name"] == "第1行 姓名"
+
+
+def test_tooltips_name_fields_and_key_the_cache(hand_pdfs):
+    """Tooltips given by the caller land in /TU of the field (a radio group once) and change the cache key."""
+    tips = {"unit": "党支部名称", "g1": "理想信念 等次", "attended": "已参加集中学习"}
+    assert P.cache_key(HAND_FORM, fillable=True, tooltips=tips) != P.cache_key(HAND_FORM, fillable=True)
+    data = P.render_pdf(HAND_FORM, fillable=True, tooltips=tips)
+    fields = pypdf.PdfReader(io.BytesIO(data)).get_fields()
+    assert {n: f.get("/TU") for n, f in fields.items() if n in tips} == tips
+    assert fields["opinion"].get("/TU") != "理想信念 等次"
 
 
 @pytest.mark.slow

@@ -13,7 +13,7 @@ import yaml
 
 from ..atomic import write_atomic
 from ..epoch import edition_epoch
-from ..model.forms import load_forms
+from ..model.forms import input_tooltips, load_forms
 from ..paths import ROOT
 from ..pdf import book
 from ..pdf.engine import cache_key, cache_path, render_pdf
@@ -30,26 +30,30 @@ def _mkdocs_nav():
     return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader).get("nav") or []
 
 
-def _render_job(html: str, fillable: bool, epoch: int) -> None:
+# (relative output path, HTML, fillable, field tooltips of a fillable PDF)
+Job = tuple[Path, str, bool, "dict[str, str] | None"]
+
+
+def _render_job(html: str, fillable: bool, epoch: int, tooltips: dict[str, str] | None) -> None:
     """Worker entry point: render into the cache."""
-    render_pdf(html, fillable=fillable, epoch=epoch)
+    render_pdf(html, fillable=fillable, epoch=epoch, tooltips=tooltips)
 
 
-def edition_jobs(edition, common, nav=None) -> list[tuple[Path, str, bool]]:
-    """Every form PDF of an edition and the form pack as (relative output path, HTML, fillable)."""
+def edition_jobs(edition, common, nav=None) -> list[Job]:
+    """Every form PDF of an edition and the form pack: (relative output path, HTML, fillable, tooltips)."""
     nav = _mkdocs_nav() if nav is None else nav
     forms = load_forms()
     # The pack follows the handbook's menu; forms not in it come after, by id.
     order = {Path(src).stem: i for i, (_, src) in enumerate(book.nav_pages(nav)) if src.startswith("forms/")}
     ids = sorted(forms, key=lambda fid: (order.get(fid, len(order)), fid))
-    jobs: list[tuple[Path, str, bool]] = []
+    jobs: list[Job] = []
     docs = []
     for fid in ids:
         html = form_document(forms[fid], edition, common)
         docs.append((fid, forms[fid].title, html))
-        jobs.append((Path("forms") / f"{fid}.pdf", html, False))
-        jobs.append((Path("forms") / f"{fid}-fillable.pdf", html, True))
-    jobs.append((Path(f"form-pack-{edition.year}.pdf"), book.pack_html(edition, docs), False))
+        jobs.append((Path("forms") / f"{fid}.pdf", html, False, None))
+        jobs.append((Path("forms") / f"{fid}-fillable.pdf", html, True, input_tooltips(forms[fid])))
+    jobs.append((Path(f"form-pack-{edition.year}.pdf"), book.pack_html(edition, docs), False, None))
     return jobs
 
 
@@ -76,12 +80,12 @@ def build_edition_pdfs(edition, common, site_dir: Path, *, nav=None, workers: in
     nav = _mkdocs_nav() if nav is None else nav
     epoch = edition_epoch(edition.year)
     jobs = [
-        (rel, html, fill, cache_key(html, fillable=fill, epoch=epoch))
-        for rel, html, fill in edition_jobs(edition, common, nav)
+        (rel, html, fill, tips, cache_key(html, fillable=fill, epoch=epoch, tooltips=tips))
+        for rel, html, fill, tips in edition_jobs(edition, common, nav)
     ]
     hb = book.handbook(edition, site_dir, nav)
     key = book_key(hb, epoch)
-    jobs.append((Path(f"handbook-{edition.year}.pdf"), None, False, key))
+    jobs.append((Path(f"handbook-{edition.year}.pdf"), None, False, None, key))
     # The handbook is laid out in chunks of pages, in parallel, each cached by content: editing a page
     # lays out only its chunk again. Chunks go first, as the merge waits for them.
     chunks = []
@@ -89,17 +93,21 @@ def build_edition_pdfs(edition, common, site_dir: Path, *, nav=None, workers: in
         for pages in hb.chunks(book.BOOK_CHUNKS):
             html = hb.chunk_html(pages)
             chunks.append((cache_key(html, fillable=False, epoch=epoch), pages, html))
-    todo = {k: (html, False) for k, _, html in chunks if not cache_path(k).exists()}
+    todo = {k: (html, False, None) for k, _, html in chunks if not cache_path(k).exists()}
     first = len(todo)
     # Then the longest documents first, so the workers finish together.
-    rest = {k: (html, fill) for _, html, fill, k in jobs if html is not None and not cache_path(k).exists()}
+    rest = {
+        k: (html, fill, tips)
+        for _, html, fill, tips, k in jobs
+        if html is not None and not cache_path(k).exists()
+    }
     todo |= dict(sorted(rest.items(), key=lambda kv: -len(kv[1][0])))
     made = {}
     if len(todo) > 1 and workers > 1:
         # Fork (asked for: Python 3.14 changes the default): workers start with WeasyPrint imported.
         fork = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=fork) as pool:
-            futures = [pool.submit(_render_job, html, fill, epoch) for html, fill in todo.values()]
+            futures = [pool.submit(_render_job, html, fill, epoch, tip) for html, fill, tip in todo.values()]
             wait(futures[:first])
             for f in futures[:first]:
                 f.result()
@@ -109,14 +117,14 @@ def build_edition_pdfs(edition, common, site_dir: Path, *, nav=None, workers: in
             for f in futures[first:]:
                 f.result()
     else:
-        for html, fill in todo.values():
-            render_pdf(html, fillable=fill, epoch=epoch)
+        for html, fill, tips in todo.values():
+            _render_job(html, fill, epoch, tips)
         if chunks:
             made[key] = _finish_book(hb, [(k, pages) for k, pages, _ in chunks], epoch)
     for k, data in made.items():
         write_atomic(cache_path(k), data)
     out = []
-    for rel, _, _, k in jobs:
+    for rel, _, _, _, k in jobs:
         dest = site_dir / "pdf" / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(cache_path(k), dest)

@@ -59,7 +59,14 @@ def weasyprint_subsetter() -> str:
     return "fonttools"
 
 
-def cache_key(html: str, *, fillable: bool, base_url: str | None = None, epoch: int | None = None) -> str:
+def cache_key(
+    html: str,
+    *,
+    fillable: bool,
+    base_url: str | None = None,
+    epoch: int | None = None,
+    tooltips: dict[str, str] | None = None,
+) -> str:
     """The content key of a PDF: its inputs, WeasyPrint's and this code's versions, the installed fonts."""
     from importlib.metadata import version
 
@@ -76,6 +83,7 @@ def cache_key(html: str, *, fillable: bool, base_url: str | None = None, epoch: 
         "fillable": bool(fillable),
         "base_url": base_url,
         "epoch": source_date_epoch(epoch),
+        "tooltips": tooltips if fillable else None,
     }
     h = hashlib.sha256(json.dumps(meta, sort_keys=True).encode())
     h.update(b"\0")
@@ -125,14 +133,29 @@ def _add_style(html: str, css: str) -> str:
     return html[:i] + tag + html[i:] if i >= 0 else tag + html
 
 
-def render_pdf(html: str, *, fillable: bool, base_url: str | None = None, epoch: int | None = None) -> bytes:
-    """One HTML document as PDF bytes: cached by content, byte-identical for the same input."""
-    path = cache_path(cache_key(html, fillable=fillable, base_url=base_url, epoch=epoch))
+def render_pdf(
+    html: str,
+    *,
+    fillable: bool,
+    base_url: str | None = None,
+    epoch: int | None = None,
+    tooltips: dict[str, str] | None = None,
+) -> bytes:
+    """One HTML document as PDF bytes: cached by content, byte-identical for the same input.
+
+    `tooltips` (field name → text) describe a fillable PDF's fields to viewers and screen readers.
+    """
+    path = cache_path(
+        cache_key(html, fillable=fillable, base_url=base_url, epoch=epoch, tooltips=tooltips)
+    )
     if path.exists():
         return path.read_bytes()
     check_glyphs(html)
     data = postprocess(
-        weasyprint_pdf(html, fillable, base_url), fillable=fillable, epoch=source_date_epoch(epoch)
+        weasyprint_pdf(html, fillable, base_url),
+        fillable=fillable,
+        epoch=source_date_epoch(epoch),
+        tooltips=tooltips,
     )
     write_atomic(path, data)
     return data

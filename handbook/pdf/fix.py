@@ -246,8 +246,11 @@ def _off_state(pdf: pikepdf.Pdf, widget: Dictionary, cache: dict) -> None:
         widget.AS = Name.Off
 
 
-def fix_form(pdf: pikepdf.Pdf) -> None:
-    """Repair WeasyPrint's AcroForm: one field per radio group, on/off appearances, a small CJK field font."""
+def fix_form(pdf: pikepdf.Pdf, tooltips: dict[str, str] | None = None) -> None:
+    """Repair WeasyPrint's AcroForm: one field per radio group, on/off appearances, a small CJK field font.
+
+    `tooltips` (field name → text) become the fields' /TU, which viewers show and screen readers speak.
+    """
     acro = pdf.Root.get("/AcroForm")
     if acro is None:
         return
@@ -286,6 +289,10 @@ def fix_form(pdf: pikepdf.Pdf) -> None:
             if font:
                 old_fonts.add(font)
             field.DA = String(f"/{FIELD_FONT} {size:g} Tf 0 g")
+    for field in fields:
+        tip = (tooltips or {}).get(str(field.get("/T", "")))
+        if tip:
+            field.TU = String(tip)
     acro.Fields = fields
     acro.DR = Dictionary(Font=fonts)
     acro.DA = String(f"/{FIELD_FONT} 10 Tf 0 g")
@@ -358,11 +365,11 @@ def save(pdf: pikepdf.Pdf) -> bytes:
     return out.getvalue()
 
 
-def postprocess(data: bytes, *, fillable: bool, epoch: int) -> bytes:
+def postprocess(data: bytes, *, fillable: bool, epoch: int, tooltips: dict[str, str] | None = None) -> bytes:
     """All fix-ups for one WeasyPrint PDF."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         compact_fonts(pdf)
         if fillable:
-            fix_form(pdf)
+            fix_form(pdf, tooltips)
         set_dates(pdf, epoch)
         return save(pdf)
