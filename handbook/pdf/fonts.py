@@ -9,6 +9,7 @@ import subprocess
 import unicodedata
 from functools import cache
 from html.parser import HTMLParser
+from typing import NamedTuple
 
 
 class PdfError(Exception):
@@ -19,12 +20,19 @@ class MissingGlyphError(PdfError):
     """The text uses a character no installed font can draw."""
 
 
+class _Face(NamedTuple):
+    key: str  # file#index
+    families: tuple[str, ...]
+    ranges: tuple[tuple[int, int], ...]  # the code points it has glyphs for
+    styles: tuple[str, ...]
+
+
 @cache
-def _installed_fonts() -> tuple[tuple[str, tuple[str, ...], tuple[tuple[int, int], ...]], ...]:
-    """Every installed font (file#index, families) with its Unicode coverage, as fontconfig indexed it."""
+def _installed_fonts() -> tuple[_Face, ...]:
+    """Every installed font (file#index, families, Unicode coverage, styles), as fontconfig indexed it."""
     try:
         out = subprocess.run(
-            ["fc-list", "--format", "%{index}|%{family}|%{charset}|%{file}\n"],
+            ["fc-list", "--format", "%{index}|%{family}|%{style}|%{charset}|%{file}\n"],
             capture_output=True,
             text=True,
             check=True,
@@ -33,12 +41,13 @@ def _installed_fonts() -> tuple[tuple[str, tuple[str, ...], tuple[tuple[int, int
         raise PdfError(f"无法用 fc-list 列出已安装的字体（请安装 fontconfig）：{exc}") from exc
     fonts = []
     for line in sorted(set(out.splitlines())):
-        index, family, charset, path = line.split("|", 3)
+        index, family, style, charset, path = line.split("|", 4)
         ranges = []
         for part in charset.split():
             lo, _, hi = part.partition("-")
             ranges.append((int(lo, 16), int(hi or lo, 16)))
-        fonts.append((f"{path}#{index}", tuple(family.split(",")), tuple(ranges)))
+        key = f"{path}#{index}"
+        fonts.append(_Face(key, tuple(family.split(",")), tuple(ranges), tuple(style.split(","))))
     return tuple(fonts)
 
 
@@ -49,9 +58,8 @@ def coverage(families: tuple[str, ...] | None = None) -> frozenset[int]:
     The kit's one answer to "has a font this glyph?": fontconfig's charset of each font, which it
     derives from the font's cmap and has already indexed, so asking costs no font file reads.
     """
-    ranges = sorted(
-        r for _, names, rs in _installed_fonts() if families is None or set(names) & set(families) for r in rs
-    )
+    faces = [f for f in _installed_fonts() if families is None or set(f.families) & set(families)]
+    ranges = sorted(r for f in faces for r in f.ranges)
     merged: list[list[int]] = []
     for lo, hi in ranges:  # merged first: the fonts overlap much, and sets are slow to fill twice
         if merged and lo <= merged[-1][1] + 1:
@@ -75,7 +83,8 @@ def missing(text: str, cover: frozenset[int]) -> list[str]:
 def font_identity() -> str:
     """A digest of the installed fonts (path, size, mtime): a new or changed font invalidates cached PDFs."""
     h = hashlib.sha256()
-    for key, _, _ in _installed_fonts():
+    for face in _installed_fonts():
+        key = face.key
         path = key.rsplit("#", 1)[0]
         try:
             st = os.stat(path)
@@ -146,19 +155,11 @@ def covered_codepoints() -> frozenset[int] | None:
     return coverage(FONT_FAMILIES) or None
 
 
-@cache
 def font_file(family: str) -> tuple[str, int] | None:
-    """The regular face of `family` as fontconfig picks it for WeasyPrint: (file, index), or None."""
-    try:
-        out = subprocess.run(
-            ["fc-match", "--format", "%{index}|%{family}|%{file}", f"{family}:style=Regular"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
+    """The regular face of `family` among the installed fonts: (file, index), or None."""
+    faces = [f for f in _installed_fonts() if family in f.families]
+    faces.sort(key=lambda f: ("Regular" not in f.styles, f.key))
+    if not faces:
         return None
-    index, names, path = out.split("|", 2)
-    # fc-match always answers; a face of another family means the wanted one is not installed.
-    return (path, int(index)) if family in names.split(",") else None
+    path, _, index = faces[0].key.rpartition("#")
+    return path, int(index)

@@ -196,7 +196,8 @@ def build_font(chars: set[str], family: str = FONT_FAMILY) -> OverlayFont:
         family=family,
         cids=cids,
         widths=widths,
-        batch=_cut(face, glyphs=sorted(gids)).blob.data,
+        # The code points go in too, so the batch font's cmap has them for the cuts per file.
+        batch=_cut(face, glyphs=sorted(gids), unicodes=sorted(ord(ch) for ch in cids)).blob.data,
         descriptor={
             "/Flags": 6,
             "/FontBBox": [em(head.xMin), em(head.yMin), em(head.xMax), em(head.yMax)],
