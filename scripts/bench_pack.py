@@ -6,6 +6,7 @@
 Rosters are synthetic: fictional names drawn with a fixed seed from a few hundred common characters.
 The fast side runs cold (empty PDF and layout caches in a temporary folder) so layout rendering counts.
 Peak memory is measured in fresh processes for two batch sizes (parent and worker peak RSS).
+Size: the batch's bytes per unit beside the first unit packed alone (goal: within 1.3×).
 """
 
 from __future__ import annotations
@@ -88,6 +89,7 @@ def fast(units_dir: Path, out: Path, cache: Path) -> dict:
         "pages": sum(o.pages for o in outcomes),
         "files": sum(1 for _ in out.rglob("*.pdf")),
         "bytes": sum(p.stat().st_size for p in out.rglob("*.pdf")),
+        "first_unit_bytes": sum(p.stat().st_size for p in (out / units[0].key).rglob("*.pdf")),
         "seconds": total,
         "timings": timings,
         "rss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -187,6 +189,8 @@ def main() -> None:
     try:
         sizes = sorted({int(x) for x in args.mem_sizes.split(",")} | {args.units})
         results = {}
+        print(f"one unit alone: 1 unit × {args.members} members …", flush=True)
+        alone = run_child(1, args.members, base)
         for n in sizes:
             print(f"fast path: {n} units × {args.members} members …", flush=True)
             results[n] = run_child(n, args.members, base)
@@ -214,6 +218,13 @@ def main() -> None:
         f"{naive_pps:.2f} pages/s"
     )
     print(f"ratio: {fast_pps / naive_pps:.0f}× overall, {unit_pps / naive_pps:.0f}× per unit (goal ≥ 20×)")
+    per_unit, first = main_run["bytes"] / main_run["units"], main_run["first_unit_bytes"]
+    print(
+        f"size:  batch {per_unit / 1e6:.2f} MB per unit (its first unit {first / 1e6:.2f} MB)"
+        f" | one unit alone {alone['bytes'] / 1e6:.2f} MB | ratio {per_unit / alone['bytes']:.2f}× "
+        f"(first unit {first / alone['bytes']:.2f}×; goal ≤ 1.3×)"
+    )
+    print(f"       {main_run['units'] / main_run['seconds']:.1f} units/s overall")
     for n in sizes:
         r = results[n]
         print(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..atomic import write_atomic
 from ..epoch import edition_epoch
-from ..model.forms import load_forms
+from ..model.forms import input_tooltips, load_forms
 from ..pdf import book as pdfbook
 from ..pdf import engine, fontmerge
 from ..pdf.engine import cache_key, cache_path
@@ -19,22 +19,25 @@ from ..render.env import TEMPLATES_DIR
 from ..render.forms import form_document, print_css, render_form
 from .render_pool import render_job, render_pool
 
+# (relative output path, HTML, fillable, field tooltips of a fillable PDF)
+Job = tuple[Path, str, bool, "dict[str, str] | None"]
 
-def edition_jobs(edition, common, form_order: list[str] = ()) -> list[tuple[Path, str, bool]]:
-    """Every form PDF of an edition and the form pack as (relative output path, HTML, fillable)."""
+
+def edition_jobs(edition, common, form_order: list[str] = ()) -> list[Job]:
+    """Every form PDF of an edition and the form pack: (relative output path, HTML, fillable, tooltips)."""
     forms = load_forms()
     # The pack follows the handbook's menu (form_order); forms not in it come after, by id.
     order = {fid: i for i, fid in enumerate(form_order)}
     ids = sorted(forms, key=lambda fid: (order.get(fid, len(order)), fid))
-    jobs: list[tuple[Path, str, bool]] = []
+    jobs: list[Job] = []
     pack = []
     for fid in ids:
         html = form_document(forms[fid], edition, common)
         body = render_form(forms[fid], edition, common, target="pdf")
         pack.append(PackForm(fid, forms[fid].title, body))
-        jobs.append((Path("forms") / f"{fid}.pdf", html, False))
-        jobs.append((Path("forms") / f"{fid}-fillable.pdf", html, True))
-    jobs.append((Path(f"form-pack-{edition.year}.pdf"), pack_html(edition, pack, print_css()), False))
+        jobs.append((Path("forms") / f"{fid}.pdf", html, False, None))
+        jobs.append((Path("forms") / f"{fid}-fillable.pdf", html, True, input_tooltips(forms[fid])))
+    jobs.append((Path(f"form-pack-{edition.year}.pdf"), pack_html(edition, pack, print_css()), False, None))
     return jobs
 
 
@@ -77,12 +80,12 @@ def build_edition_pdfs(
     site_dir = Path(site_dir)
     epoch = edition_epoch(edition.year)
     jobs = [
-        (rel, html, fill, cache_key(html, fillable=fill, epoch=epoch))
-        for rel, html, fill in edition_jobs(edition, common, form_order)
+        (rel, html, fill, tips, cache_key(html, fillable=fill, epoch=epoch, tooltips=tips))
+        for rel, html, fill, tips in edition_jobs(edition, common, form_order)
     ]
     hb = Book.of(edition, pages, pdfbook.PRINT_CSS.read_text(encoding="utf-8"))
     key = book_key(hb, epoch)
-    jobs.append((Path(f"handbook-{edition.year}.pdf"), None, False, key))
+    jobs.append((Path(f"handbook-{edition.year}.pdf"), None, False, None, key))
     # The handbook is laid out in chunks of pages, in parallel, each cached by content: editing a page
     # lays out only its chunk again. Chunks go first, as the merge waits for them.
     chunks = []
@@ -90,18 +93,22 @@ def build_edition_pdfs(
         for part in hb.chunks(pdfbook.BOOK_CHUNKS):
             html = hb.chunk_html(part, pdfbook.CHUNK_SCHEME)
             chunks.append((cache_key(html, fillable=False, epoch=epoch), part, html))
-    todo = {k: (html, False) for k, _, html in chunks if not cache_path(k).exists()}
+    todo = {k: (html, False, None) for k, _, html in chunks if not cache_path(k).exists()}
     first = len(todo)
     # Then the longest documents first, so the workers finish together.
-    rest = {k: (html, fill) for _, html, fill, k in jobs if html is not None and not cache_path(k).exists()}
+    rest = {
+        k: (html, fill, tips)
+        for _, html, fill, tips, k in jobs
+        if html is not None and not cache_path(k).exists()
+    }
     todo |= dict(sorted(rest.items(), key=lambda kv: -len(kv[1][0])))
     made = {}
     parts = [(k, part) for k, part, _ in chunks]
     if len(todo) > 1 and workers > 1:
         with render_pool(min(workers, len(todo))) as pool:
 
-            def submit(html: str, fill: bool):
-                return pool.submit(render_job, html, fill, epoch, engine.CACHE_DIR)
+            def submit(html: str, fill: bool, tips: dict[str, str] | None = None):
+                return pool.submit(render_job, html, fill, epoch, engine.CACHE_DIR, tips)
 
             queue = list(todo.values())
             book_jobs = [submit(*queue.pop(0)) for _ in range(first)]
@@ -124,8 +131,8 @@ def build_edition_pdfs(
                     # Merged here while the workers go on with the forms.
                     made[key] = _merge(*front, epoch)
     else:
-        for html, fill in todo.values():
-            render_job(html, fill, epoch)
+        for html, fill, tips in todo.values():
+            render_job(html, fill, epoch, tooltips=tips)
         if chunks:
             front = _front(hb, parts)
             render_job(front[0], False, epoch)
@@ -133,7 +140,7 @@ def build_edition_pdfs(
     for k, data in made.items():
         write_atomic(cache_path(k), data)
     out = []
-    for rel, _, _, k in jobs:
+    for rel, _, _, _, k in jobs:
         dest = site_dir / "pdf" / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(cache_path(k), dest)

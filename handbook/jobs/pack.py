@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import math
+import multiprocessing as mp
 import os
 import re
 import sys
@@ -42,7 +43,7 @@ from ..model.tally import VERSION as TALLY_VERSION
 from ..model.unit import Unit, load_unit
 from ..office.forms_docx import form_docx, html_form_docx, with_values
 from ..pdf.fonts import covered_codepoints
-from ..pdf.overlay import FONT_FAMILY, Canvas, PageSpec, Writer, build_font, build_layout
+from ..pdf.overlay import FONT_FAMILY, Canvas, Writer, build_font, build_layout
 from ..render.forms import form_document
 from ..render.talkplan import TALK_TITLE, talk_plan_html
 
@@ -345,7 +346,7 @@ def _simple(kit: Kit, key: str, values: dict[str, str]) -> list:
     for p in range(layout.n_pages):
         c = Canvas(kit.font)
         _draw_values(c, layout, values, p)
-        pages.append(PageSpec(layout, p, c.bytes()))
+        pages.append(c.page(layout, p))
     return pages
 
 
@@ -381,23 +382,20 @@ def _list_pages(kit: Kit, key: str, rows: list[tuple], cols: list[str], head: di
             left = w[f"{first}_no"][0].rect[0] - 6
             right = max(ws[0].rect[2] for k, ws in w.items() if k.startswith(first + "_")) + 6
             c.cover(left, bottom, right, top)
-        pages.append(PageSpec(layout, p, c.bytes()))
+        pages.append(c.page(layout, p))
     return pages
 
 
-_ROWS: dict[int, dict[int, list[int]]] = {}
-
-
 def _rows_by_page(layout) -> dict[int, list[int]]:
-    """Row numbers of a list layout on each page (computed once per layout)."""
-    if id(layout) not in _ROWS:
+    """Row numbers of a list layout on each page (computed once per layout, kept on the layout)."""
+    if layout.rows is None:
         out: dict[int, list[int]] = {}
         for name, ws in layout.widgets.items():
             m = re.fullmatch(r"r(\d+)_no", name)
             if m:
                 out.setdefault(ws[0].page, []).append(int(m.group(1)))
-        _ROWS[id(layout)] = {p: sorted(rows) for p, rows in out.items()}
-    return _ROWS[id(layout)]
+        layout.rows = {p: sorted(rows) for p, rows in out.items()}
+    return layout.rows
 
 
 def _row_gap(w, i: int) -> float:
@@ -743,8 +741,6 @@ def run_batch(
         bar = tqdm(total=len(jobs), file=sys.stderr, unit="个单位", desc="表格包", leave=True)
     try:
         if workers > 1 and len(jobs) > 1:
-            import multiprocessing as mp
-
             # Fork: the workers inherit the kit (layouts, font) instead of rebuilding or pickling it.
             with mp.get_context("fork").Pool(workers) as pool:
                 for res in pool.imap_unordered(_work, jobs, chunksize=1):

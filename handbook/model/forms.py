@@ -190,6 +190,37 @@ def field_input_names(f: FormField, members: list[dict] | None) -> list[str]:
     return [n]
 
 
+def input_tooltips(form: Form, members: list[dict] | None = None) -> dict[str, str]:
+    """A Chinese description of every input name (a fillable PDF field's /TU), in input_names order."""
+    out: dict[str, str] = {}
+    for f in form.fields:
+        names = field_input_names(f, members)
+        if f.type == "date":
+            parts = ("年", "月", "日")
+            out |= {n: f"{f.label}（{parts[i]}）" for i, n in enumerate(names)}
+        elif f.type == "counts":
+            for it, n in zip(f.items, names, strict=True):
+                unit = (it.suffix or "").strip("；，。;,. ")
+                out[n] = f"{f.label}：{it.text}" + (f"（{unit}）" if unit else "")
+        elif f.type == "table":
+            out |= {
+                f"{_row(i)}_{c.name}": f"第{i}行 {c.label}" for i in range(1, f.rows + 1) for c in f.columns
+            }
+        elif f.type == "grid":
+            out |= {f"{f.name}_{r.value}": f"{f.label}：{r.text}" for r in f.row_items}
+            if f.extra:
+                out[f"{f.name}_note"] = f"{f.label}：{f.extra}"
+        elif f.type == "ballot":
+            for n in names:
+                i = int(n[1:3])
+                who = f"第{i}行" + (f"（{_member_name(members[i - 1])}）" if members else "")
+                column = {"name": "姓名", "note": f.extra or ""}.get(n[4:], f.label)
+                out[n] = f"{who} {column}"
+        else:
+            out |= dict.fromkeys(names, f.label)
+    return out
+
+
 def _probationary(member: dict) -> bool:
     cat = str(member.get("category") or member.get("党员类别") or "")
     return bool(member.get("probationary")) or "预备" in cat

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import logging
@@ -12,7 +13,7 @@ from pathlib import Path
 from ..atomic import write_atomic
 from ..epoch import source_date_epoch
 from ..paths import ROOT
-from .fix import postprocess
+from .fix import postprocess, subsetter
 from .fonts import PdfError, check_glyphs, font_identity
 
 # Part of every cache key, with the source of this module and pdf_fix.py (hashed in cache_key), so
@@ -41,7 +42,31 @@ def _code_digest() -> str:
     return h.hexdigest()[:16]
 
 
-def cache_key(html: str, *, fillable: bool, base_url: str | None = None, epoch: int | None = None) -> str:
+@cache
+def weasyprint_subsetter() -> str:
+    """What WeasyPrint subsets fonts with: the system's HarfBuzz subsetter when present, else fontTools.
+
+    Its subsets go into the PDF as they are (TrueType faces) or as the input of the compaction, so the
+    choice changes bytes. Asked through ctypes as WeasyPrint's loader does, without importing WeasyPrint.
+    """
+    for name in ("libharfbuzz-subset.so.0", "libharfbuzz-subset.0.dylib", "libharfbuzz-subset-0.dll"):
+        try:
+            lib = ctypes.CDLL(name)
+        except OSError:
+            continue
+        lib.hb_version_string.restype = ctypes.c_char_p
+        return "harfbuzz-subset " + lib.hb_version_string().decode()
+    return "fonttools"
+
+
+def cache_key(
+    html: str,
+    *,
+    fillable: bool,
+    base_url: str | None = None,
+    epoch: int | None = None,
+    tooltips: dict[str, str] | None = None,
+) -> str:
     """The content key of a PDF: its inputs, WeasyPrint's and this code's versions, the installed fonts."""
     from importlib.metadata import version
 
@@ -52,10 +77,13 @@ def cache_key(html: str, *, fillable: bool, base_url: str | None = None, epoch: 
         "weasyprint": version("weasyprint"),
         "pikepdf": version("pikepdf"),
         "fonttools": version("fonttools"),
+        "subsetter": subsetter(),
+        "weasyprint_subsetter": weasyprint_subsetter(),
         "fonts": font_identity(),
         "fillable": bool(fillable),
         "base_url": base_url,
         "epoch": source_date_epoch(epoch),
+        "tooltips": tooltips if fillable else None,
     }
     h = hashlib.sha256(json.dumps(meta, sort_keys=True).encode())
     h.update(b"\0")
@@ -69,6 +97,8 @@ def cache_path(key: str) -> Path:
 
 
 class _Collect(logging.Handler):
+    """WeasyPrint's log records of one render (warnings and worse)."""
+
     def __init__(self):
         super().__init__(logging.WARNING)
         self.records: list[logging.LogRecord] = []
@@ -77,7 +107,7 @@ class _Collect(logging.Handler):
         self.records.append(record)
 
 
-def _weasyprint(html: str, fillable: bool, base_url: str | None) -> bytes:
+def weasyprint_pdf(html: str, fillable: bool, base_url: str | None) -> bytes:
     """Run WeasyPrint; font problems it reports fail the render, other warnings are passed on."""
     import weasyprint
 
@@ -103,14 +133,29 @@ def _add_style(html: str, css: str) -> str:
     return html[:i] + tag + html[i:] if i >= 0 else tag + html
 
 
-def render_pdf(html: str, *, fillable: bool, base_url: str | None = None, epoch: int | None = None) -> bytes:
-    """One HTML document as PDF bytes: cached by content, byte-identical for the same input."""
-    path = cache_path(cache_key(html, fillable=fillable, base_url=base_url, epoch=epoch))
+def render_pdf(
+    html: str,
+    *,
+    fillable: bool,
+    base_url: str | None = None,
+    epoch: int | None = None,
+    tooltips: dict[str, str] | None = None,
+) -> bytes:
+    """One HTML document as PDF bytes: cached by content, byte-identical for the same input.
+
+    `tooltips` (field name → text) describe a fillable PDF's fields to viewers and screen readers.
+    """
+    path = cache_path(
+        cache_key(html, fillable=fillable, base_url=base_url, epoch=epoch, tooltips=tooltips)
+    )
     if path.exists():
         return path.read_bytes()
     check_glyphs(html)
     data = postprocess(
-        _weasyprint(html, fillable, base_url), fillable=fillable, epoch=source_date_epoch(epoch)
+        weasyprint_pdf(html, fillable, base_url),
+        fillable=fillable,
+        epoch=source_date_epoch(epoch),
+        tooltips=tooltips,
     )
     write_atomic(path, data)
     return data

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
-from functools import cache
 
 import pikepdf
-from fontTools import subset
-from fontTools.ttLib import TTFont
+import uharfbuzz as hb
+from fontTools.cffLib import CFFFontSet
 from pikepdf import Array, Dictionary, Name, String
 
 # Field text uses Adobe's standard Chinese CID font, which is never embedded: every PDF viewer that
@@ -41,121 +41,62 @@ def cid_widths(w) -> dict[int, float]:
     return out
 
 
-_HB_CDEF = """
-typedef struct hb_blob_t hb_blob_t; typedef struct hb_face_t hb_face_t; typedef struct hb_set_t hb_set_t;
-typedef struct hb_subset_input_t hb_subset_input_t;
-hb_blob_t *hb_blob_create(const char *data, unsigned int length, int mode, void *user_data, void *destroy);
-void hb_blob_destroy(hb_blob_t *blob);
-const char *hb_blob_get_data(hb_blob_t *blob, unsigned int *length);
-hb_face_t *hb_face_create(hb_blob_t *blob, unsigned int index);
-void hb_face_destroy(hb_face_t *face);
-hb_blob_t *hb_face_reference_table(const hb_face_t *face, uint32_t tag);
-hb_subset_input_t *hb_subset_input_create_or_fail(void);
-void hb_subset_input_destroy(hb_subset_input_t *input);
-hb_set_t *hb_subset_input_glyph_set(hb_subset_input_t *input);
-void hb_set_add(hb_set_t *set, uint32_t codepoint);
-void hb_subset_input_set_flags(hb_subset_input_t *input, unsigned int value);
-hb_face_t *hb_subset_or_fail(hb_face_t *source, const hb_subset_input_t *input);
-"""
+def w_array(widths: dict[int, float], default: float) -> Array:
+    """A CIDFont /W array for `widths` (CID → width), leaving out the widths equal to /DW."""
+    out: list = []
+    for cid in sorted(c for c, w in widths.items() if w != default):
+        if out and out[-2] + len(out[-1]) == cid:
+            out[-1].append(widths[cid])
+        else:
+            out += [cid, [widths[cid]]]
+    return Array([Array(x) if isinstance(x, list) else x for x in out])
 
 
-@cache
-def _harfbuzz():
-    """HarfBuzz and its subsetter through cffi (both come with WeasyPrint), or None."""
-    try:
-        import cffi
-
-        ffi = cffi.FFI()
-        ffi.cdef(_HB_CDEF)
-        return ffi, ffi.dlopen("libharfbuzz.so.0"), ffi.dlopen("libharfbuzz-subset.so.0")
-    except (ImportError, OSError, cffi.CDefError):  # pragma: no cover - fontTools does the work then
-        return None
+# Flags for the compaction: no hinting, desubroutinized charstrings, a drawn .notdef, no layout closure
+# (the page's glyphs are final); without RETAIN_GIDS, which is what makes WeasyPrint's subsets big.
+_SUBSET_FLAGS = (
+    hb.SubsetFlags.NO_HINTING
+    | hb.SubsetFlags.DESUBROUTINIZE
+    | hb.SubsetFlags.NOTDEF_OUTLINE
+    | hb.SubsetFlags.NO_LAYOUT_CLOSURE
+)
 
 
-def _hb_compact_cff(data: bytes, cids: set[int]) -> bytes | None:
-    """The same compaction as _ft_compact_cff in C: about 100 times faster for a 60 000-glyph font."""
-    hb = _harfbuzz()
-    if hb is None:
-        return None
-    ffi, lib, sub = hb
-    blob = lib.hb_blob_create(data, len(data), 0, ffi.NULL, ffi.NULL)  # 0: HB_MEMORY_MODE_DUPLICATE
-    face = lib.hb_face_create(blob, 0)
-    inp = sub.hb_subset_input_create_or_fail()
-    try:
-        glyphs = sub.hb_subset_input_glyph_set(inp)
-        for cid in sorted(cids):
-            lib.hb_set_add(glyphs, cid)
-        # 0x01 no hinting, 0x04 desubroutinize, 0x40 notdef outline, 0x200 no layout closure (the page's
-        # glyphs are final); without 0x02 (retain glyph ids), which is what makes WeasyPrint's subsets big.
-        sub.hb_subset_input_set_flags(inp, 0x01 | 0x04 | 0x40 | 0x200)
-        out = sub.hb_subset_or_fail(face, inp)
-        if out == ffi.NULL:
-            return None
-        table = lib.hb_face_reference_table(out, int.from_bytes(b"CFF ", "big"))
-        length = ffi.new("unsigned int *")
-        ptr = lib.hb_blob_get_data(table, length)
-        cff = bytes(ffi.buffer(ptr, length[0])) if length[0] else None
-        lib.hb_blob_destroy(table)
-        lib.hb_face_destroy(out)
-        return cff
-    finally:
-        sub.hb_subset_input_destroy(inp)
-        lib.hb_face_destroy(face)
-        lib.hb_blob_destroy(blob)
+def subsetter() -> str:
+    """The font subsetter that compacts the fonts and its version (part of the PDF cache key)."""
+    return f"uharfbuzz {hb.__version__} (HarfBuzz {hb.version_string()})"
 
 
 def _compact_cff(data: bytes, cids: set[int]) -> bytes | None:
-    """A bare CID-keyed CFF with only the used glyphs, whose CIDs stay the PDF's character codes."""
+    """A bare CID-keyed CFF with only the used glyphs, whose CIDs stay the PDF's character codes.
+
+    None (keep WeasyPrint's subset) for anything but a CID-keyed OpenType CFF font or when HarfBuzz fails;
+    no second subsetter stands by, so the bytes depend on one tool only.
+    """
     if data[:4] != b"OTTO":
         return None
-    cff = _hb_compact_cff(data, cids)
-    if cff is not None and _charset_ok(cff, cids):
-        return cff
-    return _ft_compact_cff(data, cids)
+    inp = hb.SubsetInput()
+    inp.glyph_set.update(sorted(cids))
+    inp.flags = _SUBSET_FLAGS
+    try:
+        face = hb.subset(hb.Face(data), inp)
+    except RuntimeError:
+        return None
+    cff = face.reference_table("CFF ").data
+    return cff if cff and _charset_ok(cff, cids) else None
 
 
 def _charset_ok(cff: bytes, cids: set[int]) -> bool:
-    """The compacted CFF is CID-keyed and maps exactly the used CIDs (the codes in the content streams)."""
-    from fontTools.cffLib import CFFFontSet
-
+    """The compacted CFF is CID-keyed and maps every used CID (the codes in the content streams)."""
     fs = CFFFontSet()
     fs.decompile(io.BytesIO(cff), None)
     top = fs.topDictIndex[0]
     if not hasattr(top, "ROS"):
         return False
-    names = top.charset
-    got = {0 if n == ".notdef" else int(n[3:]) for n in names}
+    # WeasyPrint subsets with retained glyph ids, so the code in the content stream is the glyph id and
+    # the CFF charset maps CID n to glyph n; HarfBuzz keeps those CIDs while renumbering the glyphs.
+    got = {0 if n == ".notdef" else int(n[3:]) for n in top.charset}
     return got >= set(cids)
-
-
-def _ft_compact_cff(data: bytes, cids: set[int]) -> bytes | None:
-    """A bare CID-keyed CFF with only the used glyphs (fontTools, slower)."""
-    font = TTFont(io.BytesIO(data))
-    if "CFF " not in font:
-        return None
-    cff = font["CFF "].cff
-    top = cff.topDictIndex[0]
-    if not hasattr(top, "ROS"):
-        return None
-    order = font.getGlyphOrder()
-    # WeasyPrint subsets with retained glyph ids, so the code in the content stream is the glyph id
-    # and the CFF charset maps CID n to glyph n; keeping the cidNNNNN names keeps that mapping while
-    # the 60 000 empty slots (charstring offsets, FDSelect, hmtx, vmtx) go away.
-    keep = [order[c] for c in sorted(cids) if c < len(order)]
-    options = subset.Options()
-    options.retain_gids = False
-    options.notdef_outline = True
-    options.hinting = False
-    options.desubroutinize = True
-    options.layout_features = []
-    options.name_IDs = []
-    options.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE", "VORG", "vmtx", "vhea", "DSIG"]
-    sub = subset.Subsetter(options)
-    sub.populate(glyphs=keep)
-    sub.subset(font)
-    out = io.BytesIO()
-    font["CFF "].cff.compile(out, font)
-    return out.getvalue()
 
 
 def compact_fonts(pdf: pikepdf.Pdf) -> None:
@@ -181,19 +122,33 @@ def compact_fonts(pdf: pikepdf.Pdf) -> None:
             desc.FontFile3 = new
 
 
-_UCS2_TO_UNICODE = (
-    b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
-    b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-    b"/CMapName /UCS2-Identity def /CMapType 2 def\n1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
-    + b"".join(
-        b"%d beginbfrange\n" % len(chunk)
-        + b"".join(b"<%02X00> <%02X%s> <%02X00>\n" % (h, h, b"FF", h) for h in chunk)
-        + b"endbfrange\n"
-        for chunk in (
-            [h for h in range(i, i + 100) if h < 256 and not 0xD8 <= h <= 0xDF] for i in range(0, 256, 100)
+def tounicode_cmap(ranges: list[tuple[int, int, str]], name: str = "Adobe-Identity-UCS") -> bytes:
+    """A ToUnicode CMap for 2-byte codes: each (first code, last code, text of the first code).
+
+    Written here because neither pikepdf nor fontTools writes PDF CMaps; codes in a range map to
+    consecutive characters, so (c, c, ch) maps one code.
+    """
+    blocks = []
+    for i in range(0, len(ranges), 100):  # at most 100 entries a block, as the CMap format asks
+        chunk = ranges[i : i + 100]
+        lines = b"".join(
+            b"<%04X> <%04X> <%s>\n" % (lo, hi, text.encode("utf-16-be").hex().upper().encode())
+            for lo, hi, text in chunk
         )
+        blocks.append(b"%d beginbfrange\n%sendbfrange\n" % (len(chunk), lines))
+    return (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        + f"/CMapName /{name} def /CMapType 2 def\n".encode()
+        + b"1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
+        + b"".join(blocks)
+        + b"endcmap CMapName currentdict /CMap defineresource pop end end\n"
     )
-    + b"endcmap CMapName currentdict /CMap defineresource pop end end\n"
+
+
+# UCS-2 codes map to themselves: one range per high byte, leaving out the surrogates.
+_UCS2_TO_UNICODE = tounicode_cmap(
+    [(h << 8, (h << 8) | 0xFF, chr(h << 8)) for h in range(256) if not 0xD8 <= h <= 0xDF], "UCS2-Identity"
 )
 
 
@@ -291,8 +246,11 @@ def _off_state(pdf: pikepdf.Pdf, widget: Dictionary, cache: dict) -> None:
         widget.AS = Name.Off
 
 
-def fix_form(pdf: pikepdf.Pdf) -> None:
-    """Repair WeasyPrint's AcroForm: one field per radio group, on/off appearances, a small CJK field font."""
+def fix_form(pdf: pikepdf.Pdf, tooltips: dict[str, str] | None = None) -> None:
+    """Repair WeasyPrint's AcroForm: one field per radio group, on/off appearances, a small CJK field font.
+
+    `tooltips` (field name → text) become the fields' /TU, which viewers show and screen readers speak.
+    """
     acro = pdf.Root.get("/AcroForm")
     if acro is None:
         return
@@ -331,6 +289,10 @@ def fix_form(pdf: pikepdf.Pdf) -> None:
             if font:
                 old_fonts.add(font)
             field.DA = String(f"/{FIELD_FONT} {size:g} Tf 0 g")
+    for field in fields:
+        tip = (tooltips or {}).get(str(field.get("/T", "")))
+        if tip:
+            field.TU = String(tip)
     acro.Fields = fields
     acro.DR = Dictionary(Font=fonts)
     acro.DA = String(f"/{FIELD_FONT} 10 Tf 0 g")
@@ -385,8 +347,6 @@ def _drop_unused_fonts(pdf: pikepdf.Pdf, names: set[str]) -> None:
 
 def set_dates(pdf: pikepdf.Pdf, epoch: int) -> None:
     """Creation and modification dates from SOURCE_DATE_EPOCH, so the same input gives the same bytes."""
-    import datetime as dt
-
     stamp = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("D:%Y%m%d%H%M%S+00'00'")
     pdf.docinfo.CreationDate = String(stamp)
     pdf.docinfo.ModDate = String(stamp)
@@ -405,11 +365,11 @@ def save(pdf: pikepdf.Pdf) -> bytes:
     return out.getvalue()
 
 
-def postprocess(data: bytes, *, fillable: bool, epoch: int) -> bytes:
+def postprocess(data: bytes, *, fillable: bool, epoch: int, tooltips: dict[str, str] | None = None) -> bytes:
     """All fix-ups for one WeasyPrint PDF."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         compact_fonts(pdf)
         if fillable:
-            fix_form(pdf)
+            fix_form(pdf, tooltips)
         set_dates(pdf, epoch)
         return save(pdf)

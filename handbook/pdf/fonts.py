@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import os
 import re
@@ -10,9 +9,7 @@ import subprocess
 import unicodedata
 from functools import cache
 from html.parser import HTMLParser
-from pathlib import Path
-
-from fontTools.ttLib import TTCollection, TTFont
+from typing import NamedTuple
 
 
 class PdfError(Exception):
@@ -23,54 +20,71 @@ class MissingGlyphError(PdfError):
     """The text uses a character no installed font can draw."""
 
 
+class _Face(NamedTuple):
+    key: str  # file#index
+    families: tuple[str, ...]
+    ranges: tuple[tuple[int, int], ...]  # the code points it has glyphs for
+    styles: tuple[str, ...]
+
 
 @cache
-def _installed_fonts() -> tuple[tuple[str, tuple[tuple[int, int], ...]], ...]:
-    """Every installed font file with its Unicode coverage, as fontconfig has already indexed it."""
+def _installed_fonts() -> tuple[_Face, ...]:
+    """Every installed font (file#index, families, Unicode coverage, styles), as fontconfig indexed it."""
     try:
         out = subprocess.run(
-            ["fc-list", "--format", "%{file}|%{index}|%{charset}\n"],
+            ["fc-list", "--format", "%{index}|%{family}|%{style}|%{charset}|%{file}\n"],
             capture_output=True,
             text=True,
             check=True,
         ).stdout
     except (OSError, subprocess.CalledProcessError) as exc:
-        raise PdfError(f"cannot list fonts with fc-list (install fontconfig): {exc}") from exc
+        raise PdfError(f"无法用 fc-list 列出已安装的字体（请安装 fontconfig）：{exc}") from exc
     fonts = []
     for line in sorted(set(out.splitlines())):
-        path, index, charset = line.rsplit("|", 2)
+        index, family, style, charset, path = line.split("|", 4)
         ranges = []
         for part in charset.split():
             lo, _, hi = part.partition("-")
             ranges.append((int(lo, 16), int(hi or lo, 16)))
-        fonts.append((f"{path}#{index}", tuple(ranges)))
+        key = f"{path}#{index}"
+        fonts.append(_Face(key, tuple(family.split(",")), tuple(ranges), tuple(style.split(","))))
     return tuple(fonts)
 
 
 @cache
-def _coverage() -> tuple[tuple[int, int], ...]:
-    """The union of all installed fonts' coverage as sorted, merged ranges."""
-    ranges = sorted(r for _, rs in _installed_fonts() for r in rs)
+def coverage(families: tuple[str, ...] | None = None) -> frozenset[int]:
+    """Code points the fonts of `families` (all installed fonts when None) can draw.
+
+    The kit's one answer to "has a font this glyph?": fontconfig's charset of each font, which it
+    derives from the font's cmap and has already indexed, so asking costs no font file reads.
+    """
+    faces = [f for f in _installed_fonts() if families is None or set(f.families) & set(families)]
+    ranges = sorted(r for f in faces for r in f.ranges)
     merged: list[list[int]] = []
-    for lo, hi in ranges:
+    for lo, hi in ranges:  # merged first: the fonts overlap much, and sets are slow to fill twice
         if merged and lo <= merged[-1][1] + 1:
             merged[-1][1] = max(merged[-1][1], hi)
         else:
             merged.append([lo, hi])
-    return tuple((lo, hi) for lo, hi in merged)
+    return frozenset(cp for lo, hi in merged for cp in range(lo, hi + 1))
 
 
-def _covered(cp: int) -> bool:
-    cov = _coverage()
-    i = bisect.bisect_right(cov, (cp, 0x10FFFF + 1)) - 1
-    return i >= 0 and cov[i][0] <= cp <= cov[i][1]
+def drawn(ch: str) -> bool:
+    """Whether a character needs a glyph: spaces and control or format characters draw nothing."""
+    return not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf")
+
+
+def missing(text: str, cover: frozenset[int]) -> list[str]:
+    """Characters of `text` that need a glyph outside `cover`, in order of first appearance."""
+    return [ch for ch in dict.fromkeys(text) if drawn(ch) and ord(ch) not in cover]
 
 
 @cache
 def font_identity() -> str:
     """A digest of the installed fonts (path, size, mtime): a new or changed font invalidates cached PDFs."""
     h = hashlib.sha256()
-    for key, _ in _installed_fonts():
+    for face in _installed_fonts():
+        key = face.key
         path = key.rsplit("#", 1)[0]
         try:
             st = os.stat(path)
@@ -120,62 +134,32 @@ def check_glyphs(html: str) -> None:
     parser.feed(html)
     parser.close()
     text = "".join(parser.chunks)
-    missing: dict[str, int] = {}
-    for ch in set(text):
-        if ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf"):
-            continue
-        if not _covered(ord(ch)):
-            missing[ch] = text.index(ch)
-    if missing:
-        ch = min(missing, key=missing.get)
-        at = missing[ch]
+    absent = missing(text, coverage())
+    if absent:
+        ch, others = absent[0], "".join(sorted(absent[1:]))
+        at = text.index(ch)
         context = text[max(0, at - 12) : at + 12].replace("\n", " ").strip()
-        others = "".join(sorted(set(missing) - {ch}))
-        more = f" (also missing: {others})" if others else ""
+        more = f"（另缺：{others}）" if others else ""
         raise MissingGlyphError(
-            f"missing glyph: no installed font has {ch!r} (U+{ord(ch):04X}, "
-            f"{unicodedata.name(ch, 'unnamed')}) in “{context}”{more}; "
-            "replace the character or install a font that has it"
+            f"缺字：已安装的字体都没有 {ch!r}（U+{ord(ch):04X}，{unicodedata.name(ch, 'unnamed')}），"
+            f"位于“{context}”{more}；请换用通用字形或安装含该字的字体"
         )
 
 
+# The PDFs' text faces: roster names must be printable in these.
 FONT_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC")
-_FALLBACK_FILES = {
-    "Noto Serif CJK SC": "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
-    "Noto Sans CJK SC": "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-}
 
 
-def _font_file(family: str) -> tuple[str, int] | None:
-    try:
-        out = subprocess.run(
-            ["fc-list", family, "file", "index", "family"], capture_output=True, text=True, timeout=10
-        ).stdout
-    except (OSError, subprocess.TimeoutExpired):
-        out = ""
-    for line in out.splitlines():
-        m = re.match(r"(.+?): (.+?):index=(\d+)", line)
-        if m and family in m.group(2).split(","):
-            return m.group(1), int(m.group(3))
-    fallback = _FALLBACK_FILES.get(family)
-    return (fallback, -1) if fallback and Path(fallback).exists() else None
-
-
-@cache
 def covered_codepoints() -> frozenset[int] | None:
-    """Code points the PDF fonts can draw (union of the Noto CJK SC cmaps); None when no font is found."""
-    points: set[int] = set()
-    for family in FONT_FAMILIES:
-        found = _font_file(family)
-        if not found:
-            continue
-        file, idx = found
-        if file.lower().endswith((".ttc", ".otc")):
-            coll = TTCollection(file, lazy=True)
-            fonts = coll.fonts if idx < 0 else [coll.fonts[idx]]
-            for f in fonts:
-                if idx >= 0 or f["name"].getDebugName(1) == family:
-                    points.update(f.getBestCmap())
-        else:
-            points.update(TTFont(file, lazy=True).getBestCmap())
-    return frozenset(points) if points else None
+    """Code points the PDF text faces can draw; None when neither face is installed (no check then)."""
+    return coverage(FONT_FAMILIES) or None
+
+
+def font_file(family: str) -> tuple[str, int] | None:
+    """The regular face of `family` among the installed fonts: (file, index), or None."""
+    faces = [f for f in _installed_fonts() if family in f.families]
+    faces.sort(key=lambda f: ("Regular" not in f.styles, f.key))
+    if not faces:
+        return None
+    path, _, index = faces[0].key.rpartition("#")
+    return path, int(index)

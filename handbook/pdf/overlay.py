@@ -1,31 +1,31 @@
 """Fast pre-filled PDFs: WeasyPrint renders each layout once; values are drawn on copies of its pages.
 
 A `Layout` is one HTML document rendered twice by WeasyPrint: a print version (the page background,
-through macros.pdf's cache) and a fillable version that is only read for the rectangle of every named
-field. An `OverlayFont` is the form font (Noto Serif CJK SC) subset to every character a batch needs,
-taken from one tiny WeasyPrint render, with a Unicode→CID map inverted from its /ToUnicode CMap.
-`Writer` then makes each output PDF from pikepdf copies of the background pages plus a content stream
-that draws the values inside the field rectangles: no layout engine runs per unit.
+through the PDF cache) and a fillable version that is only read for the rectangle of every named
+field. An `OverlayFont` is the form font (Noto Serif CJK SC): its cmap gives the Unicode→CID map and its
+hmtx the widths, and HarfBuzz cuts it to a batch's characters once. `Writer` then makes each output PDF
+from pikepdf copies of the background pages plus content streams that draw the values inside the field
+rectangles, embedding a subset of the batch font cut to that file's characters: no layout engine runs
+per unit, and a file carries only its own glyphs.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html as htmlmod
 import io
 import json
-import logging
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name
+import uharfbuzz as hb
+from fontTools.ttLib import TTFont
+from pikepdf import Array, ContentStreamInstruction, Dictionary, Name, Operator, String
 
 from ..atomic import write_atomic
 from ..paths import ROOT
-from .engine import WIDGET_FONT_CSS, _add_style, cache_key, render_pdf
-from .fix import cid_widths, set_dates
+from .engine import cache_key, render_pdf, weasyprint_pdf
+from .fix import set_dates, tounicode_cmap, w_array
+from .fonts import coverage, drawn, font_file, missing
 
 CACHE_DIR = ROOT / ".cache" / "pack"
 FONT_FAMILY = "Noto Serif CJK SC"
@@ -37,6 +37,14 @@ PAD = 1.5  # pt of left padding inside a field, as the print CSS gives inputs (0
 # Characters that must not start a line (Chinese typesetting): they hang at the end of the line before.
 NO_LINE_START = set("，。、；：？！”’）》」』】〕…—·%,.;:?!)]}")
 CODE_VERSION = "overlay-1"
+# The cuts keep only what a PDF CIDFontType0C needs: outlines (CFF) and the tables HarfBuzz maps with.
+_DROP_TABLES = ("GSUB", "GPOS", "GDEF", "BASE", "VORG", "vhea", "vmtx", "name", "post", "DSIG")
+_CUT_FLAGS = (
+    hb.SubsetFlags.NO_HINTING
+    | hb.SubsetFlags.DESUBROUTINIZE
+    | hb.SubsetFlags.NOTDEF_OUTLINE
+    | hb.SubsetFlags.NO_LAYOUT_CLOSURE
+)
 
 
 class OverlayError(Exception):
@@ -46,129 +54,162 @@ class OverlayError(Exception):
 # ---------------------------------------------------------------------------------------------- font
 
 
+def _cut(face: hb.Face, *, glyphs=(), unicodes=()) -> hb.Face:
+    """A subset of `face` with the given glyph ids and/or code points (CIDs stay those of the font)."""
+    inp = hb.SubsetInput()
+    inp.glyph_set.update(glyphs)
+    inp.unicode_set.update(unicodes)
+    inp.flags = _CUT_FLAGS
+    inp.drop_table_tag_set.update(int.from_bytes(tag.encode(), "big") for tag in _DROP_TABLES)
+    return hb.subset(face, inp)
+
+
 @dataclass
 class OverlayFont:
-    """The form font subset to a batch's characters: Unicode→CID, CID widths and the PDF font object."""
+    """The form font for drawn values: Unicode→CID, CID widths, and the batch's glyphs to cut per file."""
 
-    pdf_bytes: bytes
-    objgen: tuple[int, int]
+    family: str
     cids: dict[str, int]
     widths: dict[int, float]
+    batch: bytes  # the batch's glyphs as an OpenType font, the source of every file's subset
+    descriptor: dict  # FontDescriptor numbers (1000 units per em)
+    ros: tuple[str, str, int]
+    ps_name: str
+    coverage: frozenset[int] = field(repr=False, default=frozenset())
     default_width: float = 1000.0
-    _pdf: pikepdf.Pdf | None = field(default=None, repr=False)
+    _face: hb.Face | None = field(default=None, repr=False)
+    _cuts: dict = field(default_factory=dict, repr=False)
+    _chars: dict[int, str] = field(default_factory=dict, repr=False)
 
-    @property
-    def pdf(self) -> pikepdf.Pdf:
-        """The small PDF holding the font object (opened lazily, once per process)."""
-        if self._pdf is None:
-            self._pdf = pikepdf.open(io.BytesIO(self.pdf_bytes))
-        return self._pdf
-
-    def font_object(self):
-        """The Type0 font dictionary inside `pdf`."""
-        return self.pdf.get_object(self.objgen)
+    def __post_init__(self):
+        # CID → character for the ToUnicode map and the cuts (the first character when several share a glyph).
+        for ch, cid in sorted(self.cids.items()):
+            self._chars.setdefault(cid, ch)
 
     def missing(self, text: str) -> list[str]:
         """Characters of `text` the font cannot draw (spaces are drawn as gaps)."""
-        return [ch for ch in dict.fromkeys(text) if not _is_gap(ch) and ch not in self.cids]
+        return missing(text, self.coverage)
 
     def width(self, text: str, size: float) -> float:
         """Advance width of `text` at `size` pt."""
         total = 0.0
         for ch in text:
-            if _is_gap(ch):
+            if ch.isspace():
                 total += 250 if ch != "\u3000" else 1000
-            else:
+            elif drawn(ch):
                 total += self.widths.get(self.cids[ch], self.default_width)
         return total * size / 1000
 
-    def tj(self, text: str) -> bytes:
+    def tj(self, text: str) -> Array:
         """A TJ operand array: 2-byte CIDs (Identity-H), spaces as positioning gaps."""
-        parts: list[bytes] = []
+        parts: list = []
         run = bytearray()
         for ch in text:
-            if _is_gap(ch):
+            if ch.isspace():
                 if run:
-                    parts.append(b"<" + run.hex().upper().encode() + b">")
+                    parts.append(String(bytes(run)))
                     run = bytearray()
-                parts.append(b"-1000" if ch == "\u3000" else b"-250")
-            else:
+                parts.append(-1000 if ch == "\u3000" else -250)
+            elif drawn(ch):
                 run += self.cids[ch].to_bytes(2, "big")
         if run:
-            parts.append(b"<" + run.hex().upper().encode() + b">")
-        return b"[" + b" ".join(parts) + b"]"
+            parts.append(String(bytes(run)))
+        return Array(parts)
+
+    def _cff(self, cids: tuple[int, ...]) -> bytes:
+        """The bare CFF of the batch font cut to `cids` (kept for repeated sets, such as blank forms)."""
+        if cids not in self._cuts:
+            if self._face is None:
+                self._face = hb.Face(self.batch)
+            if len(self._cuts) > 256:
+                self._cuts.clear()
+            cut = _cut(self._face, unicodes=[ord(self._chars[c]) for c in cids])
+            self._cuts[cids] = cut.reference_table("CFF ").data
+        return self._cuts[cids]
+
+    def embed(self, pdf: pikepdf.Pdf, cids: set[int]):
+        """A Type0 font in `pdf` holding only the glyphs of `cids` (a file's characters)."""
+        used = tuple(sorted(cids))
+        digest = hashlib.sha256(repr(used).encode()).digest()
+        # The subset tag names the glyph set, so two files with the same glyphs name their font alike.
+        base = Name("/" + "".join(chr(65 + b % 26) for b in digest[:6]) + "+" + self.ps_name)
+        desc = Dictionary(Type=Name.FontDescriptor, FontName=base, FontFamily=String(self.family))
+        for key, value in self.descriptor.items():
+            desc[key] = Array(value) if isinstance(value, list) else value
+        desc.FontFile3 = pdf.make_stream(self._cff(used), Subtype=Name.CIDFontType0C)
+        registry, ordering, supplement = self.ros
+        cid_font = Dictionary(
+            Type=Name.Font,
+            Subtype=Name.CIDFontType0,
+            BaseFont=base,
+            CIDSystemInfo=Dictionary(
+                Registry=String(registry), Ordering=String(ordering), Supplement=supplement
+            ),
+            FontDescriptor=pdf.make_indirect(desc),
+            DW=self.default_width,
+            W=w_array({c: self.widths[c] for c in used}, self.default_width),
+        )
+        return pdf.make_indirect(
+            Dictionary(
+                Type=Name.Font,
+                Subtype=Name.Type0,
+                BaseFont=base,
+                Encoding=Name("/Identity-H"),
+                DescendantFonts=Array([pdf.make_indirect(cid_font)]),
+                ToUnicode=pdf.make_stream(tounicode_cmap([(c, c, self._chars[c]) for c in used])),
+            )
+        )
 
 
-def _is_gap(ch: str) -> bool:
-    return ch.isspace()
-
-
-def _parse_tounicode(data: bytes) -> dict[int, str]:
-    """CID → text from a ToUnicode CMap (bfchar and bfrange sections)."""
-    out: dict[int, str] = {}
-
-    def text(hexs: bytes) -> str:
-        return bytes.fromhex(hexs.decode()).decode("utf-16-be", errors="replace")
-
-    for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
-        for src, dst in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>", block):
-            out[int(src, 16)] = text(dst)
-    for block in re.findall(rb"beginbfrange(.*?)endbfrange", data, re.S):
-        for lo, hi, rest in re.findall(
-            rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(\[[^\]]*\]|<[0-9A-Fa-f]+>)", block
-        ):
-            lo_i, hi_i = int(lo, 16), int(hi, 16)
-            if rest.startswith(b"["):
-                for i, dst in enumerate(re.findall(rb"<([0-9A-Fa-f]*)>", rest)):
-                    out[lo_i + i] = text(dst)
-            else:
-                start = bytes.fromhex(rest[1:-1].decode())
-                for i in range(hi_i - lo_i + 1):
-                    last = int.from_bytes(start[-2:], "big") + i
-                    out[lo_i + i] = (start[:-2] + last.to_bytes(2, "big")).decode(
-                        "utf-16-be", errors="replace"
-                    )
-    return out
-
-
-def build_font(chars: set[str]) -> OverlayFont:
-    """Render `chars` once in the form font and keep that font subset with its Unicode→CID map."""
-
-    wanted = sorted(ch for ch in chars if not _is_gap(ch) and unicodedata.category(ch)[0] != "C")
-    # One character per span, spaced: no ligatures, kerning or contextual forms can merge or swap glyphs.
-    spans = " ".join(f"<span>{htmlmod.escape(ch)}</span>" for ch in wanted) or "<span>一</span>"
-    doc = (
-        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>'
-        f'@page {{ size: A4; margin: 10mm; }} body {{ font-family: "{FONT_FAMILY}"; font-size: 10pt;'
-        " font-variant-ligatures: none; font-kerning: none; word-break: break-all; }</style></head>"
-        f"<body><p>{spans}</p></body></html>"
-    )
-    data = render_pdf(doc, fillable=False)
-    pdf = pikepdf.open(io.BytesIO(data))
-    best = None
-    for obj in pdf.objects:
-        if not isinstance(obj, Dictionary) or obj.get("/Subtype") != "/Type0":
-            continue
-        if "NotoSerifCJK" not in re.sub(r"[\s_-]", "", str(obj.get("/BaseFont", ""))):
-            continue
-        to_uni = _parse_tounicode(obj.ToUnicode.read_bytes()) if "/ToUnicode" in obj else {}
-        if best is None or len(to_uni) > len(best[1]):
-            best = (obj, to_uni)
-    if best is None:
-        raise OverlayError(f"WeasyPrint did not use the font {FONT_FAMILY}: install fonts-noto-cjk")
-    obj, to_uni = best
+def build_font(chars: set[str], family: str = FONT_FAMILY) -> OverlayFont:
+    """The form font for `chars`: CIDs and widths from its cmap and hmtx, its glyphs cut by HarfBuzz."""
+    found = font_file(family)
+    if found is None:
+        raise OverlayError(f"没有安装表格字体 {family}：请安装 fonts-noto-cjk（见 scripts/ensure_system.sh）")
+    path, index = found
+    tt = TTFont(path, fontNumber=index, lazy=True)
+    if "CFF " not in tt or not hasattr(tt["CFF "].cff.topDictIndex[0], "ROS"):
+        raise OverlayError(f"表格字体 {family}（{path}）不是 CID 字体，无法用于填写")
+    cover = coverage((family,))
+    cmap = tt.getBestCmap()
+    upem = tt["head"].unitsPerEm
+    hmtx = tt["hmtx"]
     cids: dict[str, int] = {}
-    for cid in sorted(to_uni):
-        text = to_uni[cid]
-        if len(text) == 1 and text in chars:
-            cids.setdefault(text, cid)
-    desc = obj.DescendantFonts[0]
+    widths: dict[int, float] = {}
+    gids = {0}
+    for ch in sorted(chars):
+        name = cmap.get(ord(ch)) if drawn(ch) and ord(ch) in cover else None
+        if name is None:
+            continue  # reported by missing() before anything is drawn
+        # CID-keyed CFF glyphs are named cidNNNNN after their CID, which is the code a PDF draws them with.
+        cids[ch] = int(name[3:])
+        widths[cids[ch]] = round(hmtx[name][0] * 1000 / upem)
+        gids.add(tt.getGlyphID(name))
+    head, hhea, os2 = tt["head"], tt["hhea"], tt["OS/2"]
+
+    def em(v: float) -> int:
+        return round(v * 1000 / upem)
+
+    top = tt["CFF "].cff.topDictIndex[0]
+    face = hb.Face(hb.Blob.from_file_path(path), index)
     return OverlayFont(
-        pdf_bytes=data,
-        objgen=obj.objgen,
+        family=family,
         cids=cids,
-        widths=cid_widths(desc.get("/W")),
-        default_width=float(desc.get("/DW", 1000)),
+        widths=widths,
+        # The code points go in too, so the batch font's cmap has them for the cuts per file.
+        batch=_cut(face, glyphs=sorted(gids), unicodes=sorted(ord(ch) for ch in cids)).blob.data,
+        descriptor={
+            "/Flags": 6,
+            "/FontBBox": [em(head.xMin), em(head.yMin), em(head.xMax), em(head.yMax)],
+            "/ItalicAngle": 0,
+            "/Ascent": em(hhea.ascent),
+            "/Descent": em(hhea.descent),
+            "/CapHeight": em(getattr(os2, "sCapHeight", hhea.ascent)),
+            "/StemV": 80,
+        },
+        ros=(top.ROS[0], top.ROS[1], int(top.ROS[2])),
+        ps_name=tt["name"].getDebugName(6) or family.replace(" ", ""),
+        coverage=cover,
     )
 
 
@@ -195,6 +236,7 @@ class Layout:
     widgets: dict[str, list[Widget]]
     n_pages: int
     font_size: float = 10.5
+    rows: dict[int, list[int]] | None = field(default=None, repr=False)  # list rows by page, for callers
     _pdf: pikepdf.Pdf | None = field(default=None, repr=False)
     _xobjects: list | None = field(default=None, repr=False)
 
@@ -214,33 +256,6 @@ class Layout:
     def mediabox(self, page: int) -> list[float]:
         """The page size of page `page`."""
         return [float(x) for x in self.pdf.pages[page].mediabox]
-
-    def rect(self, name: str) -> Widget:
-        """The single widget of a text field."""
-        return self.widgets[name][0]
-
-
-class _Warnings(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage())
-
-
-def _fillable(html: str) -> bytes:
-    """The fillable rendering, only to read field rectangles (fields use a small font, as in macros.pdf)."""
-    import weasyprint
-
-
-    handler = _Warnings()
-    wlog = logging.getLogger("weasyprint")
-    wlog.addHandler(handler)
-    try:
-        return weasyprint.HTML(string=_add_style(html, WIDGET_FONT_CSS)).write_pdf(pdf_forms=True)
-    finally:
-        wlog.removeHandler(handler)
 
 
 def _widgets(data: bytes) -> tuple[dict[str, list[Widget]], int]:
@@ -288,7 +303,7 @@ def build_layout(
         widgets = {n: [Widget(n, w[0], tuple(w[1]), w[2]) for w in ws] for n, ws in raw["widgets"].items()}
         n_pages = raw["pages"]
     else:
-        widgets, n_pages = _widgets(_fillable(html))
+        widgets, n_pages = _widgets(weasyprint_pdf(html, True, None))
         raw = {
             "pages": n_pages,
             "widgets": {n: [[w.page, list(w.rect), w.kind] for w in ws] for n, ws in widgets.items()},
@@ -305,44 +320,60 @@ def build_layout(
 # ---------------------------------------------------------------------------------------------- drawing
 
 
-def _num(x: float) -> bytes:
-    return (f"{x:.2f}".rstrip("0").rstrip(".") or "0").encode()
+def _num(x: float) -> float:
+    """A coordinate to two decimals (pikepdf writes it short; + 0.0 turns -0.0 into 0)."""
+    return round(x, 2) + 0.0
+
+
+def _op(op: str, *operands) -> ContentStreamInstruction:
+    return ContentStreamInstruction(list(operands), Operator(op))
 
 
 class Canvas:
-    """Content-stream operators for one page's overlay."""
+    """Content-stream instructions for one page's overlay, and the CIDs they draw."""
 
     def __init__(self, font: OverlayFont):
         self.font = font
-        self.ops: list[bytes] = []
+        self.ops: list[ContentStreamInstruction] = []
+        self.cids: set[int] = set()
 
     def text(self, x: float, y: float, size: float, text: str) -> None:
         """Draw one line of text with its baseline at (x, y)."""
         if text:
-            self.ops.append(
-                b"BT /FPack %s Tf %s %s Td %s TJ ET" % (_num(size), _num(x), _num(y), self.font.tj(text))
-            )
+            self.cids.update(self.font.cids[ch] for ch in text if drawn(ch))
+            self.ops += [
+                _op("BT"),
+                _op("Tf", Name.FPack, _num(size)),
+                _op("Td", _num(x), _num(y)),
+                _op("TJ", self.font.tj(text)),
+                _op("ET"),
+            ]
 
     def cover(self, x0: float, y0: float, x1: float, y1: float) -> None:
         """Paint a white rectangle over part of the background."""
-        self.ops.append(b"1 g %s %s %s %s re f 0 g" % (_num(x0), _num(y0), _num(x1 - x0), _num(y1 - y0)))
+        self.ops += [
+            _op("g", 1),
+            _op("re", _num(x0), _num(y0), _num(x1 - x0), _num(y1 - y0)),
+            _op("f"),
+            _op("g", 0),
+        ]
 
     def tick(self, rect: tuple[float, float, float, float]) -> None:
         """A tick mark drawn as a path inside a box or circle."""
         x0, y0, x1, y1 = rect
         w, h = x1 - x0, y1 - y0
-        self.ops.append(
-            b"q 0 G %s w 1 J 1 j %s %s m %s %s l %s %s l S Q"
-            % (
-                _num(max(0.6, w * 0.12)),
-                _num(x0 + w * 0.15),
-                _num(y0 + h * 0.5),
-                _num(x0 + w * 0.42),
-                _num(y0 + h * 0.18),
-                _num(x0 + w * 0.95),
-                _num(y0 + h * 0.95),
-            )
-        )
+        self.ops += [
+            _op("q"),
+            _op("G", 0),
+            _op("w", _num(max(0.6, w * 0.12))),
+            _op("J", 1),
+            _op("j", 1),
+            _op("m", _num(x0 + w * 0.15), _num(y0 + h * 0.5)),
+            _op("l", _num(x0 + w * 0.42), _num(y0 + h * 0.18)),
+            _op("l", _num(x0 + w * 0.95), _num(y0 + h * 0.95)),
+            _op("S"),
+            _op("Q"),
+        ]
 
     def fit(
         self,
@@ -408,23 +439,29 @@ class Canvas:
                     out.append(line)
                     line = ""
                     avail = width
-                if line or not _is_gap(ch):
+                if line or not ch.isspace():
                     line += ch
             out.append(line)
         return out
 
-    def bytes(self) -> bytes:
-        """The operators as a content stream."""
-        return b"\n".join(self.ops)
+    def page(self, layout: Layout, page: int) -> PageSpec:
+        """This overlay on page `page` of `layout`."""
+        return PageSpec(layout, page, pikepdf.unparse_content_stream(self.ops), frozenset(self.cids))
 
 
 @dataclass
 class PageSpec:
-    """One output page: a background page of a layout and the overlay drawn on it."""
+    """One output page: a background page of a layout, the overlay drawn on it and the CIDs it uses."""
 
     layout: Layout
     page: int
     overlay: bytes
+    cids: frozenset[int] = frozenset()
+
+
+_BACKGROUND = pikepdf.unparse_content_stream([_op("q"), _op("Do", Name.BG), _op("Q")])
+_OVERLAY_START = pikepdf.unparse_content_stream([_op("q"), _op("g", 0)])
+_OVERLAY_END = pikepdf.unparse_content_stream([_op("Q")])
 
 
 class Writer:
@@ -436,22 +473,21 @@ class Writer:
         self.epoch = epoch
 
     def pdf_bytes(self, pages: list[PageSpec], title: str | None = None) -> bytes:
-        """One PDF of `pages`; backgrounds and the overlay font are copied once per file and shared."""
-
+        """One PDF of `pages`: backgrounds copied once per file, the font cut to the file's characters."""
         pdf = pikepdf.new()
+        cids = set().union(*(spec.cids for spec in pages))
+        font = self.font.embed(pdf, cids) if cids else None
         xobjects: dict[tuple[str, int], object] = {}
-        font = None
         for spec in pages:
             k = (spec.layout.key, spec.page)
             if k not in xobjects:
                 xobjects[k] = pdf.copy_foreign(spec.layout.xobject(spec.page))
             res = Dictionary(XObject=Dictionary(BG=xobjects[k]))
-            content = b"q /BG Do Q"
+            content = _BACKGROUND
             if spec.overlay:
-                if font is None:
-                    font = pdf.copy_foreign(self.font.font_object())
-                res.Font = Dictionary(FPack=font)
-                content += b"\nq 0 g\n" + spec.overlay + b"\nQ"
+                if spec.cids:
+                    res.Font = Dictionary(FPack=font)
+                content = b"\n".join((content, _OVERLAY_START, spec.overlay, _OVERLAY_END))
             page = Dictionary(
                 Type=Name.Page,
                 MediaBox=Array(spec.layout.mediabox(spec.page)),
@@ -459,8 +495,8 @@ class Writer:
                 Contents=pdf.make_stream(content),
             )
             pdf.pages.append(pikepdf.Page(page))
-        pdf.docinfo.Title = pikepdf.String(title or self.title)
-        pdf.docinfo.Producer = pikepdf.String("zzshh-handbook pack")
+        pdf.docinfo.Title = String(title or self.title)
+        pdf.docinfo.Producer = String("zzshh-handbook pack")
         set_dates(pdf, self.epoch)
         out = io.BytesIO()
         pdf.save(
@@ -472,3 +508,4 @@ class Writer:
         )
         pdf.close()
         return out.getvalue()
+

@@ -94,18 +94,36 @@ def widgets(pdf, name: str):
     raise KeyError(name)
 
 
+def _dark(img, height: float, rect, scale: float) -> int:
+    """Dark pixels of a greyscale page image inside a PDF rectangle (1 px in from its edges)."""
+    xs, ys = sorted(float(v) for v in rect[0::2]), sorted(float(v) for v in rect[1::2])
+    top, bottom = (height - ys[1]) * scale, (height - ys[0]) * scale
+    box = (int(xs[0] * scale) + 1, int(top) + 1, int(xs[1] * scale) - 1, int(bottom) - 1)
+    return sum(1 for v in img.crop(box).tobytes() if v < 128)
+
+
 def dark_in_rect(data: bytes, rect, scale: float = 3.0, forms: bool = True) -> int:
     """Dark pixels PDFium draws inside a widget rectangle of page 1 (forms initialised, as a viewer does)."""
     doc = pdfium.PdfDocument(data)
     if forms:
         doc.init_forms()
     page = doc[0]
-    height = page.get_height()
     img = page.render(scale=scale, may_draw_forms=forms).to_pil().convert("L")
-    xs, ys = sorted(float(v) for v in rect[0::2]), sorted(float(v) for v in rect[1::2])
-    top, bottom = (height - ys[1]) * scale, (height - ys[0]) * scale
-    box = (int(xs[0] * scale) + 1, int(top) + 1, int(xs[1] * scale) - 1, int(bottom) - 1)
-    return sum(1 for v in img.crop(box).tobytes() if v < 128)
+    return _dark(img, page.get_height(), rect, scale)
+
+
+def poppler_dark_in_rect(data: bytes, rect, tmp_path: Path, scale: float = 3.0) -> int:
+    """Dark pixels Poppler (pdftoppm, as Evince and Okular draw) puts inside a rectangle of page 1."""
+    from PIL import Image
+
+    src = tmp_path / "p.pdf"
+    src.write_bytes(data)
+    run = ["pdftoppm", "-gray", "-png", "-singlefile", "-f", "1", "-r", str(72 * scale), str(src)]
+    res = subprocess.run([*run, str(tmp_path / "p")], capture_output=True, text=True, check=True)
+    assert "Unknown CMap" not in res.stderr, res.stderr  # poppler-data missing: typed text stays blank
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        height = float(pdf.pages[0].mediabox[3])
+    return _dark(Image.open(tmp_path / "p.png").convert("L"), height, rect, scale)
 
 
 @pytest.fixture(scope="session")
@@ -120,14 +138,16 @@ def edition_and_common():
 @pytest.fixture(scope="session")
 def form_pdfs(edition_and_common):
     """Every form's HTML, print and fillable PDF (newest edition), rendered once (cached by content)."""
-    from handbook.model.forms import load_forms
+    from handbook.model.forms import input_tooltips, load_forms
     from handbook.render.forms import form_document
 
     edition, common = edition_and_common
     out = {}
     for fid, form in load_forms().items():
         html = form_document(form, edition, common)
-        out[fid] = (html, P.render_pdf(html, fillable=False), P.render_pdf(html, fillable=True))
+        tips = input_tooltips(form)
+        fillable = P.render_pdf(html, fillable=True, tooltips=tips)
+        out[fid] = (html, P.render_pdf(html, fillable=False), fillable)
     return out
 
 
@@ -166,6 +186,35 @@ def test_form_field_inventory(form_pdfs):
 
 
 @pytest.mark.slow
+def test_fields_have_chinese_tooltips(form_pdfs):
+    """Viewers and screen readers name each field in Chinese from the form's labels, never by its id."""
+    from handbook.model.forms import input_tooltips, load_forms
+
+    forms = load_forms()
+    tips = {}
+    for fid, (_, _, fillable) in form_pdfs.items():
+        fields = pypdf.PdfReader(io.BytesIO(fillable)).get_fields()
+        tips[fid] = {name: f.get("/TU") for name, f in fields.items()}
+        assert tips[fid] == input_tooltips(forms[fid]), fid
+        assert not [n for n, t in tips[fid].items() if t == n or not re.search("[\u4e00-\u9fff]", t)], fid
+    register = tips["member-register"]
+    assert (register["self_grade"], register["branch_grade"]) == ("自评等次", "评定等次")
+    assert register["birth_m"] == "出生年月（月）"
+    assert tips["member-ballot"]["r01_name"] == "第1行 姓名"
+
+
+@pytest.mark.slow
+def test_tooltips_name_fields_and_key_the_cache(hand_pdfs):
+    """Tooltips given by the caller land in /TU of the field (a radio group once) and change the cache key."""
+    tips = {"unit": "党支部名称", "g1": "理想信念 等次", "attended": "已参加集中学习"}
+    assert P.cache_key(HAND_FORM, fillable=True, tooltips=tips) != P.cache_key(HAND_FORM, fillable=True)
+    data = P.render_pdf(HAND_FORM, fillable=True, tooltips=tips)
+    fields = pypdf.PdfReader(io.BytesIO(data)).get_fields()
+    assert {n: f.get("/TU") for n, f in fields.items() if n in tips} == tips
+    assert fields["opinion"].get("/TU") != "理想信念 等次"
+
+
+@pytest.mark.slow
 def test_print_pdfs_have_no_fields(form_pdfs):
     for fid, (_, printed, _) in form_pdfs.items():
         with pikepdf.open(io.BytesIO(printed)) as pdf:
@@ -198,17 +247,33 @@ def test_ticks_are_drawn(hand_pdfs):
     assert all(after[i] <= before[i] + 1 for i in range(1, len(rects)) if i != pass_index), (before, after)
 
 
+def _typed(data: bytes, name: str, value: str) -> tuple[bytes, list]:
+    """The fillable PDF with `value` stored in text field `name` as a viewer stores typed text."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        field = next(f for f in pdf.Root.AcroForm.Fields if str(f.T) == name)
+        assert "STSong" in str(field.DA)
+        rect = list(field.Rect)
+        field.V = pikepdf.String(value)
+        buf = io.BytesIO()
+        pdf.save(buf)
+    return buf.getvalue(), rect
+
+
 @pytest.mark.slow
 def test_chinese_typed_into_a_field_shows(hand_pdfs):
     """A Chinese value (as a viewer stores typed text) is drawn with the STSong field font by PDFium."""
-    with pikepdf.open(io.BytesIO(hand_pdfs[1])) as pdf:
-        field = next(f for f in pdf.Root.AcroForm.Fields if str(f.T) == "unit")
-        assert "STSong" in str(field.DA)
-        rect = list(field.Rect)
-        field.V = pikepdf.String("第一党支部")
-        buf = io.BytesIO()
-        pdf.save(buf)
-    assert dark_in_rect(buf.getvalue(), rect) > dark_in_rect(hand_pdfs[1], rect) + 50
+    typed, rect = _typed(hand_pdfs[1], "unit", "第一党支部")
+    assert dark_in_rect(typed, rect) > dark_in_rect(hand_pdfs[1], rect) + 50
+
+
+@pytest.mark.slow
+def test_poppler_draws_chinese_typed_into_a_field(hand_pdfs, tmp_path):
+    """Poppler (Evince, Okular, pdftoppm) draws a typed Chinese value as PDFium does."""
+    # NeedAppearances makes Poppler build the appearance with STSong, whose UniGB-UCS2-H CMap comes
+    # from poppler-data (scripts/ensure_system.sh installs it).
+    typed, rect = _typed(hand_pdfs[1], "unit", "第一党支部")
+    blank = poppler_dark_in_rect(hand_pdfs[1], rect, tmp_path)
+    assert poppler_dark_in_rect(typed, rect, tmp_path) > blank + 50
 
 
 @pytest.mark.slow
@@ -271,8 +336,8 @@ def test_byte_identical_without_cache():
     from handbook.pdf.fix import postprocess
 
     for fillable in (False, True):
-        a = postprocess(P._weasyprint(HAND_FORM, fillable, None), fillable=fillable, epoch=DEFAULT_EPOCH)
-        b = postprocess(P._weasyprint(HAND_FORM, fillable, None), fillable=fillable, epoch=DEFAULT_EPOCH)
+        a = postprocess(P.weasyprint_pdf(HAND_FORM, fillable, None), fillable=fillable, epoch=DEFAULT_EPOCH)
+        b = postprocess(P.weasyprint_pdf(HAND_FORM, fillable, None), fillable=fillable, epoch=DEFAULT_EPOCH)
         assert a == b
         assert a == P.render_pdf(HAND_FORM, fillable=fillable)
 
@@ -282,7 +347,7 @@ def test_cache_hit_skips_weasyprint(hand_pdfs, monkeypatch):
     def boom(*a, **k):
         raise AssertionError("rendered again although the input did not change")
 
-    monkeypatch.setattr(P, "_weasyprint", boom)
+    monkeypatch.setattr(P, "weasyprint_pdf", boom)
     assert P.render_pdf(HAND_FORM, fillable=True) == hand_pdfs[1]
 
 
@@ -293,9 +358,20 @@ def test_cache_key_depends_on_inputs():
     assert k != P.cache_key(HAND_FORM, fillable=False, epoch=1)
 
 
+def test_cache_key_names_the_subsetters(monkeypatch):
+    """Another HarfBuzz (ours or WeasyPrint's) makes other font bytes, so it must make another key."""
+    k = P.cache_key(HAND_FORM, fillable=False)
+    assert P.subsetter().startswith("uharfbuzz ")
+    monkeypatch.setattr(P, "subsetter", lambda: "uharfbuzz 0.0.1 (HarfBuzz 1.0.0)")
+    assert P.cache_key(HAND_FORM, fillable=False) != k
+    monkeypatch.undo()
+    monkeypatch.setattr(P, "weasyprint_subsetter", lambda: "fonttools")
+    assert P.cache_key(HAND_FORM, fillable=False) != k
+
+
 def test_missing_glyph_fails_with_the_character(tmp_path, monkeypatch):
     monkeypatch.setattr(P, "CACHE_DIR", tmp_path)
-    ch = next(c for c in ("\U00020000", "\ue000", "\U0010fffd") if not F._covered(ord(c)))
+    ch = next(c for c in ("\U00020000", "\ue000", "\U0010fffd") if ord(c) not in F.coverage())
     html = HAND_FORM.replace("意见和建议", f"意见{ch}建议")
     with pytest.raises(F.MissingGlyphError) as err:
         P.render_pdf(html, fillable=False)
@@ -304,7 +380,7 @@ def test_missing_glyph_fails_with_the_character(tmp_path, monkeypatch):
 
 
 def test_glyph_check_reads_css_content_and_values():
-    ch = next(c for c in ("\U00020000", "\ue000", "\U0010fffd") if not F._covered(ord(c)))
+    ch = next(c for c in ("\U00020000", "\ue000", "\U0010fffd") if ord(c) not in F.coverage())
     with pytest.raises(F.MissingGlyphError):
         F.check_glyphs(f'<style>@page {{ @top-center {{ content: "{ch}"; }} }}</style><p>正文</p>')
     with pytest.raises(F.MissingGlyphError):
