@@ -165,5 +165,8 @@ class Macros:
 
     def tally_page(self) -> Markup:
         """The 计票与评定 tool (docs/assets/tally.js fills it in the browser)."""
-        branch = current_unit().branch or ""
-        return Markup(render_tally(self.edition, self.common, badges=self.src, branch=branch))
+        unit = current_unit()
+        html = render_tally(
+            self.edition, self.common, badges=self.src, branch=unit.branch or "", base=unit.excellent_base
+        )
+        return Markup(html)

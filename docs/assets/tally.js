@@ -79,6 +79,8 @@
     this.log = { 1: [], 2: [] };
     this.S = blankState();
     this.S.branch = root.getAttribute("data-branch") || "";
+    // The unit profile's 优秀比例基数 (local/unit.yml) sets the default base; the page may still change it.
+    this.S.base = root.getAttribute("data-base") || "graded";
   }
 
   var T = Tally.prototype;
@@ -931,6 +933,7 @@
       if (!window.confirm("清空本页在这台电脑上保存的名单、票数和评定？此操作不能撤销（导出的文件不受影响）。")) return;
       self.S = blankState();
       self.S.branch = root.getAttribute("data-branch") || "";
+      self.S.base = root.getAttribute("data-base") || "graded";
       self.log = { 1: [], 2: [] };
       self.buildRows();
       self.changed();

@@ -68,7 +68,7 @@ def _front(hb: Book, chunks) -> tuple[str, list[bytes]]:
 
 def _merge(front_html: str, datas: list[bytes], epoch: int) -> bytes:
     """The handbook from the rendered front document and the chunks."""
-    front = cache_path(cache_key(front_html, fillable=False, epoch=epoch)).read_bytes()
+    front = cache_path(cache_key(front_html, fillable=False, epoch=epoch, tagged=False)).read_bytes()
     return pdfbook.merge_book(front, datas, epoch=epoch)
 
 
@@ -92,12 +92,13 @@ def build_edition_pdfs(
     if not cache_path(key).exists():
         for part in hb.chunks(pdfbook.BOOK_CHUNKS):
             html = hb.chunk_html(part, pdfbook.CHUNK_SCHEME)
-            chunks.append((cache_key(html, fillable=False, epoch=epoch), part, html))
-    todo = {k: (html, False, None) for k, _, html in chunks if not cache_path(k).exists()}
+            chunks.append((cache_key(html, fillable=False, epoch=epoch, tagged=False), part, html))
+    # The book's parts are untagged: merging them could not keep their structure trees.
+    todo = {k: (html, False, None, False) for k, _, html in chunks if not cache_path(k).exists()}
     first = len(todo)
     # Then the longest documents first, so the workers finish together.
     rest = {
-        k: (html, fill, tips)
+        k: (html, fill, tips, True)
         for _, html, fill, tips, k in jobs
         if html is not None and not cache_path(k).exists()
     }
@@ -107,8 +108,8 @@ def build_edition_pdfs(
     if len(todo) > 1 and workers > 1:
         with render_pool(min(workers, len(todo))) as pool:
 
-            def submit(html: str, fill: bool, tips: dict[str, str] | None = None):
-                return pool.submit(render_job, html, fill, epoch, engine.CACHE_DIR, tips)
+            def submit(html: str, fill: bool, tips: dict[str, str] | None = None, tagged: bool = True):
+                return pool.submit(render_job, html, fill, epoch, engine.CACHE_DIR, tips, tagged)
 
             queue = list(todo.values())
             book_jobs = [submit(*queue.pop(0)) for _ in range(first)]
@@ -118,7 +119,7 @@ def build_edition_pdfs(
                     for f in book_jobs:
                         f.result()
                     front = _front(hb, parts)
-                    book_jobs = [submit(front[0], False)]
+                    book_jobs = [submit(front[0], False, None, False)]
                     running.add(book_jobs[0])
                 # One form waiting per worker at most, so the front goes ahead of the rest once the chunks
                 # are done (the executor hands out work in the order it was submitted).
@@ -131,11 +132,11 @@ def build_edition_pdfs(
                     # Merged here while the workers go on with the forms.
                     made[key] = _merge(*front, epoch)
     else:
-        for html, fill, tips in todo.values():
-            render_job(html, fill, epoch, tooltips=tips)
+        for html, fill, tips, tagged in todo.values():
+            render_job(html, fill, epoch, tooltips=tips, tagged=tagged)
         if chunks:
             front = _front(hb, parts)
-            render_job(front[0], False, epoch)
+            render_job(front[0], False, epoch, tagged=False)
             made[key] = _merge(*front, epoch)
     for k, data in made.items():
         write_atomic(cache_path(k), data)

@@ -18,11 +18,12 @@ def render_job(
     epoch: int,
     cache_dir: Path | None = None,
     tooltips: dict[str, str] | None = None,
+    tagged: bool = True,
 ) -> None:
     """Render into the cache (`cache_dir`: the caller's, for a worker), then free what the render left."""
     if cache_dir is not None:
         engine.CACHE_DIR = cache_dir
-    engine.render_pdf(html, fillable=fillable, epoch=epoch, tooltips=tooltips)
+    engine.render_pdf(html, fillable=fillable, epoch=epoch, tooltips=tooltips, tagged=tagged)
     # A WeasyPrint render leaves reference cycles holding whole font files (tens of MB a face) that the
     # collector's thresholds seldom reach: without this, each render adds ~50 MB to the process.
     gc.collect()

@@ -66,6 +66,7 @@ def cache_key(
     base_url: str | None = None,
     epoch: int | None = None,
     tooltips: dict[str, str] | None = None,
+    tagged: bool = True,
 ) -> str:
     """The content key of a PDF: its inputs, WeasyPrint's and this code's versions, the installed fonts."""
     from importlib.metadata import version
@@ -84,6 +85,7 @@ def cache_key(
         "base_url": base_url,
         "epoch": source_date_epoch(epoch),
         "tooltips": tooltips if fillable else None,
+        "tagged": bool(tagged),
     }
     h = hashlib.sha256(json.dumps(meta, sort_keys=True).encode())
     h.update(b"\0")
@@ -107,8 +109,10 @@ class _Collect(logging.Handler):
         self.records.append(record)
 
 
-def weasyprint_pdf(html: str, fillable: bool, base_url: str | None) -> bytes:
-    """Run WeasyPrint; font problems it reports fail the render, other warnings are passed on."""
+def weasyprint_pdf(html: str, fillable: bool, base_url: str | None, tagged: bool = False) -> bytes:
+    """Run WeasyPrint; font problems it reports fail the render, other warnings are passed on.
+
+    `tagged` writes the structure tree (PDF/UA tags), so a screen reader reads the document in order."""
     import weasyprint
 
     if fillable:
@@ -117,7 +121,7 @@ def weasyprint_pdf(html: str, fillable: bool, base_url: str | None) -> bytes:
     wlog = logging.getLogger("weasyprint")
     wlog.addHandler(handler)
     try:
-        data = weasyprint.HTML(string=html, base_url=base_url).write_pdf(pdf_forms=fillable)
+        data = weasyprint.HTML(string=html, base_url=base_url).write_pdf(pdf_forms=fillable, pdf_tags=tagged)
     finally:
         wlog.removeHandler(handler)
     fatal = [r.getMessage() for r in handler.records if re.search(r"font|glyph|subset", r.getMessage(), re.I)]
@@ -140,19 +144,21 @@ def render_pdf(
     base_url: str | None = None,
     epoch: int | None = None,
     tooltips: dict[str, str] | None = None,
+    tagged: bool = True,
 ) -> bytes:
     """One HTML document as PDF bytes: cached by content, byte-identical for the same input.
 
-    `tooltips` (field name → text) describe a fillable PDF's fields to viewers and screen readers.
+    `tooltips` (field name → text) describe a fillable PDF's fields to viewers and screen readers;
+    `tagged` gives the PDF its structure tree (False for the book's parts, whose merge cannot keep it).
     """
     path = cache_path(
-        cache_key(html, fillable=fillable, base_url=base_url, epoch=epoch, tooltips=tooltips)
+        cache_key(html, fillable=fillable, base_url=base_url, epoch=epoch, tooltips=tooltips, tagged=tagged)
     )
     if path.exists():
         return path.read_bytes()
     check_glyphs(html)
     data = postprocess(
-        weasyprint_pdf(html, fillable, base_url),
+        weasyprint_pdf(html, fillable, base_url, tagged),
         fillable=fillable,
         epoch=source_date_epoch(epoch),
         tooltips=tooltips,

@@ -295,7 +295,8 @@ def build_layout(
 ) -> Layout:
     """Render `html` as page background (cached by macros.pdf) plus its field rectangles (cached)."""
 
-    background = render_pdf(html, fillable=False)
+    # Text is stamped on this page later, untagged: the page itself carries no structure tree either.
+    background = render_pdf(html, fillable=False, tagged=False)
     digest = hashlib.sha256((CODE_VERSION + cache_key(html, fillable=True)).encode()).hexdigest()
     path = CACHE_DIR / f"{digest}.json"
     if path.exists():

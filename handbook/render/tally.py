@@ -13,8 +13,11 @@ from .env import jinja_env
 # The file format shared with `handbook results` (see TALLY.md): the page exports and imports it.
 
 
-def render_tally(edition: Edition, common: Common, *, badges: Callable[..., str], branch: str = "") -> str:
-    """The 计票与评定 tool as an HTML fragment; `badges(*ids)` renders source badges."""
+def render_tally(
+    edition: Edition, common: Common, *, badges: Callable[..., str], branch: str = "", base: str = "正式党员"
+) -> str:
+    """The 计票与评定 tool as an HTML fragment; `badges(*ids)` renders source badges; `base`: the ⅓ base
+    (the unit profile's 优秀比例基数)."""
     html = (
         jinja_env()
         .get_template("tally.html.j2")
@@ -22,6 +25,7 @@ def render_tally(edition: Edition, common: Common, *, badges: Callable[..., str]
             edition=edition,
             grades=common.grade_names,
             branch=branch,
+            base="all" if base == "党员总数" else "graded",
             kind=KIND,
             version=VERSION,
             badges=lambda *ids: Markup(badges(*ids)),

@@ -124,3 +124,15 @@ def test_sign_in_without_groups_or_committee_leaves_blank_rows():
     assert sheets["sign-in-committee"] == [{}]
     assert sheets["sign-in-group"] == [{}]
     assert sheets["sign-in-general"][0]["expected_probationary"] == "1"
+
+
+@pytest.mark.parametrize(("base", "value"), [("正式党员", "graded"), ("党员总数", "all")])
+def test_the_units_one_third_base_is_the_pages_default(base, value):
+    """A unit that chose 优秀比例基数 in its profile finds it chosen on the page (it may still change it)."""
+    common, editions = snapshot()
+    html = render_tally(editions[max(editions)], common, badges=lambda *ids: "", base=base)
+    p = Controls()
+    p.feed(html)
+    assert p.root["data-base"] == value
+    checked = [c["value"] for c in p.controls if c.get("name") == "zt-base" and "checked" in c]
+    assert checked == [value]

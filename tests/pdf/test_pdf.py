@@ -336,8 +336,8 @@ def test_byte_identical_without_cache():
     from handbook.pdf.fix import postprocess
 
     for fillable in (False, True):
-        a = postprocess(P.weasyprint_pdf(HAND_FORM, fillable, None), fillable=fillable, epoch=DEFAULT_EPOCH)
-        b = postprocess(P.weasyprint_pdf(HAND_FORM, fillable, None), fillable=fillable, epoch=DEFAULT_EPOCH)
+        a = postprocess(P.weasyprint_pdf(HAND_FORM, fillable, None, True), fillable=fillable, epoch=DEFAULT_EPOCH)
+        b = postprocess(P.weasyprint_pdf(HAND_FORM, fillable, None, True), fillable=fillable, epoch=DEFAULT_EPOCH)
         assert a == b
         assert a == P.render_pdf(HAND_FORM, fillable=fillable)
 
@@ -433,3 +433,16 @@ def test_handbook_numbers_run_on_across_chunks(site_cache, latest_year, tmp_path
     for title, n in entries:
         # A long heading wraps on its page.
         assert title.replace(" ", "") in re.sub(r"\s", "", pages[body[int(n) - 1]]), (title, n)
+
+
+@pytest.mark.slow
+def test_form_pdfs_are_tagged_for_screen_readers(form_pdfs):
+    """Print and fillable PDFs carry a structure tree in reading order, marked, in Chinese (PDF/UA tags)."""
+    for fid, (_, printed, fillable) in form_pdfs.items():
+        for data in (printed, fillable):
+            with pikepdf.open(io.BytesIO(data)) as pdf:
+                assert pdf.Root.MarkInfo.Marked, fid
+                root = pdf.Root.StructTreeRoot
+                assert len(root.K) >= 1 and "/ParentTree" in root, fid
+                assert str(pdf.Root.Lang).startswith("zh"), fid
+                assert all("/StructParents" in page.obj for page in pdf.pages), fid
