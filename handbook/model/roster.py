@@ -308,19 +308,47 @@ def read_roster(path: str | Path, coverage: frozenset[int] | None = None) -> Ros
 
     `coverage` (handbook.pdf.fonts.covered_codepoints()) makes a name no font can print an error."""
     path = Path(path)
+    rows, encoding = _read_rows(path)
+    header_at, index, ignored = _header(path, rows)
+    header_row = header_at + 1
+    body = rows[header_at + 1 :]
+    end, skipped = _trailing_rows(body, header_row)
+    errors: list[InputError] = []
+    members: list[Member] = []
+    for i, row in enumerate(body[:end], start=header_row + 1):
+        if not any(_cell_text(c) for c in row):
+            continue
+        if (text := _trailer(row)) is not None:
+            msg = f"这一行像是汇总或说明行（{text}），但下面还有党员；请删除它或移到名册末尾"
+            errors.append(RosterError(path, msg, row=i, column="姓名"))
+            continue
+        member = _member(path, row, i, index, errors)
+        if member.name:
+            errors.extend(_glyph_errors(path, member, coverage))
+        members.append(member)
+    if errors:
+        raise InputErrors(errors)
+    if not members:
+        raise RosterError(path, "名册中没有党员（表头下面没有数据行）", row=header_row + 1, column="姓名")
+    return RosterReport(path, members, encoding, _notes(path, members, skipped), ignored)
+
+
+def _read_rows(path: Path) -> tuple[list[list], str | None]:
+    """The file's rows as cell values, and the text encoding a CSV was read with."""
     if not path.is_file():
         raise RosterError(path, "找不到名册文件")
     suffix = path.suffix.lower()
-    encoding = None
     if suffix in (".xlsx", ".xlsm"):
-        rows = _rows_xlsx(path)
-    elif suffix in (".csv", ".txt"):
-        rows, encoding = _rows_csv(path)
-    elif suffix == ".xls":
+        return _rows_xlsx(path), None
+    if suffix in (".csv", ".txt"):
+        return _rows_csv(path)
+    if suffix == ".xls":
         raise RosterError(path, "不支持旧版 .xls 文件，请另存为 .xlsx 或 CSV")
-    else:
-        raise RosterError(path, f"不支持的文件类型“{path.suffix}”，请使用 .csv 或 .xlsx")
+    raise RosterError(path, f"不支持的文件类型“{path.suffix}”，请使用 .csv 或 .xlsx")
 
+
+def _header(path: Path, rows: list[list]) -> tuple[int, dict[str, int], list[str]]:
+    """Where the header is (a title row may sit above it), the column of each known name, and the rest."""
     header_at = None
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         if any(_ALIASES.get(_norm_header(c)) == "姓名" for c in row if c is not None):
@@ -330,9 +358,7 @@ def read_roster(path: str | Path, coverage: frozenset[int] | None = None) -> Ros
         first = next((r for r in rows if any(_cell_text(c) for c in r)), [])
         found = "、".join(_cell_text(c) for c in first if _cell_text(c)) or "（空）"
         raise RosterError(path, f"缺少必需的列“姓名”。找到的列：{found}", row=1, column="姓名")
-
     header = rows[header_at]
-    header_row = header_at + 1
     index: dict[str, int] = {}
     ignored: list[str] = []
     for j, cell in enumerate(header):
@@ -344,14 +370,13 @@ def read_roster(path: str | Path, coverage: frozenset[int] | None = None) -> Ros
     missing = [c for c in REQUIRED if c not in index]
     if missing:
         found = "、".join(_cell_text(c) for c in header if _cell_text(c))
-        raise RosterError(
-            path, f"缺少必需的列“{'”“'.join(missing)}”。找到的列：{found}", row=header_row, column=missing[0]
-        )
+        msg = f"缺少必需的列“{'”“'.join(missing)}”。找到的列：{found}"
+        raise RosterError(path, msg, row=header_at + 1, column=missing[0])
+    return header_at, index, ignored
 
-    errors: list[InputError] = []
-    members: list[Member] = []
-    body = rows[header_at + 1 :]
-    # Trailing summary rows: from the end, past empty rows, while a row reads as 合计/填表人/注.
+
+def _trailing_rows(body: list[list], header_row: int) -> tuple[int, list[str]]:
+    """Where the members end: trailing rows that read as 合计/填表人/注 (past empty rows) are left out."""
     end = len(body)
     skipped: list[str] = []
     while end > 0:
@@ -364,74 +389,67 @@ def read_roster(path: str | Path, coverage: frozenset[int] | None = None) -> Ros
             break
         skipped.insert(0, f"第{header_row + end}行（{text}）")
         end -= 1
-    for i, row in enumerate(body[:end], start=header_row + 1):
-        if not any(_cell_text(c) for c in row):
-            continue
-        if (text := _trailer(row)) is not None:
-            msg = f"这一行像是汇总或说明行（{text}），但下面还有党员；请删除它或移到名册末尾"
-            errors.append(RosterError(path, msg, row=i, column="姓名"))
-            continue
-        cells = {col: (row[j] if j < len(row) else None) for col, j in index.items()}
+    return end, skipped
 
-        def get(col: str, convert, cells=cells, row_no=i):
-            value = cells.get(col)
-            try:
-                if col in ("出生年月", "入党时间"):
-                    # Dates keep their cell type: an XLSX date or number means more than its text.
-                    return convert(value) if _cell_text(value) else None
-                return convert(_cell_text(value))
-            except ValueError as exc:
-                errors.append(RosterError(path, str(exc), row=row_no, column=col))
-                return None
 
-        def raw(col: str, cells=cells):
-            return cells.get(col)
+def _member(path: Path, row: list, i: int, index: dict[str, int], errors: list[InputError]) -> Member:
+    """One data row as a member; each bad cell adds an error naming row and column."""
+    cells = {col: (row[j] if j < len(row) else None) for col, j in index.items()}
 
-        name = clean_name(_cell_text(raw("姓名")))
-        if not name:
-            errors.append(RosterError(path, "姓名为空", row=i, column="姓名"))
-        category = get("党员类别", _category)
-        birth = get("出生年月", parse_day)
-        joined = get("入党时间", parse_day)
-        if birth and joined and joined.key() < birth.key():
-            errors.append(
-                RosterError(path, f"入党时间 {joined.cn} 早于出生年月 {birth.cn}", row=i, column="入党时间")
-            )
-        remarks = re.sub(r"\s+", " ", _cell_text(raw("备注"))) or None
-        post = re.sub(r"\s", "", _cell_text(raw("支部职务"))) or None
-        if "支委" in index:
-            on_committee = get("支委", _yes_no)
-        elif "支部职务" in index:
-            on_committee = post is not None
-        else:
-            on_committee = None
-        member = Member(
-            name=name,
-            category=category or "正式党员",
-            gender=get("性别", _gender),
-            ethnicity=re.sub(r"\s", "", _cell_text(raw("民族"))) or None,
-            education=re.sub(r"\s", "", _cell_text(raw("学历"))) or None,
-            birth=birth,
-            joined=joined,
-            group=_cell_text(raw("党小组")) or None,
-            position=_cell_text(raw("职务")) or None,
-            # A 流动党员 is marked in its own column or written in 备注.
-            mobile=bool(get("流动党员", _yes_no)) or "流动党员" in (remarks or ""),
-            leader=bool(get("领导干部", _yes_no)),
-            committee=on_committee,
-            committee_post=post,
-            remarks=remarks,
-            row=i,
+    def get(col: str, convert):
+        value = cells.get(col)
+        try:
+            if col in ("出生年月", "入党时间"):
+                # Dates keep their cell type: an XLSX date or number means more than its text.
+                return convert(value) if _cell_text(value) else None
+            return convert(_cell_text(value))
+        except ValueError as exc:
+            errors.append(RosterError(path, str(exc), row=i, column=col))
+            return None
+
+    def text(col: str) -> str:
+        return _cell_text(cells.get(col))
+
+    name = clean_name(text("姓名"))
+    if not name:
+        errors.append(RosterError(path, "姓名为空", row=i, column="姓名"))
+    category = get("党员类别", _category)
+    birth = get("出生年月", parse_day)
+    joined = get("入党时间", parse_day)
+    if birth and joined and joined.key() < birth.key():
+        errors.append(
+            RosterError(path, f"入党时间 {joined.cn} 早于出生年月 {birth.cn}", row=i, column="入党时间")
         )
-        if name:
-            errors.extend(_glyph_errors(path, member, coverage))
-        members.append(member)
+    remarks = re.sub(r"\s+", " ", text("备注")) or None
+    post = re.sub(r"\s", "", text("支部职务")) or None
+    if "支委" in index:
+        on_committee = get("支委", _yes_no)
+    elif "支部职务" in index:
+        on_committee = post is not None
+    else:
+        on_committee = None
+    return Member(
+        name=name,
+        category=category or "正式党员",
+        gender=get("性别", _gender),
+        ethnicity=re.sub(r"\s", "", text("民族")) or None,
+        education=re.sub(r"\s", "", text("学历")) or None,
+        birth=birth,
+        joined=joined,
+        group=text("党小组") or None,
+        position=text("职务") or None,
+        # A 流动党员 is marked in its own column or written in 备注.
+        mobile=bool(get("流动党员", _yes_no)) or "流动党员" in (remarks or ""),
+        leader=bool(get("领导干部", _yes_no)),
+        committee=on_committee,
+        committee_post=post,
+        remarks=remarks,
+        row=i,
+    )
 
-    if errors:
-        raise InputErrors(errors)
-    if not members:
-        raise RosterError(path, "名册中没有党员（表头下面没有数据行）", row=header_row + 1, column="姓名")
 
+def _notes(path: Path, members: list[Member], skipped: list[str]) -> list[str]:
+    """What the secretary should be told: skipped summary rows, namesakes."""
     notes: list[str] = []
     if skipped:
         notes.append(f"{path}：已跳过名册末尾的汇总或说明行：{'；'.join(skipped)}")
@@ -442,7 +460,7 @@ def read_roster(path: str | Path, coverage: frozenset[int] | None = None) -> Ros
                 f"{path}：有 {n} 名党员同名“{name}”（第{rows_}行）；"
                 "名单和测评表中会在姓名后注明党小组和出生年月以示区分，请确认不是重复录入"
             )
-    return RosterReport(path, members, encoding, notes, ignored)
+    return notes
 
 
 def load_roster(path: str | Path) -> list[Member]:
