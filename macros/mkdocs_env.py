@@ -134,7 +134,8 @@ class Macros:
             return ""
         note = edition.confidence_note or ""
         return (
-            f'!!! warning "本年度资料尚未全部核实：{edition.confidence_summary()}"\n\n'
+            # The page-top banner already says the edition is unconfirmed: this box says what and why.
+            f'!!! warning "哪些内容需要核对：{edition.confidence_summary()}"\n\n'
             f"    {note}请以上级党组织下发的本年度通知为准，核对主题、学习内容和时间要求。"
             "标有“转引未核对”“需核实”的内容，核对后再使用。\n"
         )

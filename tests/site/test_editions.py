@@ -99,6 +99,14 @@ def test_built_edition_shows_its_own_facts_only(site_cache, year):
 
 
 @pytest.mark.parametrize("year", YEARS)
+def test_the_unconfirmed_warning_shows_once_a_page(site_cache, year):
+    """Once is enough: the banner at the top of every page, never a second box saying the same."""
+    for page in site_pages(site_cache(year)):
+        text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")))
+        assert text.count("尚未全部核实") <= 1, f"{year} {page.name}"
+
+
+@pytest.mark.parametrize("year", YEARS)
 def test_warning_banner_only_when_unconfirmed(site_cache, year):
     confirmed = EDITIONS[year].overall == "confirmed"
     for page in site_pages(site_cache(year)):
