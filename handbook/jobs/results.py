@@ -19,7 +19,7 @@ from ..epoch import edition_epoch
 from ..errors import InputError, InputErrors
 from ..model.editions import select
 from ..model.forms import get_form
-from ..model.roster import read_roster
+from ..model.roster import RosterReport, read_roster
 from ..model.tally import BASES, GRADES, Ballots, Results, TallyError, check, load_tally
 from ..model.unit import Unit, load_unit
 from ..office.results_xlsx import (
@@ -259,35 +259,48 @@ def _replaceable(out: Path) -> bool:
     return not out.exists() or not any(out.iterdir()) or (out / MARKER).is_file()
 
 
-def write_results(
-    out: Path, roster_file: Path, tally_file: Path, opts: Options, say: Callable[[str], None] = print
-) -> Results:
-    """Check the tally against the roster and write every output into `out` (replaced whole on success)."""
+def _check_attendance(opts: Options) -> None:
+    """Refuse more attending than expected before reading anything."""
     if opts.attended is not None and opts.expected is not None and opts.attended > opts.expected:
         raise InputError(
             "--attended", f"实参加人数{opts.attended}大于应参加人数{opts.expected}（--expected）"
         )
-    unit = load_unit(opts.unit_file) if opts.unit_file else Unit()
+
+
+def _read_roster_said(roster_file: Path, say: Callable[[str], None]) -> RosterReport:
+    """The roster, read against the installed fonts; its summary and warnings said."""
     report = read_roster(roster_file, covered_codepoints())
     say(report.summary())
     for w in report.warnings:
         say(f"注意：{w}")
-    tally = load_tally(tally_file, opts.ballots)
+    return report
+
+
+def _edition_of(tally, year: int | None):
+    """(common, edition) for --edition, else for the tally's 年度 (the error then points to --edition)."""
     try:
-        common, edition, _ = select(opts.year or tally.edition)
+        common, edition, _ = select(year or tally.edition)
     except InputError as exc:
-        if opts.year:
+        if year:
             raise
         raise TallyError(tally.path, f"{exc.message}；请用 --edition 指定年度", where="edition") from None
-    results = check(tally, roster_file, report.members, unit.excellent_base)
+    return common, edition
+
+
+def _branch_noted(results: Results, edition, unit: Unit) -> str | None:
+    """The branch name (the unit profile wins); notices where the tally's 年度 or branch differ."""
+    tally = results.tally
     if tally.edition and tally.edition != edition.year:
         results.notices.append(f"注意：计票文件写的是{tally.edition}年度，按{edition.label}生成")
-    branch = unit.branch or tally.branch
     if unit.branch and tally.branch and unit.branch != tally.branch:
         results.notices.append(
             f"注意：计票文件中的党支部“{tally.branch}”与单位信息“{unit.branch}”不同，按单位信息"
         )
-    base_from = base_source(unit, opts.unit_file)
+    return unit.branch or tally.branch
+
+
+def _say_checks(results: Results, base_from: str, say: Callable[[str], None]) -> None:
+    """Say the ⅓ guideline's base, then every notice and hint."""
     say(
         f"“优秀”比例的计算基数：{BASES[results.base_kind]}，{results.base}人，三分之一即{results.cap}人（{base_from}）"
     )
@@ -296,6 +309,17 @@ def write_results(
         say(n)
     for h in results.hints:
         say(h)
+
+
+def _checked_publicity(
+    results: Results,
+    branch: str | None,
+    report: RosterReport,
+    roster_file: Path,
+    opts: Options,
+    say: Callable[[str], None],
+) -> Publicity:
+    """The 公示 rows, once every text to print has a glyph; pledges by someone not on the roster said."""
     cover = covered_codepoints()
     publicity = read_publicity(opts.rectification, opts.pledges, cover)
     bad = glyph_errors(results, branch, cover)
@@ -305,45 +329,86 @@ def write_results(
     for p in publicity.pledges:
         if p["name"] and p["name"] not in roster_names:
             say(f"注意：整改承诺书中的“{p['name']}”不在名册 {roster_file} 中")
+    return publicity
+
+
+def _destination(out: Path) -> Path:
+    """`out` resolved, refused when it is a folder this command did not write."""
     out = Path(out).resolve()
     if not _replaceable(out):
         raise InputError(
             out,
             f"输出文件夹已存在且不是 handbook results 的输出（没有 {MARKER}），不会替换；请指定新的文件夹",
         )
+    return out
+
+
+def _write_documents(tmp: Path, label: str, ctx: dict) -> None:
+    """The result documents; the 反馈函 only when there is a 流动党员."""
+    for kind in ("summary", "grades", "feedback", "publicity"):
+        (tmp / f"{label}{DOCS[kind][0]}.pdf").write_bytes(_pdf(render_result(kind, ctx)))
+    if ctx["mobile"]:
+        (tmp / f"{label}{DOCS['mobile'][0]}.pdf").write_bytes(_pdf(render_result("mobile", ctx)))
+
+
+def _write_forms(tmp: Path, results: Results, opts: Options, edition, common, branch: str | None) -> None:
+    """The filled 情况统计表 (with its sources line) and every member's 登记表."""
+    label = edition.label
+    stat_values = statistics_values(results, branch, opts.attended, opts.expected)
+    stat_note = _stat_note(_stat_items(results, opts))
+    (tmp / f"{label}情况统计表.pdf").write_bytes(
+        _pdf(_statistics_html(stat_values, stat_note, edition, common, branch))
+    )
+    (tmp / f"{label}民主评议党员登记表（{len(results.rows)}人）.pdf").write_bytes(
+        _pdf(_registers_html(results, edition, common, branch))
+    )
+
+
+def _marker_text(label: str, roster_file: Path, tally_file: Path, results: Results, base_from: str) -> str:
+    """结果说明.txt: the inputs, the ⅓ base, and every notice and hint."""
+    lines = [
+        f"{label}民主评议结果（handbook results）",
+        f"名册：{roster_file}",
+        f"计票文件：{tally_file}",
+    ]
+    lines += [f"“优秀”比例的计算基数：{BASES[results.base_kind]}（{base_from}）"]
+    lines += results.notices + results.hints
+    if not results.hints:
+        lines.append("没有需要提示的情况。")
+    return "\n".join(lines) + "\n"
+
+
+def write_results(
+    out: Path, roster_file: Path, tally_file: Path, opts: Options, say: Callable[[str], None] = print
+) -> Results:
+    """Check the tally against the roster and write every output into `out` (replaced whole on success)."""
+    _check_attendance(opts)
+    unit = load_unit(opts.unit_file) if opts.unit_file else Unit()
+    report = _read_roster_said(roster_file, say)
+    tally = load_tally(tally_file, opts.ballots)
+    common, edition = _edition_of(tally, opts.year)
+    results = check(tally, roster_file, report.members, unit.excellent_base)
+    branch = _branch_noted(results, edition, unit)
+    base_from = base_source(unit, opts.unit_file)
+    _say_checks(results, base_from, say)
+    publicity = _checked_publicity(results, branch, report, roster_file, opts, say)
+    out = _destination(out)
 
     ctx = results_context(results, edition, common, unit, opts.unit_file, publicity)
     label = edition.label
-    stat_items = _stat_items(results, opts)
     with replacing_dir(out) as tmp:
-        for kind in ("summary", "grades", "feedback", "publicity"):
-            (tmp / f"{label}{DOCS[kind][0]}.pdf").write_bytes(_pdf(render_result(kind, ctx)))
-        if ctx["mobile"]:
-            (tmp / f"{label}{DOCS['mobile'][0]}.pdf").write_bytes(_pdf(render_result("mobile", ctx)))
+        _write_documents(tmp, label, ctx)
         for name, data in workbooks(results, opts, edition, branch, unit).items():
             (tmp / name).write_bytes(data)
-        stat_values = statistics_values(results, branch, opts.attended, opts.expected)
-        (tmp / f"{label}情况统计表.pdf").write_bytes(
-            _pdf(_statistics_html(stat_values, _stat_note(stat_items), edition, common, branch))
-        )
-        (tmp / f"{label}民主评议党员登记表（{len(results.rows)}人）.pdf").write_bytes(
-            _pdf(_registers_html(results, edition, common, branch))
-        )
+        _write_forms(tmp, results, opts, edition, common, branch)
         figures = report_figures(results, opts.attended, opts.expected, base_from)
         html = render_draft("report", edition, common, unit, report.members, standalone=True, figures=figures)
         (tmp / f"{label}情况报告（草稿）.pdf").write_bytes(
             render_pdf(html, fillable=False, base_url=str(DRAFT_CSS.parent))
         )
-        lines = [
-            f"{label}民主评议结果（handbook results）",
-            f"名册：{roster_file}",
-            f"计票文件：{tally_file}",
-        ]
-        lines += [f"“优秀”比例的计算基数：{BASES[results.base_kind]}（{base_from}）"]
-        lines += results.notices + results.hints
-        if not results.hints:
-            lines.append("没有需要提示的情况。")
-        (tmp / MARKER).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        (tmp / MARKER).write_text(
+            _marker_text(label, roster_file, tally_file, results, base_from), encoding="utf-8"
+        )
     return results
 
 

@@ -224,7 +224,8 @@ def load_tally(path: str | Path, ballots: Ballots | None = None) -> Tally:
     return tally
 
 
-def _load_json(path: Path) -> Tally:
+def _read_json(path: Path) -> dict:
+    """The parsed 计票 page export; a file that is not one (encoding, syntax, kind, version) raises."""
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
@@ -241,64 +242,76 @@ def _load_json(path: Path) -> Tally:
         raise TallyError(
             path, f"不支持的计票文件版本“{data.get('version')}”（应为 {VERSION}）", where="version"
         )
-    errors: list[InputError] = []
+    return data
+
+
+def _json_ballots(path: Path, data: dict, errors: list[InputError]) -> Ballots:
+    """The `ballots` object; bad figures go to `errors`, a non-object raises."""
     raw_ballots = data.get("ballots") or {}
     if not isinstance(raw_ballots, dict):
         raise TallyError(path, "ballots 应为 {issued, returned, valid}", where="ballots")
-    ballots = Ballots(**{k: _ballot(raw_ballots.get(k), path, k, errors) for k in BALLOT_KEYS})
+    return Ballots(**{k: _ballot(raw_ballots.get(k), path, k, errors) for k in BALLOT_KEYS})
+
+
+def _json_counts(
+    path: Path, m: dict, name: str | None, where: str, errors: list[InputError]
+) -> tuple[int, int, int, int]:
+    """A member's `counts`: all four grades present, none unknown, each an integer ≥ 0."""
+    counts_raw = m.get("counts")
+    if not isinstance(counts_raw, dict):
+        errors.append(TallyError(path, "缺少票数（counts）", name, f"{where}.counts"))
+        counts_raw = {}
+    absent = [g for g in GRADES if g not in counts_raw]
+    if counts_raw and absent:
+        errors.append(
+            TallyError(
+                path, f"缺少“{'”“'.join(absent)}”票数（四个等次都要有，没有票写0）", name, f"{where}.counts"
+            )
+        )
+    unknown = [k for k in counts_raw if k not in GRADES]
+    if unknown:
+        errors.append(
+            TallyError(path, f"未知的等次“{'、'.join(map(str, unknown))}”", name, f"{where}.counts")
+        )
+    return tuple(_count(counts_raw.get(g), path, name, f"{where}.counts.{g}", errors) for g in GRADES)
+
+
+def _json_entry(path: Path, i: int, m, errors: list[InputError]) -> Entry | None:
+    """`members[i]` as an Entry (name possibly empty); None when it is not an object at all."""
+    where = f"members[{i}]"
+    if not isinstance(m, dict):
+        errors.append(TallyError(path, "应为一名党员的计票数据（对象）", where=where))
+        return None
+    name = re.sub(r"\s+", " ", str(m.get("name") or "")).strip()
+    if not name:
+        errors.append(TallyError(path, "姓名为空", where=f"{where}.name"))
+    counts = _json_counts(path, m, name or None, where, errors)
+    prob = m.get("probationary")
+    if prob is not None and not isinstance(prob, bool):
+        errors.append(
+            TallyError(path, "probationary 应为 true 或 false", name or None, f"{where}.probationary")
+        )
+        prob = None
+    return Entry(
+        name=name,
+        counts=counts,
+        probationary=prob,
+        proposal=_grade(m.get("proposal"), path, name or None, f"{where}.proposal", errors),
+        decided=_grade(m.get("decided"), path, name or None, f"{where}.decided", errors),
+        note=str(m.get("note") or ""),
+        where=where,
+    )
+
+
+def _load_json(path: Path) -> Tally:
+    """A tally from the 计票 page's JSON export."""
+    data = _read_json(path)
+    errors: list[InputError] = []
+    ballots = _json_ballots(path, data, errors)
     members = data.get("members")
     if not isinstance(members, list) or not members:
         raise TallyError(path, "没有党员的计票数据（members 为空或缺失）", where="members")
-    entries = []
-    for i, m in enumerate(members):
-        where = f"members[{i}]"
-        if not isinstance(m, dict):
-            errors.append(TallyError(path, "应为一名党员的计票数据（对象）", where=where))
-            continue
-        name = re.sub(r"\s+", " ", str(m.get("name") or "")).strip()
-        if not name:
-            errors.append(TallyError(path, "姓名为空", where=f"{where}.name"))
-        counts_raw = m.get("counts")
-        if not isinstance(counts_raw, dict):
-            errors.append(TallyError(path, "缺少票数（counts）", name or None, f"{where}.counts"))
-            counts_raw = {}
-        absent = [g for g in GRADES if g not in counts_raw]
-        if counts_raw and absent:
-            errors.append(
-                TallyError(
-                    path,
-                    f"缺少“{'”“'.join(absent)}”票数（四个等次都要有，没有票写0）",
-                    name or None,
-                    f"{where}.counts",
-                )
-            )
-        unknown = [k for k in counts_raw if k not in GRADES]
-        if unknown:
-            errors.append(
-                TallyError(
-                    path, f"未知的等次“{'、'.join(map(str, unknown))}”", name or None, f"{where}.counts"
-                )
-            )
-        counts = tuple(
-            _count(counts_raw.get(g), path, name or None, f"{where}.counts.{g}", errors) for g in GRADES
-        )
-        prob = m.get("probationary")
-        if prob is not None and not isinstance(prob, bool):
-            errors.append(
-                TallyError(path, "probationary 应为 true 或 false", name or None, f"{where}.probationary")
-            )
-            prob = None
-        entries.append(
-            Entry(
-                name=name,
-                counts=counts,
-                probationary=prob,
-                proposal=_grade(m.get("proposal"), path, name or None, f"{where}.proposal", errors),
-                decided=_grade(m.get("decided"), path, name or None, f"{where}.decided", errors),
-                note=str(m.get("note") or ""),
-                where=where,
-            )
-        )
+    entries = [e for i, m in enumerate(members) if (e := _json_entry(path, i, m, errors)) is not None]
     edition = data.get("edition")
     return Tally(
         path,
@@ -333,15 +346,16 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def tally_from_rows(path: Path, rows: list[list]) -> Tally:
-    """A tally from spreadsheet rows: optional title and header block, the table, optional trailer rows."""
-    header_at = None
+def _header_at(path: Path, rows: list[list]) -> int:
+    """The index of the header row: the first of the top rows with a “姓名” cell."""
     for i, row in enumerate(rows[:XLSX_HEADER_ROWS]):
         if "姓名" in {_norm(c) for c in row}:
-            header_at = i
-            break
-    if header_at is None:
-        raise TallyError(path, "找不到表头：应有“姓名”列和“优秀”“合格”“基本合格”“不合格”四列", where="第1行")
+            return i
+    raise TallyError(path, "找不到表头：应有“姓名”列和“优秀”“合格”“基本合格”“不合格”四列", where="第1行")
+
+
+def _column_index(path: Path, rows: list[list], header_at: int) -> dict[str, int]:
+    """Column of each known heading (first match wins); the four grade columns are required."""
     header = [_norm(c) for c in rows[header_at]]
     index: dict[str, int] = {}
     for j, h in enumerate(header):
@@ -360,7 +374,11 @@ def tally_from_rows(path: Path, rows: list[list]) -> Tally:
         raise TallyError(
             path, f"缺少“{'”“'.join(missing)}”列。找到的列：{found}", where=f"第{header_at + 1}行"
         )
-    errors: list[InputError] = []
+    return index
+
+
+def _header_ballots(path: Path, rows: list[list], header_at: int, errors: list[InputError]) -> dict:
+    """Ballot figures written above the table as a label followed by its value in the same row."""
     block: dict[str, int | None] = {}
     labels_ = {_norm(v): k for k, v in BALLOT_KEYS.items()}
     for i, row in enumerate(rows[:header_at]):
@@ -369,10 +387,31 @@ def tally_from_rows(path: Path, rows: list[list]) -> Tally:
             if key:
                 nxt = next((x for x in row[j + 1 :] if _cell(x)), None)
                 block[key] = _ballot(nxt, path, key, errors)
+                # _ballot names the JSON key; a spreadsheet reader needs the row and the label instead.
                 if errors and errors[-1].field == key:
                     errors[-1] = TallyError(
                         path, errors[-1].message, where=f"第{i + 1}行，“{BALLOT_KEYS[key]}”"
                     )
+    return block
+
+
+def _row_entry(path: Path, cells: dict, name: str, where: str, errors: list[InputError]) -> Entry:
+    """One member's table row as an Entry; bad counts and grades go to `errors`."""
+    counts = tuple(_count(cells[g], path, name, f"{where}，“{g}”列", errors) for g in GRADES)
+    return Entry(
+        name=name,
+        counts=counts,
+        proposal=_grade(cells.get("proposal"), path, name, f"{where}，“支委会建议等次”列", errors),
+        decided=_grade(cells.get("decided"), path, name, f"{where}，“评定等次”列", errors),
+        note=_cell(cells.get("note")),
+        where=where,
+    )
+
+
+def _table_entries(
+    path: Path, rows: list[list], header_at: int, index: dict[str, int], errors: list[InputError]
+) -> tuple[list[Entry], list[str], list[str]]:
+    """The member rows under the header: (entries, notices, trailer rows skipped)."""
     notices: list[str] = []
     entries: list[Entry] = []
     skipped: list[str] = []
@@ -392,17 +431,17 @@ def tally_from_rows(path: Path, rows: list[list]) -> Tally:
         if not name:
             errors.append(TallyError(path, "姓名为空", where=f"{where}，“姓名”列"))
             continue
-        counts = tuple(_count(cells[g], path, name, f"{where}，“{g}”列", errors) for g in GRADES)
-        entries.append(
-            Entry(
-                name=name,
-                counts=counts,
-                proposal=_grade(cells.get("proposal"), path, name, f"{where}，“支委会建议等次”列", errors),
-                decided=_grade(cells.get("decided"), path, name, f"{where}，“评定等次”列", errors),
-                note=_cell(cells.get("note")),
-                where=where,
-            )
-        )
+        entries.append(_row_entry(path, cells, name, where, errors))
+    return entries, notices, skipped
+
+
+def tally_from_rows(path: Path, rows: list[list]) -> Tally:
+    """A tally from spreadsheet rows: optional title and header block, the table, optional trailer rows."""
+    header_at = _header_at(path, rows)
+    index = _column_index(path, rows, header_at)
+    errors: list[InputError] = []
+    block = _header_ballots(path, rows, header_at, errors)
+    entries, notices, skipped = _table_entries(path, rows, header_at, index, errors)
     if not entries and not errors:
         raise TallyError(path, "表头下面没有党员的计票数据", where=f"第{header_at + 2}行")
     if skipped:
@@ -477,76 +516,83 @@ def _far(grade: str | None, counts: tuple[int, ...]) -> str | None:
     return None
 
 
-def check(
-    tally: Tally, roster_path: str | Path, members: list[Member], base_kind: str = "正式党员"
-) -> Results:
-    """Match the tally to the roster and apply the checks of TALLY.md; errors raise, 提示 are returned."""
-    roster_path = Path(roster_path)
-    f = tally.path
-    rows, errors, notices = _match(tally, roster_path, members)
-    errors = tally.errors + errors
-    notices = list(tally.notices) + notices
-    b = tally.ballots
-    # Check 3: returned ≤ issued, valid ≤ returned.
+def _ballot_errors(tally: Tally) -> list[InputError]:
+    """Check 3: returned ≤ issued, valid ≤ returned."""
+    f, b = tally.path, tally.ballots
+    errors: list[InputError] = []
     if b.issued is not None and b.returned is not None and b.returned > b.issued:
         errors.append(TallyError(f, f"收回票数{b.returned}超过发出票数{b.issued}", where="收回票数"))
     if b.returned is not None and b.valid is not None and b.valid > b.returned:
         errors.append(TallyError(f, f"有效票数{b.valid}超过收回票数{b.returned}", where="有效票数"))
-    if b.valid is not None:
-        valid = b.valid
-        valid_note = f"有效票数{valid}张（{tally.ballots_from}）"
-    else:
-        valid = max((e.marks for e in tally.entries), default=0)
-        valid_note = f"有效票数未填写，按得票合计最多的一名党员的票数计为{valid}张"
-        notices.append(valid_note)
-    for r in rows:
-        e, m = r.entry, r.member
-        # Check 2: a member's marks above the valid ballots.
-        if e.marks > valid:
-            errors.append(
-                TallyError(f, f"得票合计{e.marks}超过有效票数{valid}", r.label, f"{e.where}，票数合计")
-            )
-        if e.probationary is not None and e.probationary != m.probationary:
-            errors.append(
-                TallyError(
-                    f,
-                    f"计票文件中为{'预备党员' if e.probationary else '正式党员'}，"
-                    f"名册 {roster_path} 第{m.row}行为{m.category}",
-                    r.label,
-                    f"{e.where}，类别",
-                )
-            )
-        # Check 4: 预备党员不评定等次.
-        if m.probationary or e.probationary:
-            given = [g for g, c in zip(GRADES, e.counts, strict=True) if c]
-            if given:
-                errors.append(
-                    TallyError(
-                        f, f"预备党员不评定等次，但有“{'”“'.join(given)}”票数", r.label, f"{e.where}，票数"
-                    )
-                )
-            for what, value in (("支委会建议等次", e.proposal), ("评定等次", e.decided)):
-                if value:
-                    errors.append(
-                        TallyError(
-                            f, f"预备党员不评定等次，但{what}为“{value}”", r.label, f"{e.where}，{what}"
-                        )
-                    )
-    if errors:
-        raise InputErrors(errors)
+    return errors
 
-    formal = [r for r in rows if not r.member.probationary]
-    base = len(formal) if base_kind == "正式党员" else len(rows)
-    hints: list[str] = []
+
+def _valid_ballots(tally: Tally) -> tuple[int, str, bool]:
+    """The valid-ballot figure, where it comes from, and whether it was estimated (then a notice)."""
+    if tally.ballots.valid is not None:
+        valid = tally.ballots.valid
+        return valid, f"有效票数{valid}张（{tally.ballots_from}）", False
+    # Not given: no member can have more marks than valid ballots, so the highest total is the floor.
+    valid = max((e.marks for e in tally.entries), default=0)
+    return valid, f"有效票数未填写，按得票合计最多的一名党员的票数计为{valid}张", True
+
+
+def _probationary_errors(f: Path, r: Row) -> list[InputError]:
+    """Check 4: 预备党员不评定等次 (no marks, no proposal, no decided grade)."""
+    e = r.entry
+    errors: list[InputError] = []
+    given = [g for g, c in zip(GRADES, e.counts, strict=True) if c]
+    if given:
+        errors.append(
+            TallyError(f, f"预备党员不评定等次，但有“{'”“'.join(given)}”票数", r.label, f"{e.where}，票数")
+        )
+    for what, value in (("支委会建议等次", e.proposal), ("评定等次", e.decided)):
+        if value:
+            errors.append(
+                TallyError(f, f"预备党员不评定等次，但{what}为“{value}”", r.label, f"{e.where}，{what}")
+            )
+    return errors
+
+
+def _row_errors(f: Path, r: Row, valid: int, roster_path: Path) -> list[InputError]:
+    """One member's errors: marks above the valid ballots, 类别 unlike the roster's, check 4."""
+    e, m = r.entry, r.member
+    errors: list[InputError] = []
+    # Check 2: a member's marks above the valid ballots.
+    if e.marks > valid:
+        errors.append(TallyError(f, f"得票合计{e.marks}超过有效票数{valid}", r.label, f"{e.where}，票数合计"))
+    if e.probationary is not None and e.probationary != m.probationary:
+        errors.append(
+            TallyError(
+                f,
+                f"计票文件中为{'预备党员' if e.probationary else '正式党员'}，"
+                f"名册 {roster_path} 第{m.row}行为{m.category}",
+                r.label,
+                f"{e.where}，类别",
+            )
+        )
+    if m.probationary or e.probationary:
+        errors += _probationary_errors(f, r)
+    return errors
+
+
+def _cap_hint(rows: list[Row], formal: list[Row], base: int, base_kind: str) -> list[str]:
+    """Check 5: more 优秀 than a third of the base (a hint: the guideline says 一般不超过)."""
     excellent = [r for r in formal if r.grade == "优秀"]
     cap = math.floor(base / 3)
-    if len(excellent) > cap:
-        basis = "评定等次" if any(r.entry.decided for r in rows) else "支委会建议等次"
-        hints.append(
-            f"提示：评定为“优秀”的有{len(excellent)}人（按{basis}计，未评定的按建议计），"
-            f"多于“一般不超过三分之一”的要求：计算基数为{BASES[base_kind]}{base}人，三分之一即{cap}人"
-            f"（来源 {'、'.join(CAP_SOURCES)}；基数可在单位信息“优秀比例基数”中选择）"
-        )
+    if len(excellent) <= cap:
+        return []
+    basis = "评定等次" if any(r.entry.decided for r in rows) else "支委会建议等次"
+    return [
+        f"提示：评定为“优秀”的有{len(excellent)}人（按{basis}计，未评定的按建议计），"
+        f"多于“一般不超过三分之一”的要求：计算基数为{BASES[base_kind]}{base}人，三分之一即{cap}人"
+        f"（来源 {'、'.join(CAP_SOURCES)}；基数可在单位信息“优秀比例基数”中选择）"
+    ]
+
+
+def _proposal_hints(rows: list[Row], formal: list[Row]) -> list[str]:
+    """Check 6 for each 正式党员, then the ones left without a proposal when others have one."""
+    hints: list[str] = []
     for r in formal:
         side = _far(r.entry.proposal, r.counts)
         if side:
@@ -558,6 +604,28 @@ def check(
         for r in formal:
             if not r.entry.proposal:
                 hints.append(f"提示：“{r.label}”是正式党员，没有支委会建议等次")
+    return hints
+
+
+def check(
+    tally: Tally, roster_path: str | Path, members: list[Member], base_kind: str = "正式党员"
+) -> Results:
+    """Match the tally to the roster and apply the checks of TALLY.md; errors raise, 提示 are returned."""
+    roster_path = Path(roster_path)
+    rows, errors, notices = _match(tally, roster_path, members)
+    errors = tally.errors + errors + _ballot_errors(tally)
+    notices = list(tally.notices) + notices
+    valid, valid_note, estimated = _valid_ballots(tally)
+    if estimated:
+        notices.append(valid_note)
+    for r in rows:
+        errors += _row_errors(tally.path, r, valid, roster_path)
+    if errors:
+        raise InputErrors(errors)
+
+    formal = [r for r in rows if not r.member.probationary]
+    base = len(formal) if base_kind == "正式党员" else len(rows)
+    hints = _cap_hint(rows, formal, base, base_kind) + _proposal_hints(rows, formal)
     notices += second_entry_notes(tally)
     return Results(tally, roster_path, rows, valid, valid_note, base_kind, base, hints, notices)
 

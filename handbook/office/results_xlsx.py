@@ -248,20 +248,23 @@ def _shown(path: Path, root: Path | None) -> str:
         return str(path)
 
 
-def collected_workbook(
-    files: list[BranchFile], skipped: list[tuple[Path, str]], epoch=None, root: Path | None = None
-) -> bytes:
-    """One workbook upward: a row per branch plus totals (统计表, 评定结果), and the files skipped."""
-    wb = Workbook()
-    ws = wb.active
+def _of_kind(files: list[BranchFile], kind: str) -> list[BranchFile]:
+    """The files of one kind in branch order (第2 before 第10), ties by path so reruns agree."""
+    return sorted((f for f in files if f.kind == kind), key=lambda f: (_natural(f.branch), str(f.path)))
+
+
+def _heads(ws, heads: tuple, row: int = 2, box: bool = True) -> None:
+    """A bold heading row."""
+    for j, h in enumerate(heads, start=1):
+        _put(ws, row, j, h, bold=True, box=box)
+
+
+def _stats_sheet(ws, stats: list[BranchFile], root: Path | None) -> None:
+    """情况统计汇总: a row per branch's 统计表 and a 合计 row."""
     ws.title = "情况统计汇总"
-    stats = sorted(
-        (f for f in files if f.kind == KIND_STATS), key=lambda f: (_natural(f.branch), str(f.path))
-    )
     heads = ("序号", "党支部", "年度", *STAT_COLS, "文件")
     _title(ws, "组织生活会和民主评议党员情况统计汇总", len(heads))
-    for j, h in enumerate(heads, start=1):
-        _put(ws, 2, j, h, bold=True, box=True)
+    _heads(ws, heads)
     for i, f in enumerate(stats, start=1):
         cells = [i, f.branch, f.year, *(f.stats.get(c) for c in STAT_COLS), _shown(f.path, root)]
         for j, v in enumerate(cells, start=1):
@@ -269,29 +272,32 @@ def collected_workbook(
     _totals(ws, 3 + len(stats), 4, len(STAT_COLS), [[f.stats.get(c) for c in STAT_COLS] for f in stats])
     _widths(ws, [6, 30, 8] + [10] * len(STAT_COLS) + [30])
 
-    ws = wb.create_sheet("评定结果汇总")
-    grades = sorted(
-        (f for f in files if f.kind == KIND_GRADES), key=lambda f: (_natural(f.branch), str(f.path))
-    )
+
+def _grade_counts(f: BranchFile) -> list[int]:
+    """A branch's members, 正式, 预备, 正式党员 per decided grade, and 正式党员 not yet graded."""
+    formal = [m for m in f.members if m["类别"] == "正式党员"]
+    counts = [sum(1 for m in formal if m["评定等次"] == g) for g in GRADES]
+    return [len(f.members), len(formal), len(f.members) - len(formal), *counts, len(formal) - sum(counts)]
+
+
+def _grades_sheet(ws, grades: list[BranchFile], root: Path | None) -> None:
+    """评定结果汇总: a row of counts per branch's 评定结果表 and a 合计 row."""
     heads = ("序号", "党支部", "年度", *GRADE_COLS, "文件")
     _title(ws, "民主评议党员评定结果汇总", len(heads))
-    for j, h in enumerate(heads, start=1):
-        _put(ws, 2, j, h, bold=True, box=True)
+    _heads(ws, heads)
     table = []
     for i, f in enumerate(grades, start=1):
-        formal = [m for m in f.members if m["类别"] == "正式党员"]
-        counts = [sum(1 for m in formal if m["评定等次"] == g) for g in GRADES]
-        row = [len(f.members), len(formal), len(f.members) - len(formal), *counts, len(formal) - sum(counts)]
+        row = _grade_counts(f)
         table.append(row)
         for j, v in enumerate([i, f.branch, f.year, *row, _shown(f.path, root)], start=1):
             _put(ws, 2 + i, j, v, box=True)
     _totals(ws, 3 + len(grades), 4, len(GRADE_COLS), table)
     _widths(ws, [6, 30, 8] + [9] * len(GRADE_COLS) + [30])
 
-    ws = wb.create_sheet("党员评定结果")
-    heads = ("党支部", "姓名", "类别", "支委会建议等次", "评定等次", "备注")
-    for j, h in enumerate(heads, start=1):
-        _put(ws, 1, j, h, bold=True, box=True)
+
+def _members_sheet(ws, grades: list[BranchFile]) -> None:
+    """党员评定结果: every member of every branch, one row each."""
+    _heads(ws, ("党支部", "姓名", "类别", "支委会建议等次", "评定等次", "备注"), row=1)
     r = 2
     for f in grades:
         for m in f.members:
@@ -302,19 +308,14 @@ def collected_workbook(
             r += 1
     _widths(ws, [30, 14, 10, 14, 10, 24])
 
-    ws = wb.create_sheet("读取情况")
-    for j, h in enumerate(("文件", "结果", "说明"), start=1):
-        _put(ws, 1, j, h, bold=True)
+
+def _reading_sheet(ws, files: list[BranchFile], skipped: list[tuple[Path, str]], root: Path | None) -> None:
+    """读取情况: each file collected or skipped, and why."""
+    _heads(ws, ("文件", "结果", "说明"), row=1, box=False)
     r = 2
     for f in sorted(files, key=lambda f: str(f.path)):
-        for j, v in enumerate(
-            (
-                _shown(f.path, root),
-                "已汇总",
-                f"{f.branch}（{'统计表' if f.kind == KIND_STATS else '评定结果表'}）",
-            ),
-            1,
-        ):
+        what = f"{f.branch}（{'统计表' if f.kind == KIND_STATS else '评定结果表'}）"
+        for j, v in enumerate((_shown(f.path, root), "已汇总", what), 1):
             _put(ws, r, j, v)
         r += 1
     for path, why in skipped:
@@ -322,6 +323,18 @@ def collected_workbook(
             _put(ws, r, j, v)
         r += 1
     _widths(ws, [50, 10, 60])
+
+
+def collected_workbook(
+    files: list[BranchFile], skipped: list[tuple[Path, str]], epoch=None, root: Path | None = None
+) -> bytes:
+    """One workbook upward: a row per branch plus totals (统计表, 评定结果), and the files skipped."""
+    wb = Workbook()
+    grades = _of_kind(files, KIND_GRADES)
+    _stats_sheet(wb.active, _of_kind(files, KIND_STATS), root)
+    _grades_sheet(wb.create_sheet("评定结果汇总"), grades, root)
+    _members_sheet(wb.create_sheet("党员评定结果"), grades)
+    _reading_sheet(wb.create_sheet("读取情况"), files, skipped, root)
     return _bytes(wb, epoch)
 
 
