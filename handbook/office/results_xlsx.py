@@ -223,15 +223,8 @@ def read_branch_file(path: Path) -> BranchFile:
     return out
 
 
-STAT_COLS = (
-    "党员总数",
-    "正式党员",
-    "预备党员（不评定等次）人数",
-    "应参加人数",
-    "实参加人数",
-    "流动党员",
-    *(f"评定等次：{g}" for g in GRADES),
-)
+# The collected workbook sums the counts of people and grades, not the ballot figures.
+STAT_COLS = STAT_ITEMS[: STAT_ITEMS.index("尚未评定等次的正式党员")]
 GRADE_COLS = ("党员", "正式党员", "预备党员", *GRADES, "尚未评定")
 
 
