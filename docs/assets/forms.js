@@ -5,6 +5,16 @@
 
   /* Local files for the forms and the 计票 page (tally.js uses them too): nothing goes over a network. */
   var files = (window.zzshhFiles = {
+    /* Run `init` on every page: after Material's instant navigation, or once the document is ready. */
+    onPage: function (init) {
+      if (window.document$ && typeof window.document$.subscribe === "function") {
+        window.document$.subscribe(init);
+      } else if (document.readyState === "loading") {
+        document.addEventListener("DOMContentLoaded", init);
+      } else {
+        init();
+      }
+    },
     download: function (data, name) {
       var blob = new Blob([JSON.stringify(data, null, 2) + "\n"], { type: "application/json" });
       var a = document.createElement("a");
@@ -218,11 +228,5 @@
     Array.prototype.forEach.call(document.querySelectorAll(".zf-web[data-form-id]"), init);
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(initAll);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", initAll);
-  } else {
-    initAll();
-  }
+  files.onPage(initAll);
 })();

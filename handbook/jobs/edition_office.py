@@ -77,7 +77,8 @@ def office_files(edition, common, site_dir: Path) -> dict[str, tuple[str, Callab
         )
     stats = all_forms().get(STATISTICS)
     if stats is not None:
-        src = stats.model_dump_json()
+        # The sheet carries the edition's label: two editions never share a cached file.
+        src = f"{edition.label}|{stats.model_dump_json()}"
         out[f"forms/{STATISTICS}.xlsx"] = (src, lambda: xlsx.statistics_sheet(stats, edition, epoch=epoch))
     for kind, title in KINDS.items():
         html = render_draft(kind, edition, common, unit, members, standalone=True)
