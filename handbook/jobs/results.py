@@ -20,7 +20,7 @@ from ..errors import InputError, InputErrors
 from ..model.editions import select
 from ..model.forms import get_form
 from ..model.roster import RosterReport, read_roster
-from ..model.tally import BASES, GRADES, Ballots, Results, TallyError, check, load_tally
+from ..model.tally import GRADES, Ballots, Results, TallyError, check, load_tally
 from ..model.unit import Unit, load_unit
 from ..office.results_xlsx import (
     NotReadable,
@@ -301,9 +301,7 @@ def _branch_noted(results: Results, edition, unit: Unit) -> str | None:
 
 def _say_checks(results: Results, base_from: str, say: Callable[[str], None]) -> None:
     """Say the ⅓ guideline's base, then every notice and hint."""
-    say(
-        f"“优秀”比例的计算基数：{BASES[results.base_kind]}，{results.base}人，三分之一即{results.cap}人（{base_from}）"
-    )
+    say(f"{results.figure.sentence}（基数：{base_from}）")
     results.notices.append(f"登记表中的“参评人数”按有效票数（{results.valid}）填写")
     for n in results.notices:
         say(n)
@@ -371,7 +369,7 @@ def _marker_text(label: str, roster_file: Path, tally_file: Path, results: Resul
         f"名册：{roster_file}",
         f"计票文件：{tally_file}",
     ]
-    lines += [f"“优秀”比例的计算基数：{BASES[results.base_kind]}（{base_from}）"]
+    lines += [f"{results.figure.sentence}（基数：{base_from}）"]
     lines += results.notices + results.hints
     if not results.hints:
         lines.append("没有需要提示的情况。")
@@ -387,7 +385,7 @@ def write_results(
     report = _read_roster_said(roster_file, say)
     tally = load_tally(tally_file, opts.ballots)
     common, edition = _edition_of(tally, opts.year)
-    results = check(tally, roster_file, report.members, unit.excellent_base)
+    results = check(tally, roster_file, report.members, unit.excellent_base, common)
     branch = _branch_noted(results, edition, unit)
     base_from = base_source(unit, opts.unit_file)
     _say_checks(results, base_from, say)

@@ -350,6 +350,86 @@ class Rule(Strict):
     _v = field_validator("sources")(check_sources)
 
 
+def fill(template: str, params: dict) -> str:
+    """A message template with each {name} replaced by params[name] (as tally-core.js does)."""
+    return re.sub(r"\{(\w+)\}", lambda m: str(params.get(m.group(1), m.group(0))), template)
+
+
+class CapFigure(BaseModel):
+    """The ⅓ guideline worked out for one branch: its base (named), the third and the whole-member limit."""
+
+    model_config = ConfigDict(frozen=True)
+
+    base_kind: str
+    base_text: str
+    n: int
+    third: str  # n/3 as printed: an integer, else one decimal
+    limit: int  # whole members: n/3 rounded down
+    sentence: str
+    sources: list[str] = []
+
+
+class CapRule(Strict):
+    """How the 优秀 guideline (一般不超过三分之一) is computed: fraction, bases, default, sentence."""
+
+    numerator: int = Field(gt=0)
+    denominator: int = Field(gt=0)
+    default_base: str
+    bases: dict[str, Sourced]
+    exact: str
+    inexact: str
+
+    @model_validator(mode="after")
+    def _default_is_a_base(self):
+        if self.default_base not in self.bases:
+            raise ValueError(f"default_base “{self.default_base}”不在 bases（{'、'.join(self.bases)}）中")
+        return self
+
+    def base_of(self, chosen: str | None) -> str:
+        """The base a unit chose (its 优秀比例基数), else the sources' words (default_base)."""
+        return chosen if chosen in self.bases else self.default_base
+
+    def figure(self, base_kind: str | None, total: int, formal: int, grade: str = "优秀") -> CapFigure:
+        """The one computation of the ⅓ figure: 党员总数 counts every member, 正式党员 the graded."""
+        kind = self.base_of(base_kind)
+        n = total if kind == "党员总数" else formal
+        whole, rest = divmod(n * self.numerator, self.denominator)
+        third = str(whole) if not rest else f"{n * self.numerator / self.denominator:.1f}"
+        base_text = self.bases[kind].text
+        params = {"grade": grade, "base": base_text, "n": n, "third": third, "limit": whole}
+        sentence = fill(self.inexact if rest else self.exact, params)
+        return CapFigure(
+            base_kind=kind, base_text=base_text, n=n, third=third, limit=whole, sentence=sentence
+        )
+
+
+class TallyCheck(Strict):
+    """One check of a tally: its id, 错误 (stops the results) or 提示 (printed), and its message template."""
+
+    id: str
+    level: Literal["错误", "提示"]
+    message: str
+    details: dict[str, str] = Field(default_factory=dict)  # templates of the parts a message lists
+
+
+class TallyVocab(Strict):
+    """The tally contract's data (TALLY.md): file kind and versions, ballot words, the ⅓ rule, the checks."""
+
+    kind: str
+    versions: list[int] = Field(min_length=1)
+    no_grade: list[str]
+    ballots: dict[str, str]
+    cap: CapRule
+    checks: list[TallyCheck]
+
+    def check(self, check_id: str) -> TallyCheck:
+        """A check by its id."""
+        for c in self.checks:
+            if c.id == check_id:
+                return c
+        raise KeyError(f"没有计票检查 {check_id}")
+
+
 class Common(Strict):
     """What all editions share: the source registry, the grades and the standing rules."""
 
@@ -359,6 +439,12 @@ class Common(Strict):
     excellent_cap: Sourced
     rules: list[Rule]
     legal_basis: list[Sourced]
+    tally: TallyVocab
+
+    def cap_figure(self, base_kind: str | None, total: int, formal: int) -> CapFigure:
+        """The ⅓ guideline for a branch of `total` members, `formal` of them graded, with its sources."""
+        fig = self.tally.cap.figure(base_kind, total, formal, grade=self.grade_names[0])
+        return fig.model_copy(update={"sources": list(self.excellent_cap.sources)})
 
     @property
     def grade_names(self) -> list[str]:

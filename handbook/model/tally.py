@@ -1,28 +1,31 @@
 """The tally (计票结果) of the 民主测评: from the 计票 page's JSON or an XLSX, matched to the roster, checked.
 
-The file format and the checks are the shared contract in TALLY.md: the same checks with the same words as
-the 计票 page. Errors (错误) stop the outputs; hints (提示) are printed and the outputs are still written.
-The kit decides no grade: it reports counts, the proposals and decisions it was given, and these checks.
+The file format and the checks are the contract written down in TALLY.md. The checks are the table
+`tally.checks` of editions/common.yml (id, 错误 or 提示, message template); this module and the page's
+docs/assets/tally-core.js evaluate the same table over the same data, in the same order. Errors (错误) stop
+the outputs; hints (提示) are printed and the outputs are still written. The kit decides no grade.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..errors import InputError, InputErrors
+from ..yamlio import validate
+from .editions import CapFigure, Common, TallyVocab, fill, load_common
 from .roster import Member, labels
 
 GRADES = ("优秀", "合格", "基本合格", "不合格")
 KIND = "zzshh-tally"
 VERSION = 1
-# The ⅓ guideline's base, as a unit chooses it in its profile (优秀比例基数).
-BASES = {"正式党员": "参加评定等次的党员（正式党员）", "党员总数": "党员总数（含预备党员）"}
-CAP_SOURCES = ("S000", "S002", "S003", "S004")
 BALLOT_KEYS = {"issued": "发出票数", "returned": "收回票数", "valid": "有效票数"}
 # XLSX headings as people write them, compared after _norm.
 PROPOSAL_HEADS = ("支委会建议等次", "建议等次", "支委会建议", "拟评定等次")
@@ -30,8 +33,8 @@ DECIDED_HEADS = ("评定等次", "评定结果", "确定等次")
 NOTE_HEADS = ("备注",)
 # Rows under the table that are not members: totals, the person who filled it in, footnotes.
 TRAILER = re.compile(r"^(合计|总计|小计|填表人|制表人|计票人|监票人|注[：:\d（(、.]|注$|说明)")
-NO_GRADE = {"", "-", "—", "－", "/", "无", "不评定等次", "不评定", "预备党员"}
 XLSX_HEADER_ROWS = 12
+GRADE_FIELDS = {"proposal": "支委会建议等次", "decided": "评定等次"}
 
 
 class TallyError(InputError):
@@ -45,24 +48,30 @@ class TallyError(InputError):
 
 @dataclass(frozen=True)
 class Ballots:
-    """Ballots issued, returned and valid; None where unknown."""
+    """Ballots issued, returned and valid; None where unknown (a bad value is kept raw for the checks)."""
 
-    issued: int | None = None
-    returned: int | None = None
-    valid: int | None = None
+    issued: Any = None
+    returned: Any = None
+    valid: Any = None
 
 
 @dataclass
 class Entry:
-    """One member's line of the tally."""
+    """One member's line of the tally; `raw` keeps the counts as written, `counts` their integer values."""
 
     name: str
-    counts: tuple[int, int, int, int]
+    raw: tuple
     probationary: bool | None = None  # None: the file does not say (XLSX); the roster decides
-    proposal: str | None = None
-    decided: str | None = None
+    proposal: Any = None
+    decided: Any = None
     note: str = ""
     where: str = ""  # "members[3]" or "第5行": for messages
+    row: int = 0  # the line's number in the page's table (JSON) or the sheet's row (XLSX)
+
+    @property
+    def counts(self) -> tuple[int, int, int, int]:
+        """Marks per grade as integers (a bad value counts 0; the checks report it)."""
+        return tuple(v if isinstance(v, int) else 0 for v in map(number, self.raw))
 
     @property
     def marks(self) -> int:
@@ -80,10 +89,9 @@ class Tally:
     branch: str | None = None
     edition: int | None = None
     second: dict | None = None
+    entered: int | None = None  # ballots entered one by one on the page, when it says
     notices: list[str] = field(default_factory=list)
     ballots_from: str = "计票文件"
-    # Bad values (a count that is not an integer ≥ 0, an unknown grade): check() raises them together
-    # with the checks against the roster, so one run lists every problem of the file.
     errors: list[InputError] = field(default_factory=list)
 
 
@@ -106,6 +114,16 @@ class Row:
         return self.entry.decided or self.entry.proposal
 
 
+@dataclass(frozen=True)
+class Finding:
+    """One check's result: the table's id and level, the filled message, the line it names (0: none)."""
+
+    id: str
+    level: str
+    text: str
+    row: int = 0
+
+
 @dataclass
 class Results:
     """The tally matched to the roster and checked: everything the outputs print."""
@@ -115,20 +133,34 @@ class Results:
     rows: list[Row]
     valid: int
     valid_note: str  # where the valid-ballot figure comes from
-    base_kind: str  # 正式党员 or 党员总数
-    base: int
-    hints: list[str]
+    figure: CapFigure
+    findings: list[Finding]
     notices: list[str]
 
     @property
+    def base_kind(self) -> str:
+        """The ⅓ guideline's base: 党员总数 or 正式党员."""
+        return self.figure.base_kind
+
+    @property
+    def base(self) -> int:
+        """Members in the base."""
+        return self.figure.n
+
+    @property
     def cap(self) -> int:
-        """A third of the base, rounded down (the guideline says 一般不超过, so it flags, never refuses)."""
-        return math.floor(self.base / 3)
+        """The whole-member figure of the guideline (一般不超过: it flags, never refuses)."""
+        return self.figure.limit
 
     @property
     def base_text(self) -> str:
         """The base in words, for every place the ⅓ guideline is printed."""
-        return BASES[self.base_kind]
+        return self.figure.base_text
+
+    @property
+    def hints(self) -> list[str]:
+        """The 提示 findings as printed lines."""
+        return [f"提示：{f.text}" for f in self.findings if f.level == "提示"]
 
     def graded_counts(self) -> dict[str | None, int]:
         """Members per grade (decided, else proposed) among 正式党员; None for those without one."""
@@ -143,7 +175,23 @@ class Results:
         return max(self.valid - row.entry.marks, 0)
 
 
-# ---------------------------------------------------------------------------------------------- reading
+# ---------------------------------------------------------------------------------------------- values
+
+
+def number(value) -> int | str | None:
+    """A count or ballot figure as written: an int ≥ 0, None when empty, else the text (a bad value).
+
+    tally-core.js reads values by the same rules (full-width digits allowed, nothing else)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return value if value >= 0 else str(value)
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    return int(text) if re.fullmatch(r"[0-9]+", text) else str(value).strip()
 
 
 def _norm(text) -> str:
@@ -152,62 +200,80 @@ def _norm(text) -> str:
     return re.sub(r"[\s*:：]", "", t)
 
 
-def _count(value, file, member, where, errors) -> int:
-    """A count: an integer ≥ 0 (check 1); anything else is an error naming the member and the field."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return 0
-    if isinstance(value, bool):
-        value = str(value)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", unicodedata.normalize("NFKC", value)):
-        value = int(unicodedata.normalize("NFKC", value))
-    if not isinstance(value, int):
-        errors.append(TallyError(file, f"票数应为不小于0的整数，不是“{value}”", member, where))
-        return 0
-    if value < 0:
-        errors.append(TallyError(file, f"票数不能为负数（{value}）", member, where))
-        return 0
-    return value
-
-
-def _grade(value, file, member, where, errors) -> str | None:
+def grade_value(value) -> str | None:
+    """A grade as written: None when empty or a word for 'none' (tally.no_grade), else the text."""
     if value is None:
         return None
     t = re.sub(r"\s", "", unicodedata.normalize("NFKC", str(value)))
-    if t in NO_GRADE:
-        return None
-    if t in GRADES:
-        return t
-    errors.append(TallyError(file, f"等次应为{'、'.join(GRADES)}之一或留空，不是“{value}”", member, where))
-    return None
+    return None if t in _no_grade() else t
 
 
-def _ballot(value, file, key, errors) -> int | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, str) and re.fullmatch(r"\d+", unicodedata.normalize("NFKC", value).strip()):
-        value = int(unicodedata.normalize("NFKC", value))
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        errors.append(
-            TallyError(file, f"{BALLOT_KEYS[key]}应为不小于0的整数或留空，不是“{value}”", where=key)
-        )
-        return None
-    return value
+@cache
+def _no_grade() -> frozenset[str]:
+    return frozenset(load_common().tally.no_grade)
 
 
-def load_tally(path: str | Path, ballots: Ballots | None = None) -> Tally:
-    """Read a tally from the 计票 page's JSON or an XLSX; `ballots` (command options) override the file's.
+# ---------------------------------------------------------------------------------------------- the file
 
-    A file that is not a tally raises here; bad values are kept in `errors` for check() to report."""
+
+class FileMember(BaseModel):
+    """One member of the page's export (TALLY.md, members[])."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    name: str | int | None = None
+    probationary: bool | None = None
+    counts: dict[str, Any]
+    proposal: str | None = None
+    decided: str | None = None
+    note: str | int | None = None
+    group: str | None = None
+    mobile: bool | None = None
+
+    @model_validator(mode="after")
+    def _four_grades(self):
+        absent = [g for g in GRADES if g not in self.counts]
+        if absent:
+            raise ValueError(f"缺少“{'”“'.join(absent)}”票数（四个等次都要有，没有票写0）")
+        unknown = [k for k in self.counts if k not in GRADES]
+        if unknown:
+            raise ValueError(f"未知的等次“{'、'.join(map(str, unknown))}”")
+        return self
+
+
+class FileBallots(BaseModel):
+    """`ballots`: issued, returned, valid (each an integer ≥ 0 or null; bad values are checks)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    issued: Any = None
+    returned: Any = None
+    valid: Any = None
+
+
+class TallyFile(BaseModel):
+    """The 计票 page's export, version 1 (TALLY.md); `kind` and `version` are checked before this model."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    kind: str
+    version: int
+    edition: int | None = None
+    branch: str | None = None
+    ballots: FileBallots = Field(default_factory=FileBallots)
+    members: list[FileMember] = Field(min_length=1)
+    entered: int | None = Field(None, ge=0)
+    second: dict | None = None
+
+
+def load_tally(path: str | Path, ballots: Ballots | None = None, common: Common | None = None) -> Tally:
+    """Read a tally from the 计票 page's JSON or an XLSX; `ballots` (command options) override the file's."""
     path = Path(path)
     if not path.is_file():
         raise TallyError(path, "找不到计票文件")
     suffix = path.suffix.lower()
     if suffix == ".json":
-        tally = _load_json(path)
+        tally = _load_json(path, (common or load_common()).tally)
     elif suffix in (".xlsx", ".xlsm"):
         tally = _load_xlsx(path)
     else:
@@ -224,8 +290,9 @@ def load_tally(path: str | Path, ballots: Ballots | None = None) -> Tally:
     return tally
 
 
-def _read_json(path: Path) -> dict:
+def _read_json(path: Path, vocab: TallyVocab | None) -> dict:
     """The parsed 计票 page export; a file that is not one (encoding, syntax, kind, version) raises."""
+    kind, versions = (vocab.kind, vocab.versions) if vocab else (KIND, [VERSION])
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
@@ -234,92 +301,55 @@ def _read_json(path: Path) -> dict:
         raise TallyError(path, f"不是有效的 JSON（第{exc.lineno}行第{exc.colno}列：{exc.msg}）") from None
     if not isinstance(data, dict):
         raise TallyError(path, "不是计票页导出的文件（应为一个 JSON 对象）")
-    if data.get("kind") != KIND:
+    if data.get("kind") != kind:
         raise TallyError(
-            path, f"不是计票页导出的计票文件（kind 应为“{KIND}”，实为“{data.get('kind')}”）", where="kind"
+            path, f"不是计票页导出的计票文件（kind 应为“{kind}”，实为“{data.get('kind')}”）", where="kind"
         )
-    if data.get("version") != VERSION:
+    if data.get("version") not in versions:
         raise TallyError(
-            path, f"不支持的计票文件版本“{data.get('version')}”（应为 {VERSION}）", where="version"
+            path,
+            f"不支持的计票文件版本“{data.get('version')}”（应为 {'、'.join(map(str, versions))}）",
+            where="version",
         )
     return data
 
 
-def _json_ballots(path: Path, data: dict, errors: list[InputError]) -> Ballots:
-    """The `ballots` object; bad figures go to `errors`, a non-object raises."""
-    raw_ballots = data.get("ballots") or {}
-    if not isinstance(raw_ballots, dict):
-        raise TallyError(path, "ballots 应为 {issued, returned, valid}", where="ballots")
-    return Ballots(**{k: _ballot(raw_ballots.get(k), path, k, errors) for k in BALLOT_KEYS})
-
-
-def _json_counts(
-    path: Path, m: dict, name: str | None, where: str, errors: list[InputError]
-) -> tuple[int, int, int, int]:
-    """A member's `counts`: all four grades present, none unknown, each an integer ≥ 0."""
-    counts_raw = m.get("counts")
-    if not isinstance(counts_raw, dict):
-        errors.append(TallyError(path, "缺少票数（counts）", name, f"{where}.counts"))
-        counts_raw = {}
-    absent = [g for g in GRADES if g not in counts_raw]
-    if counts_raw and absent:
-        errors.append(
-            TallyError(
-                path, f"缺少“{'”“'.join(absent)}”票数（四个等次都要有，没有票写0）", name, f"{where}.counts"
+def _load_json(path: Path, vocab: TallyVocab | None) -> Tally:
+    """A tally from the 计票 page's JSON export, validated by TallyFile (pydantic, Chinese messages)."""
+    data = _read_json(path, vocab)
+    if not data.get("members"):
+        raise TallyError(path, "没有党员的计票数据（members 为空或缺失）", where="members")
+    f = validate(TallyFile, data, {}, path)
+    errors: list[InputError] = []
+    entries = []
+    for i, m in enumerate(f.members):
+        name = re.sub(r"\s+", " ", str(m.name or "")).strip()
+        where = f"members[{i}]"
+        if not name:
+            errors.append(TallyError(path, "姓名为空", where=f"{where}.name"))
+            continue
+        raw = tuple(m.counts.get(g) for g in GRADES)
+        entries.append(
+            Entry(
+                name,
+                raw,
+                m.probationary,
+                grade_value(m.proposal),
+                grade_value(m.decided),
+                str(m.note or ""),
+                where,
+                i + 1,
             )
         )
-    unknown = [k for k in counts_raw if k not in GRADES]
-    if unknown:
-        errors.append(
-            TallyError(path, f"未知的等次“{'、'.join(map(str, unknown))}”", name, f"{where}.counts")
-        )
-    return tuple(_count(counts_raw.get(g), path, name, f"{where}.counts.{g}", errors) for g in GRADES)
-
-
-def _json_entry(path: Path, i: int, m, errors: list[InputError]) -> Entry | None:
-    """`members[i]` as an Entry (name possibly empty); None when it is not an object at all."""
-    where = f"members[{i}]"
-    if not isinstance(m, dict):
-        errors.append(TallyError(path, "应为一名党员的计票数据（对象）", where=where))
-        return None
-    name = re.sub(r"\s+", " ", str(m.get("name") or "")).strip()
-    if not name:
-        errors.append(TallyError(path, "姓名为空", where=f"{where}.name"))
-    counts = _json_counts(path, m, name or None, where, errors)
-    prob = m.get("probationary")
-    if prob is not None and not isinstance(prob, bool):
-        errors.append(
-            TallyError(path, "probationary 应为 true 或 false", name or None, f"{where}.probationary")
-        )
-        prob = None
-    return Entry(
-        name=name,
-        counts=counts,
-        probationary=prob,
-        proposal=_grade(m.get("proposal"), path, name or None, f"{where}.proposal", errors),
-        decided=_grade(m.get("decided"), path, name or None, f"{where}.decided", errors),
-        note=str(m.get("note") or ""),
-        where=where,
-    )
-
-
-def _load_json(path: Path) -> Tally:
-    """A tally from the 计票 page's JSON export."""
-    data = _read_json(path)
-    errors: list[InputError] = []
-    ballots = _json_ballots(path, data, errors)
-    members = data.get("members")
-    if not isinstance(members, list) or not members:
-        raise TallyError(path, "没有党员的计票数据（members 为空或缺失）", where="members")
-    entries = [e for i, m in enumerate(members) if (e := _json_entry(path, i, m, errors)) is not None]
-    edition = data.get("edition")
+    b = f.ballots
     return Tally(
         path,
-        ballots,
-        [e for e in entries if e.name],
-        branch=str(data["branch"]) if data.get("branch") else None,
-        edition=edition if isinstance(edition, int) and not isinstance(edition, bool) else None,
-        second=data.get("second") if isinstance(data.get("second"), dict) else None,
+        Ballots(b.issued, b.returned, b.valid),
+        entries,
+        branch=f.branch or None,
+        edition=f.edition,
+        second=f.second,
+        entered=f.entered,
         errors=errors,
     )
 
@@ -377,34 +407,28 @@ def _column_index(path: Path, rows: list[list], header_at: int) -> dict[str, int
     return index
 
 
-def _header_ballots(path: Path, rows: list[list], header_at: int, errors: list[InputError]) -> dict:
+def _header_ballots(rows: list[list], header_at: int) -> dict:
     """Ballot figures written above the table as a label followed by its value in the same row."""
-    block: dict[str, int | None] = {}
+    block: dict[str, Any] = {}
     labels_ = {_norm(v): k for k, v in BALLOT_KEYS.items()}
-    for i, row in enumerate(rows[:header_at]):
+    for row in rows[:header_at]:
         for j, c in enumerate(row):
             key = labels_.get(_norm(c))
             if key:
-                nxt = next((x for x in row[j + 1 :] if _cell(x)), None)
-                block[key] = _ballot(nxt, path, key, errors)
-                # _ballot names the JSON key; a spreadsheet reader needs the row and the label instead.
-                if errors and errors[-1].field == key:
-                    errors[-1] = TallyError(
-                        path, errors[-1].message, where=f"第{i + 1}行，“{BALLOT_KEYS[key]}”"
-                    )
+                block[key] = next((x for x in row[j + 1 :] if _cell(x)), None)
     return block
 
 
-def _row_entry(path: Path, cells: dict, name: str, where: str, errors: list[InputError]) -> Entry:
-    """One member's table row as an Entry; bad counts and grades go to `errors`."""
-    counts = tuple(_count(cells[g], path, name, f"{where}，“{g}”列", errors) for g in GRADES)
+def _row_entry(cells: dict, name: str, row: int) -> Entry:
+    """One member's table row as an Entry; the checks judge its values."""
     return Entry(
         name=name,
-        counts=counts,
-        proposal=_grade(cells.get("proposal"), path, name, f"{where}，“支委会建议等次”列", errors),
-        decided=_grade(cells.get("decided"), path, name, f"{where}，“评定等次”列", errors),
+        raw=tuple(cells[g] for g in GRADES),
+        proposal=grade_value(cells.get("proposal")),
+        decided=grade_value(cells.get("decided")),
         note=_cell(cells.get("note")),
-        where=where,
+        where=f"第{row}行",
+        row=row,
     )
 
 
@@ -431,7 +455,7 @@ def _table_entries(
         if not name:
             errors.append(TallyError(path, "姓名为空", where=f"{where}，“姓名”列"))
             continue
-        entries.append(_row_entry(path, cells, name, where, errors))
+        entries.append(_row_entry(cells, name, i))
     return entries, notices, skipped
 
 
@@ -440,7 +464,7 @@ def tally_from_rows(path: Path, rows: list[list]) -> Tally:
     header_at = _header_at(path, rows)
     index = _column_index(path, rows, header_at)
     errors: list[InputError] = []
-    block = _header_ballots(path, rows, header_at, errors)
+    block = _header_ballots(rows, header_at)
     entries, notices, skipped = _table_entries(path, rows, header_at, index, errors)
     if not entries and not errors:
         raise TallyError(path, "表头下面没有党员的计票数据", where=f"第{header_at + 2}行")
@@ -450,12 +474,276 @@ def tally_from_rows(path: Path, rows: list[list]) -> Tally:
     if block:
         tally.notices.append(
             "票数取自表头："
-            + "，".join(f"{BALLOT_KEYS[k]}{'未填' if v is None else v}" for k, v in block.items())
+            + "，".join(f"{BALLOT_KEYS[k]}{'未填' if number(v) is None else v}" for k, v in block.items())
         )
     return tally
 
 
 # ---------------------------------------------------------------------------------------------- checks
+
+
+@dataclass(frozen=True)
+class Line:
+    """What the checks see of one member: as the page has it (its members[]) or as matched to the roster."""
+
+    row: int
+    name: str
+    raw: tuple
+    probationary: bool
+    proposal: Any = None
+    decided: Any = None
+
+    @property
+    def values(self) -> list:
+        """Each count read (int, None for empty, text for a bad value)."""
+        return [number(v) for v in self.raw]
+
+    @property
+    def whole(self) -> bool:
+        """Every count is an integer (or empty)."""
+        return not any(isinstance(v, str) for v in self.values)
+
+    @property
+    def marks(self) -> int:
+        """The sum of the integer counts."""
+        return sum(v for v in self.values if isinstance(v, int))
+
+
+@dataclass
+class Numbers:
+    """The figures the checks and the documents share (the parity test compares them with the page's)."""
+
+    valid: int
+    estimated: bool
+    figure: CapFigure
+    basis: str
+    graded: dict[str, int]
+    formal: int
+    probationary: int
+    marks: list[int]
+
+
+def _basis(vocab: TallyVocab, formal: list[Line]) -> str:
+    """What the 优秀 count is taken from: decided grades, proposals, or decided else proposed."""
+    words = vocab.check("too-many-excellent").details
+    decided = sum(1 for x in formal if x.decided)
+    if not decided:
+        return words["proposal"]
+    return words["decided"] if decided == len(formal) else words["mixed"]
+
+
+def numbers(common: Common, ballots: Ballots, lines: list[Line], base_kind) -> Numbers:
+    """Valid ballots (typed, else the largest member total), the ⅓ figure and the grade counts."""
+    valid = number(ballots.valid)
+    estimated = valid is None
+    if not isinstance(valid, int):
+        valid = max((x.marks for x in lines), default=0)
+    vocab, grades = common.tally, common.grade_names
+    formal = [x for x in lines if not x.probationary]
+    figure = common.cap_figure(base_kind, total=len(lines), formal=len(formal))
+    graded = {g: sum(1 for x in formal if (x.decided or x.proposal) == g) for g in grades}
+    return Numbers(
+        valid,
+        estimated,
+        figure,
+        _basis(vocab, formal),
+        graded,
+        len(formal),
+        len(lines) - len(formal),
+        [x.marks for x in lines],
+    )
+
+
+def _ballot_checks(vocab: TallyVocab, b: Ballots) -> dict[str, list[dict]]:
+    vals = {k: number(getattr(b, k)) for k in BALLOT_KEYS}
+    ints = {k: v for k, v in vals.items() if isinstance(v, int)}
+    out: dict[str, list[dict]] = {
+        "ballot-not-integer": [],
+        "returned-over-issued": [],
+        "valid-over-returned": [],
+    }
+    for k, v in vals.items():
+        if isinstance(v, str):
+            out["ballot-not-integer"].append({"field": vocab.ballots[k], "value": v})
+    if "issued" in ints and "returned" in ints and ints["returned"] > ints["issued"]:
+        out["returned-over-issued"].append(ints)
+    if "returned" in ints and "valid" in ints and ints["valid"] > ints["returned"]:
+        out["valid-over-returned"].append(ints)
+    return out
+
+
+def _line_checks(
+    vocab: TallyVocab, grades: list[str], lines: list[Line], n: Numbers
+) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {
+        k: []
+        for k in (
+            "count-not-integer",
+            "grade-unknown",
+            "marks-over-valid",
+            "probationary-grade",
+            "probationary-marks",
+            "proposal-far-from-votes",
+            "duplicate-name",
+        )
+    }
+    vote = vocab.check("probationary-marks").details["vote"]
+    seen: dict[str, int] = {}
+    for x in lines:
+        who = {"name": x.name, "row": x.row}
+        for g, v in zip(grades, x.values, strict=True):
+            if isinstance(v, str):
+                out["count-not-integer"].append(who | {"grade": g, "value": v})
+        for f, what in GRADE_FIELDS.items():
+            value = getattr(x, f)
+            if value and value not in grades:
+                out["grade-unknown"].append(who | {"what": what, "value": value, "grades": "、".join(grades)})
+            if value and x.probationary:
+                out["probationary-grade"].append(who | {"what": what, "grade": value})
+        if x.whole and not n.estimated and x.marks > n.valid:
+            out["marks-over-valid"].append(who | {"marks": x.marks, "valid": n.valid})
+        if x.probationary and x.marks:
+            votes = "，".join(
+                fill(vote, {"grade": g, "count": c})
+                for g, c in zip(grades, x.values, strict=True)
+                if isinstance(c, int) and c
+            )
+            out["probationary-marks"].append(who | {"marks": x.marks, "votes": votes})
+        far = None if x.probationary else _far(grades, x)
+        if far:
+            out["proposal-far-from-votes"].append(who | far)
+        if x.name in seen:
+            out["duplicate-name"].append(who | {"first": seen[x.name]})
+        else:
+            seen[x.name] = x.row
+    return out
+
+
+def _far(grades: list[str], x: Line) -> dict | None:
+    """A proposal at one end while most (more than half) of the member's marks are at the other."""
+    c = [v if isinstance(v, int) else 0 for v in x.values]
+    total = sum(c)
+    if not total or x.proposal not in grades:
+        return None
+    g = grades.index(x.proposal)
+    high, low = c[0] + c[1], c[2] + c[3]
+    if g == 0 and low * 2 > total:
+        side, marks = f"“{grades[2]}”或“{grades[3]}”", low
+    elif g >= 2 and high * 2 > total:
+        side, marks = f"“{grades[0]}”或“{grades[1]}”", high
+    else:
+        return None
+    return {"proposal": x.proposal, "side": side, "side_marks": marks, "marks": total}
+
+
+def _count_value(v) -> int | str:
+    v = number(v)
+    return 0 if v is None else v
+
+
+def second_diffs(
+    vocab: TallyVocab, grades: list[str], ballots: Ballots, lines: list[Line], second: dict | None
+) -> list[str]:
+    """Where the second counter's entry differs from the first, ballots first, then member by member."""
+    if not isinstance(second, dict):
+        return []
+    d = vocab.check("second-differs").details
+    out: list[str] = []
+    sb = second.get("ballots") if isinstance(second.get("ballots"), dict) else {}
+    for k, word in vocab.ballots.items():
+        a, b = number(getattr(ballots, k)), number(sb.get(k))
+        if str(a) != str(b):
+            out.append(fill(d["ballot"], {"field": word, "first": _shown(a), "second": _shown(b)}))
+    others = [m for m in second.get("members") or [] if isinstance(m, dict)]
+    used: set[int] = set()
+    for x in lines:
+        j = x.row - 1
+        if not (0 <= j < len(others) and str(others[j].get("name", "")).strip() == x.name and j not in used):
+            j = next(
+                (
+                    k
+                    for k, m in enumerate(others)
+                    if k not in used and str(m.get("name", "")).strip() == x.name
+                ),
+                -1,
+            )
+        if j < 0:
+            continue
+        used.add(j)
+        counts = others[j].get("counts") if isinstance(others[j].get("counts"), dict) else {}
+        for g, raw in zip(grades, x.raw, strict=True):
+            a, b = _count_value(raw), _count_value(counts.get(g))
+            if str(a) != str(b):
+                out.append(
+                    fill(d["member"], {"name": x.name, "row": x.row, "grade": g, "first": a, "second": b})
+                )
+    return out
+
+
+def _shown(v) -> str:
+    return "未填" if v is None else str(v)
+
+
+def evaluate(
+    common: Common,
+    ballots: Ballots,
+    lines: list[Line],
+    base_kind: str | None = None,
+    entered: int | None = None,
+    second: dict | None = None,
+) -> tuple[list[Finding], Numbers]:
+    """Every check of the table over one tally, in the table's order, then line by line."""
+    vocab, grades = common.tally, common.grade_names
+    n = numbers(common, ballots, lines, base_kind)
+    params = _ballot_checks(vocab, ballots) | _line_checks(vocab, grades, lines, n)
+    formal = [x for x in lines if not x.probationary]
+    params["valid-estimated"] = [{"valid": n.valid}] if n.estimated and lines else []
+    valid_given = not n.estimated and isinstance(number(ballots.valid), int)
+    params["entered-differs"] = (
+        [{"entered": entered, "valid": n.valid}]
+        if entered is not None and valid_given and entered != n.valid
+        else []
+    )
+    most = max((x.marks for x in formal), default=0)
+    params["fewer-marks-than-valid"] = (
+        [{"most": most, "valid": n.valid}]
+        if entered is None and valid_given and formal and all(x.whole for x in formal) and most < n.valid
+        else []
+    )
+    top = n.graded[grades[0]]
+    params["too-many-excellent"] = (
+        [
+            {
+                "basis": n.basis,
+                "grade": grades[0],
+                "count": top,
+                "limit": n.figure.limit,
+                "cap": n.figure.sentence,
+            }
+        ]
+        if top > n.figure.limit
+        else []
+    )
+    missing = [x for x in formal if not x.proposal]
+    name = vocab.check("proposal-missing").details["name"]
+    params["proposal-missing"] = (
+        [
+            {
+                "count": len(missing),
+                "names": "、".join(fill(name, {"name": x.name, "row": x.row}) for x in missing),
+            }
+        ]
+        if missing and any(x.proposal for x in lines)
+        else []
+    )
+    diffs = second_diffs(vocab, grades, ballots, lines, second)
+    params["second-differs"] = [{"count": len(diffs), "diffs": "；".join(diffs)}] if diffs else []
+    findings = [
+        Finding(c.id, c.level, fill(c.message, p), int(p.get("row", 0)))
+        for c in vocab.checks
+        for p in params.get(c.id, [])
+    ]
+    return findings, n
 
 
 def _match(
@@ -503,155 +791,75 @@ def _match(
     return rows, errors, notes
 
 
-def _far(grade: str | None, counts: tuple[int, ...]) -> str | None:
-    """Check 6: the proposal against where most (more than half) of the member's marks fell."""
-    total = sum(counts)
-    if not grade or not total:
-        return None
-    high, low = counts[0] + counts[1], counts[2] + counts[3]
-    if grade == "优秀" and low * 2 > total:
-        return "基本合格、不合格"
-    if grade in ("基本合格", "不合格") and high * 2 > total:
-        return "优秀、合格"
-    return None
-
-
-def _ballot_errors(tally: Tally) -> list[InputError]:
-    """Check 3: returned ≤ issued, valid ≤ returned."""
-    f, b = tally.path, tally.ballots
-    errors: list[InputError] = []
-    if b.issued is not None and b.returned is not None and b.returned > b.issued:
-        errors.append(TallyError(f, f"收回票数{b.returned}超过发出票数{b.issued}", where="收回票数"))
-    if b.returned is not None and b.valid is not None and b.valid > b.returned:
-        errors.append(TallyError(f, f"有效票数{b.valid}超过收回票数{b.returned}", where="有效票数"))
-    return errors
-
-
-def _valid_ballots(tally: Tally) -> tuple[int, str, bool]:
-    """The valid-ballot figure, where it comes from, and whether it was estimated (then a notice)."""
-    if tally.ballots.valid is not None:
-        valid = tally.ballots.valid
-        return valid, f"有效票数{valid}张（{tally.ballots_from}）", False
-    # Not given: no member can have more marks than valid ballots, so the highest total is the floor.
-    valid = max((e.marks for e in tally.entries), default=0)
-    return valid, f"有效票数未填写，按得票合计最多的一名党员的票数计为{valid}张", True
-
-
-def _probationary_errors(f: Path, r: Row) -> list[InputError]:
-    """Check 4: 预备党员不评定等次 (no marks, no proposal, no decided grade)."""
-    e = r.entry
-    errors: list[InputError] = []
-    given = [g for g, c in zip(GRADES, e.counts, strict=True) if c]
-    if given:
-        errors.append(
-            TallyError(f, f"预备党员不评定等次，但有“{'”“'.join(given)}”票数", r.label, f"{e.where}，票数")
-        )
-    for what, value in (("支委会建议等次", e.proposal), ("评定等次", e.decided)):
-        if value:
-            errors.append(
-                TallyError(f, f"预备党员不评定等次，但{what}为“{value}”", r.label, f"{e.where}，{what}")
-            )
-    return errors
-
-
-def _row_errors(f: Path, r: Row, valid: int, roster_path: Path) -> list[InputError]:
-    """One member's errors: marks above the valid ballots, 类别 unlike the roster's, check 4."""
-    e, m = r.entry, r.member
-    errors: list[InputError] = []
-    # Check 2: a member's marks above the valid ballots.
-    if e.marks > valid:
-        errors.append(TallyError(f, f"得票合计{e.marks}超过有效票数{valid}", r.label, f"{e.where}，票数合计"))
-    if e.probationary is not None and e.probationary != m.probationary:
-        errors.append(
-            TallyError(
-                f,
-                f"计票文件中为{'预备党员' if e.probationary else '正式党员'}，"
-                f"名册 {roster_path} 第{m.row}行为{m.category}",
-                r.label,
-                f"{e.where}，类别",
-            )
-        )
-    if m.probationary or e.probationary:
-        errors += _probationary_errors(f, r)
-    return errors
-
-
-def _cap_hint(rows: list[Row], formal: list[Row], base: int, base_kind: str) -> list[str]:
-    """Check 5: more 优秀 than a third of the base (a hint: the guideline says 一般不超过)."""
-    excellent = [r for r in formal if r.grade == "优秀"]
-    cap = math.floor(base / 3)
-    if len(excellent) <= cap:
-        return []
-    basis = "评定等次" if any(r.entry.decided for r in rows) else "支委会建议等次"
+def _category_errors(tally: Tally, rows: list[Row], roster_path: Path) -> list[InputError]:
+    """A 类别 in the file unlike the roster's (the roster decides who is a 预备党员)."""
     return [
-        f"提示：评定为“优秀”的有{len(excellent)}人（按{basis}计，未评定的按建议计），"
-        f"多于“一般不超过三分之一”的要求：计算基数为{BASES[base_kind]}{base}人，三分之一即{cap}人"
-        f"（来源 {'、'.join(CAP_SOURCES)}；基数可在单位信息“优秀比例基数”中选择）"
+        TallyError(
+            tally.path,
+            f"计票文件中为{'预备党员' if r.entry.probationary else '正式党员'}，"
+            f"名册 {roster_path} 第{r.member.row}行为{r.member.category}",
+            r.label,
+            f"{r.entry.where}，类别",
+        )
+        for r in rows
+        if r.entry.probationary is not None and r.entry.probationary != r.member.probationary
     ]
 
 
-def _proposal_hints(rows: list[Row], formal: list[Row]) -> list[str]:
-    """Check 6 for each 正式党员, then the ones left without a proposal when others have one."""
-    hints: list[str] = []
-    for r in formal:
-        side = _far(r.entry.proposal, r.counts)
-        if side:
-            votes = "，".join(f"{g}{c}" for g, c in zip(GRADES, r.counts, strict=True))
-            hints.append(
-                f"提示：“{r.label}”支委会建议等次为“{r.entry.proposal}”，但得票多数为{side}（{votes}），请核对"
-            )
-    if any(r.entry.proposal for r in rows):
-        for r in formal:
-            if not r.entry.proposal:
-                hints.append(f"提示：“{r.label}”是正式党员，没有支委会建议等次")
-    return hints
+def lines_of(tally: Tally, rows: list[Row]) -> list[Line]:
+    """The checks' view of the matched tally, in the file's order; the roster says who is a 预备党员."""
+    member = {id(r.entry): r.member for r in rows}
+    return [
+        Line(e.row, e.name, e.raw, member[id(e)].probationary, e.proposal, e.decided)
+        for e in tally.entries
+        if id(e) in member
+    ]
+
+
+@dataclass
+class Examined:
+    """A tally matched and checked, before anything is refused: what `check` and the parity test use."""
+
+    rows: list[Row]
+    errors: list[InputError]  # reading and roster errors, then the 错误 findings
+    findings: list[Finding]
+    numbers: Numbers
+    notices: list[str]
+
+
+def examine(
+    tally: Tally,
+    roster_path: str | Path,
+    members: list[Member],
+    base_kind: str | None = None,
+    common: Common | None = None,
+) -> Examined:
+    """Match the tally to the roster and evaluate every check of the table (nothing raised)."""
+    common = common or load_common()
+    roster_path = Path(roster_path)
+    rows, errors, notices = _match(tally, roster_path, members)
+    errors = tally.errors + errors + _category_errors(tally, rows, roster_path)
+    findings, n = evaluate(
+        common, tally.ballots, lines_of(tally, rows), base_kind, tally.entered, tally.second
+    )
+    errors += [TallyError(tally.path, f.text) for f in findings if f.level == "错误"]
+    return Examined(rows, errors, findings, n, list(tally.notices) + notices)
 
 
 def check(
-    tally: Tally, roster_path: str | Path, members: list[Member], base_kind: str = "正式党员"
+    tally: Tally,
+    roster_path: str | Path,
+    members: list[Member],
+    base_kind: str | None = None,
+    common: Common | None = None,
 ) -> Results:
-    """Match the tally to the roster and apply the checks of TALLY.md; errors raise, 提示 are returned."""
-    roster_path = Path(roster_path)
-    rows, errors, notices = _match(tally, roster_path, members)
-    errors = tally.errors + errors + _ballot_errors(tally)
-    notices = list(tally.notices) + notices
-    valid, valid_note, estimated = _valid_ballots(tally)
-    if estimated:
-        notices.append(valid_note)
-    for r in rows:
-        errors += _row_errors(tally.path, r, valid, roster_path)
-    if errors:
-        raise InputErrors(errors)
-
-    formal = [r for r in rows if not r.member.probationary]
-    base = len(formal) if base_kind == "正式党员" else len(rows)
-    hints = _cap_hint(rows, formal, base, base_kind) + _proposal_hints(rows, formal)
-    notices += second_entry_notes(tally)
-    return Results(tally, roster_path, rows, valid, valid_note, base_kind, base, hints, notices)
-
-
-def second_entry_notes(tally: Tally) -> list[str]:
-    """Where the optional second counter's entry differs from the first (warned, never used)."""
-    s = tally.second
-    if not s:
-        return []
-    out: list[str] = []
-    sb = s.get("ballots") if isinstance(s.get("ballots"), dict) else {}
-    for k, word in BALLOT_KEYS.items():
-        if k in sb and sb.get(k) != getattr(tally.ballots, k):
-            out.append(f"{word}：第一人{getattr(tally.ballots, k)}，第二人{sb.get(k)}")
-    second = {
-        str(m.get("name")): m.get("counts") or {} for m in s.get("members") or [] if isinstance(m, dict)
-    }
-    for e in tally.entries:
-        if e.name not in second:
-            continue
-        other = second[e.name]
-        diffs = [
-            f"{g}{c}/{other.get(g)}" for g, c in zip(GRADES, e.counts, strict=True) if other.get(g, 0) != c
-        ]
-        if diffs:
-            out.append(f"“{e.name}”{'，'.join(diffs)}")
-    if not out:
-        return []
-    return [f"注意：计票文件中第二人录入的结果与第一人不一致（按第一人计）：{'；'.join(out)}"]
+    """Match the tally to the roster and evaluate the checks of TALLY.md; errors raise, 提示 are returned."""
+    x = examine(tally, roster_path, members, base_kind, common)
+    if x.errors:
+        raise InputErrors(x.errors)
+    n = x.numbers
+    if n.estimated:
+        valid_note = f"有效票数未填写，按得票合计最多的一名党员的票数计为{n.valid}张"
+    else:
+        valid_note = f"有效票数{n.valid}张（{tally.ballots_from}）"
+    return Results(tally, Path(roster_path), x.rows, n.valid, valid_note, n.figure, x.findings, x.notices)

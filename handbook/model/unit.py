@@ -89,8 +89,8 @@ class Unit(Strict):
     deadlines: Deadlines = Field(default_factory=Deadlines, alias="时限")
     representative: Person = Field(default_factory=Person, alias="上级指导")
     contact: Person = Field(default_factory=Person, alias="联系人")
-    # The seeds say 党员总数 (S002-S004) or 党员 (S000); a public page [W] says the graded members only.
-    excellent_base: Literal["正式党员", "党员总数"] = Field("正式党员", alias="优秀比例基数")
+    # The ⅓ base a unit chose; unset, the sources' words apply (editions/common.yml tally.cap.default_base).
+    excellent_base: Literal["正式党员", "党员总数"] | None = Field(None, alias="优秀比例基数")
 
     @property
     def committee(self) -> list[str]:

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from ..model.editions import Common, Edition
 from ..model.forms import GRADE_VALUES
-from ..model.tally import BASES, CAP_SOURCES, GRADES, Results, Row
+from ..model.tally import GRADES, Results, Row
 from ..model.unit import BLANK, Unit
 from .env import ASSETS_DIR, jinja_env
 
@@ -53,10 +53,10 @@ def share(count: int, valid: int) -> str:
 
 
 def base_source(unit: Unit, unit_file: Path | None) -> str:
-    """Where the ⅓ base comes from: the unit profile's 优秀比例基数, or the default."""
-    if unit_file and "excellent_base" in unit.model_fields_set:
+    """Where the ⅓ base comes from: the unit profile's 优秀比例基数, or the sources' words (the default)."""
+    if unit_file and unit.excellent_base:
         return f"单位信息 {unit_file.name}“优秀比例基数”"
-    return "默认；可在单位信息“优秀比例基数”中改为党员总数"
+    return "默认按来源的说法“党员总数”；可在单位信息“优秀比例基数”中改选"
 
 
 def source_line(results: Results, unit: Unit, unit_file: Path | None) -> dict[str, str]:
@@ -66,10 +66,7 @@ def source_line(results: Results, unit: Unit, unit_file: Path | None) -> dict[st
         "roster": f"名册 {results.roster_path.name}",
         "tally": f"计票文件 {results.tally.path.name}",
         "valid": results.valid_note,
-        "cap": (
-            f"“优秀”的比例一般不超过三分之一（{'、'.join(CAP_SOURCES)}）；计算基数：{BASES[results.base_kind]}，"
-            f"本支部{results.base}人，三分之一即{results.cap}人（基数来源：{base_from}）"
-        ),
+        "cap": f"{results.figure.sentence}（{'、'.join(results.figure.sources)}；基数：{base_from}）",
     }
 
 
@@ -186,10 +183,11 @@ def report_figures(
         "valid_note": results.valid_note,
         "decided": decided if any(decided.values()) else None,
         "undecided": formal - sum(decided.values()),
-        "base_text": BASES[results.base_kind],
+        "base_text": results.base_text,
         "base": results.base,
         "cap": results.cap,
-        "cap_sources": "、".join(CAP_SOURCES),
+        "figure": results.figure,
+        "cap_sources": "、".join(results.figure.sources),
         "base_from": base_from,
         "attended": attended,
         "expected": expected,

@@ -7,14 +7,17 @@ from collections.abc import Callable
 from markupsafe import Markup
 
 from ..model.editions import Common, Edition
-from ..model.tally import KIND, VERSION
 from .env import jinja_env
 
-# The file format shared with `handbook results` (see TALLY.md): the page exports and imports it.
+
+def page_vocab(common: Common) -> dict:
+    """The tally contract's data as the page reads it (docs/assets/tally-core.js): one source, common.yml."""
+    vocab = common.tally.model_dump()
+    return vocab | {"grades": common.grade_names, "cap_sources": list(common.excellent_cap.sources)}
 
 
 def render_tally(
-    edition: Edition, common: Common, *, badges: Callable[..., str], branch: str = "", base: str = "正式党员"
+    edition: Edition, common: Common, *, badges: Callable[..., str], branch: str = "", base: str | None = None
 ) -> str:
     """The 计票与评定 tool as an HTML fragment; `badges(*ids)` renders source badges; `base`: the ⅓ base
     (the unit profile's 优秀比例基数)."""
@@ -25,9 +28,11 @@ def render_tally(
             edition=edition,
             grades=common.grade_names,
             branch=branch,
-            base="all" if base == "党员总数" else "graded",
-            kind=KIND,
-            version=VERSION,
+            base=common.tally.cap.base_of(base),
+            bases=common.tally.cap.bases,
+            vocab=page_vocab(common),
+            kind=common.tally.kind,
+            version=max(common.tally.versions),
             badges=lambda *ids: Markup(badges(*ids)),
         )
     )

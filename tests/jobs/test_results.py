@@ -120,7 +120,7 @@ def test_xlsx_valid_from_largest_row_total_is_said(tmp_path, people, data):
     res = check(load_tally(path), roster, read_roster(roster).members)
     top = max(sum(m["counts"].values()) for m in data["members"])
     assert res.valid == top
-    assert any(f"按得票合计最多的一名党员的票数计为{top}张" in n for n in res.notices)
+    assert any(f"有效票数未填写：按得票合计最多的党员计为{top}张" in h for h in res.hints)
     assert f"计为{top}张" in res.valid_note
 
 
@@ -143,8 +143,8 @@ def test_xlsx_bad_cells_named_by_row_and_column(tmp_path, people, data):
         check(load_tally(path), roster, read_roster(roster).members)
     msgs = [str(x) for x in e.value.errors]
     name2, name3 = people[1]["name"], people[2]["name"]
-    assert any("第5行，“优秀”列" in m and name2 in m and "不小于0的整数" in m for m in msgs)
-    assert any("第6行，“支委会建议等次”列" in m and name3 in m for m in msgs)
+    assert any(f"“{name2}”（第5行）的“优秀”票数“十”不是不小于0的整数" in m for m in msgs)
+    assert any(f"“{name3}”（第6行）的支委会建议等次“很好”不是优秀、合格、基本合格、不合格之一" in m for m in msgs)
 
 
 # --- the checks of TALLY.md ----------------------------------------------------------------------
@@ -155,30 +155,41 @@ def _first_formal(data):
 
 
 @pytest.mark.parametrize(
-    "change, field, words",
+    "change, words",
     [
-        (lambda d: _first_formal(d)["counts"].update({"合格": -1}), "counts.合格", "不能为负数"),
-        (lambda d: _first_formal(d)["counts"].update({"优秀": 2.5}), "counts.优秀", "不小于0的整数"),
-        (lambda d: _first_formal(d)["counts"].update({"优秀": "3"}), None, None),  # a numeric string is read
-        (lambda d: _first_formal(d)["counts"].update({"合格": 40}), "票数合计", "超过有效票数28"),
-        (lambda d: d["members"][-1]["counts"].update({"优秀": 1}), "票数", "预备党员不评定等次"),
-        (lambda d: d["members"][-1].update({"proposal": "合格"}), "支委会建议等次", "预备党员不评定等次"),
-        (lambda d: d["members"][-1].update({"decided": "优秀"}), "评定等次", "预备党员不评定等次"),
-        (lambda d: _first_formal(d).update({"decided": "良好"}), "decided", "等次应为"),
-        (lambda d: _first_formal(d)["counts"].pop("不合格"), "counts", "缺少“不合格”票数"),
+        (lambda d: _first_formal(d)["counts"].update({"合格": -1}), "的“合格”票数“-1”不是不小于0的整数"),
+        (lambda d: _first_formal(d)["counts"].update({"优秀": 2.5}), "的“优秀”票数“2.5”不是不小于0的整数"),
+        (lambda d: _first_formal(d)["counts"].update({"优秀": "3"}), None),  # a numeric string is read
+        (lambda d: _first_formal(d)["counts"].update({"合格": 40}), "的得票合计"),
+        (lambda d: d["members"][-1].update({"proposal": "合格"}), "是预备党员，填了支委会建议等次“合格”"),
+        (lambda d: d["members"][-1].update({"decided": "优秀"}), "是预备党员，填了评定等次“优秀”"),
+        (lambda d: _first_formal(d).update({"decided": "良好"}), "的评定等次“良好”不是优秀、合格、基本合格、不合格之一"),
+        (lambda d: _first_formal(d)["counts"].pop("不合格"), "缺少“不合格”票数"),
     ],
 )
-def test_member_errors_name_member_and_field(tmp_path, people, data, change, field, words):
+def test_member_errors_name_member_and_field(tmp_path, people, data, change, words):
     change(data)
-    if field is None:
+    if words is None:
         _run(tmp_path, data, people)
         return
     with pytest.raises((InputErrors, InputError)) as e:
         _run(tmp_path, data, people)
     errs = _errors(e)
-    who = data["members"][-1]["name"] if "预备" in words else _first_formal(data)["name"]
-    assert any(field in str(x) and words in str(x) and f"“{who}”" in str(x) for x in errs), errs
+    i = len(data["members"]) - 1 if "预备" in words else data["members"].index(_first_formal(data))
+    who = data["members"][i]["name"]
+    if "缺少" in words:
+        assert any(words in str(x) and f"members[{i}]" in str(x) for x in errs), errs
+    else:
+        assert any(f"“{who}”（第{i + 1}行）{words}" in str(x) for x in errs), errs
     assert all("tally.json" in str(x) for x in errs)
+
+
+def test_probationary_marks_are_a_hint_not_an_error(tmp_path, people, data):
+    data["members"][-1]["counts"].update({"优秀": 2, "合格": 1})
+    res = _run(tmp_path, data, people)
+    who = data["members"][-1]["name"]
+    hint = next(h for h in res.hints if who in h)
+    assert f"提示：“{who}”（第30行）是预备党员，有3票（“优秀”2票，“合格”1票）：预备党员不评定等次" in hint
 
 
 @pytest.mark.parametrize(
@@ -203,10 +214,14 @@ def test_too_many_excellent_is_a_hint_with_its_base(tmp_path, people, data):
         m["decided"] = "合格"
     res = _run(tmp_path, data, people)  # 10 > 28 / 3: a hint, not an error
     hint = next(h for h in res.hints if "三分之一" in h)
-    assert hint.startswith("提示：") and "10人" in hint and "参加评定等次的党员（正式党员）28人" in hint
-    assert "一般不超过三分之一" in hint and "即9人" in hint and "S000" in hint
-    # With 党员总数 (30) as the base the cap is 10: no hint.
+    assert hint == (
+        "提示：按评定等次，评为“优秀”的有10人，多于“一般不超过三分之一”的9人（“优秀”一般不超过三分之一："
+        "按参加评定等次的党员（不含预备党员）28人计，三分之一约为9.3人，即一般不超过9人）："
+        "这是一般要求，不是硬性上限，请党支部斟酌"
+    )
+    # With 党员总数 (30), the sources' words and the default, the figure is 10: no hint.
     assert not any("三分之一" in h for h in _run(tmp_path, data, people, "党员总数").hints)
+    assert not any("三分之一" in h for h in _run(tmp_path, data, people, None).hints)
 
 
 def test_proposal_far_from_votes_and_missing_proposal(tmp_path, people, data):
@@ -219,9 +234,10 @@ def test_proposal_far_from_votes_and_missing_proposal(tmp_path, people, data):
     )
     formal[2].update(proposal=None, decided=None)
     res = _run(tmp_path, data, people)
-    assert any(formal[0]["name"] in h and "得票多数为基本合格、不合格" in h for h in res.hints)
-    assert any(formal[1]["name"] in h and "得票多数为优秀、合格" in h for h in res.hints)
-    assert any(f"“{formal[2]['name']}”是正式党员，没有支委会建议等次" in h for h in res.hints)
+    assert any(formal[0]["name"] in h and "但多数票（19/27）为“基本合格”或“不合格”" in h for h in res.hints)
+    assert any(formal[1]["name"] in h and "但多数票（28/28）为“优秀”或“合格”" in h for h in res.hints)
+    missing = [h for h in res.hints if "没有支委会建议等次" in h or "名正式党员没有" in h]
+    assert missing == [f"提示：已有支委会建议等次，还有1名正式党员没有：“{formal[2]['name']}”（第3行）"]
     assert all(h.startswith("提示：") for h in res.hints)
     # No proposal anywhere: nobody is flagged for lacking one.
     for m in data["members"]:
@@ -234,8 +250,9 @@ def test_second_counter_differences_are_warned(tmp_path, people, data):
     second["members"][3]["counts"]["合格"] += 1
     data["second"] = second
     res = _run(tmp_path, data, people)
-    note = next(n for n in res.notices if "第二人" in n)
-    assert people[3]["name"] in note and "合格" in note
+    hint = next(h for h in res.hints if "两名计票人" in h)
+    n = data["members"][3]["counts"]["合格"]
+    assert f"“{people[3]['name']}”（第4行）的“合格”第一计票人{n}，第二计票人{n + 1}" in hint
 
 
 # --- matching to the roster ----------------------------------------------------------------------
@@ -261,7 +278,7 @@ def test_category_disagreement_is_an_error(tmp_path, people, data):
 
 def test_unit_profile_chooses_base(tmp_path):
     assert load_unit(td.write_unit(tmp_path / "u.yml", base="党员总数")).excellent_base == "党员总数"
-    assert load_unit(td.write_unit(tmp_path / "u.yml")).excellent_base == "正式党员"
+    assert load_unit(td.write_unit(tmp_path / "u.yml")).excellent_base is None  # the sources' words
     with pytest.raises(InputErrors, match="优秀比例基数"):
         load_unit(td.write_unit(tmp_path / "u.yml", base="全体"))
 
@@ -297,7 +314,7 @@ def test_cli_errors_print_names_literally(tmp_path, people, data, capsys):
     tally = td.write_tally(tmp_path / "tally.json", data)
     code = main(["results", "--roster", str(roster), "--tally", str(tally), "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err
-    assert code == 2 and "“<b>$(rm -rf ~)</b>”" in err and "counts.合格" in err and "不能为负数" in err
+    assert code == 2 and "“<b>$(rm -rf ~)</b>”（第1行）的“合格”票数“-3”不是不小于0的整数" in err
     assert "有效票数30超过收回票数29" in err
     assert not (tmp_path / "out").exists()
 
@@ -549,12 +566,13 @@ def test_report_draft_with_and_without_figures(tmp_path, people, data):
     common, edition, _ = select(2025)
     blank = render_draft("report", edition, common)
     assert "共有党员<span" in blank and "有效票<span" in blank  # every figure left blank
-    res = _run(tmp_path, data, people)
+    res = _run(tmp_path, data, people, None)
     decided = [m["decided"] for m in data["members"] if not m["probationary"]]
     html = render_draft("report", edition, common, figures=report_figures(res, 27, 30))
     assert "共有党员30名，其中正式党员28名、预备党员2名、流动党员2名" in html
     assert "收回29张，其中有效票28张" in html and f"评为“优秀”的{decided.count('优秀')}名" in html
-    assert "应参加30人，实参加27人，未参加3人" in html and "参加评定等次的党员（正式党员）28人" in html
+    assert "应参加30人，实参加27人，未参加3人" in html
+    assert "按党员总数（含预备党员）30人计，三分之一为10人（S000、S001、S002、S003、S004、W）" in html
 
 
 def test_unprintable_text_is_named_before_rendering(tmp_path, people, data):
