@@ -6,11 +6,11 @@
   "use strict";
 
   var FIELDS = ["issued", "returned", "valid"];
-  var FIELD_NAMES = { issued: "发出票数", returned: "收回票数", valid: "有效票数" };
-  var BASES = {
-    graded: "参加评定等次的党员（正式党员）",
-    all: "党员总数（含预备党员）"
-  };
+  var core = window.zzshhTallyCore;
+  // Checks that concern one counter's entry: evaluated for the second counter too, with a prefix.
+  var COUNTER_CHECKS = ["ballot-not-integer", "returned-over-issued", "valid-over-returned", "count-not-integer", "marks-over-valid"];
+  // Bases as earlier versions of this page stored them.
+  var OLD_BASES = { graded: "正式党员", all: "党员总数" };
 
   function el(tag, props, kids) {
     var e = document.createElement(tag);
@@ -44,10 +44,10 @@
       ballots: emptyBallots(),
       members: [],
       double: false,
-      second: { ballots: emptyBallots(), counts: [] },
+      second: { ballots: emptyBallots(), counts: [], from: "" },
       mode: "totals",
       counter: 1,
-      base: "graded",
+      base: "",
       pos: { 1: { ballot: 1, idx: 0 }, 2: { ballot: 1, idx: 0 } },
       namesText: ""
     };
@@ -72,15 +72,17 @@
     this.root = root;
     this.year = root.getAttribute("data-year");
     this.label = root.getAttribute("data-label");
-    this.grades = JSON.parse(root.getAttribute("data-grades"));
-    this.kind = root.getAttribute("data-kind");
-    this.version = Number(root.getAttribute("data-version"));
+    // The tally contract's data (editions/common.yml `tally`, grades, the ⅓ rule's sources), embedded at build time.
+    this.vocab = JSON.parse(root.getAttribute("data-vocab"));
+    this.grades = this.vocab.grades;
+    this.kind = this.vocab.kind;
+    this.version = Math.max.apply(null, this.vocab.versions);
     this.key = "zzshh:" + this.year + ":tally";
     this.log = { 1: [], 2: [] };
     this.S = blankState();
     this.S.branch = root.getAttribute("data-branch") || "";
-    // The unit profile's 优秀比例基数 (local/unit.yml) sets the default base; the page may still change it.
-    this.S.base = root.getAttribute("data-base") || "graded";
+    // The unit profile's 优秀比例基数 (local/unit.yml), else the sources' words, sets the default base.
+    this.S.base = root.getAttribute("data-base") || this.vocab.cap.default_base;
   }
 
   var T = Tally.prototype;
@@ -110,6 +112,7 @@
       var s = JSON.parse(raw);
       var b = blankState();
       Object.keys(b).forEach(function (k) { if (s[k] !== undefined) b[k] = s[k]; });
+      b.base = OLD_BASES[b.base] || (this.vocab.cap.bases[b.base] ? b.base : this.S.base);
       this.S = b;
       this.status("已恢复上次在这台电脑上录入的内容。");
     } catch (e) {
@@ -132,17 +135,10 @@
     return this.S.double ? Number(this.S.counter) : 1;
   };
 
-  /* Valid ballots: the number typed, else the largest row total (said where it is used). */
+  /* Valid ballots: the number typed, else the largest row total (tally-core's numbers, as handbook results). */
   T.validOf = function (counter) {
-    var p = parseCount(this.ballots(counter).valid, null);
-    if (p.ok && p.value !== null) return { value: p.value, derived: false };
-    var most = 0;
-    this.counts(counter).forEach(function (row) {
-      var sum = 0;
-      row.forEach(function (c) { var q = parseCount(c, 0); if (q.ok) sum += q.value; });
-      most = Math.max(most, sum);
-    });
-    return { value: most, derived: true };
+    var n = core.numbers(this.dataOf(counter), this.vocab, this.S.base);
+    return { value: n.valid, derived: n.estimated };
   };
 
   /* ------------------------------------------------------------------ the member list */
@@ -195,146 +191,55 @@
     S.namesText = this.namesText();
   };
 
-  /* ------------------------------------------------------------------ checks (TALLY.md, same words) */
+  /* ------------------------------------------------------------------ checks (TALLY.md: tally-core.js) */
 
   T.who = function (i) {
     return "第" + (i + 1) + "行“" + this.S.members[i].name + "”";
   };
 
-  T.checkCounter = function (counter, prefix) {
-    var self = this, S = this.S, out = [];
-    var b = this.ballots(counter);
-    var nums = {};
-    FIELDS.forEach(function (f) {
-      var p = parseCount(b[f], null);
-      if (!p.ok) {
-        out.push({ level: "错误", text: prefix + "“" + FIELD_NAMES[f] + "”填的“" + b[f] + "”不是非负整数", cell: { ballot: f, counter: counter } });
-      }
-      nums[f] = p.ok ? p.value : null;
-    });
-    if (nums.issued !== null && nums.returned !== null && nums.returned > nums.issued) {
-      out.push({ level: "错误", text: prefix + "收回票数" + nums.returned + "超过发出票数" + nums.issued, cell: { ballot: "returned", counter: counter } });
-    }
-    if (nums.returned !== null && nums.valid !== null && nums.valid > nums.returned) {
-      out.push({ level: "错误", text: prefix + "有效票数" + nums.valid + "超过收回票数" + nums.returned, cell: { ballot: "valid", counter: counter } });
-    }
-    var valid = this.validOf(counter);
-    this.counts(counter).forEach(function (row, i) {
-      var m = S.members[i];
-      var sum = 0, bad = false;
-      row.forEach(function (raw, g) {
-        var p = parseCount(raw, 0);
-        if (!p.ok) {
-          bad = true;
-          out.push({ level: "错误", text: prefix + self.who(i) + "的“" + self.grades[g] + "”票数“" + raw + "”不是非负整数", cell: { i: i, g: g, counter: counter } });
-          return;
-        }
-        sum += p.value;
-        if (m.probationary && p.value > 0) {
-          out.push({ level: "错误", text: prefix + self.who(i) + "是预备党员，“" + self.grades[g] + "”栏有" + p.value + "票（预备党员不评定等次）", cell: { i: i, g: g, counter: counter } });
-        }
-      });
-      if (!bad && !valid.derived && sum > valid.value) {
-        out.push({ level: "错误", text: prefix + self.who(i) + "的票数合计" + sum + "超过有效票数" + valid.value, cell: { i: i, g: 0, counter: counter } });
-      }
-    });
-    return out;
+  /* The input a finding names, for marking it. */
+  T.cellOf = function (f, counter) {
+    if (f.key) return { ballot: f.key, counter: counter };
+    if (!f.row) return null;
+    var i = f.row - 1;
+    if (f.id === "count-not-integer") return { i: i, g: this.grades.indexOf(f.grade), counter: counter };
+    if (f.id === "marks-over-valid") return { i: i, g: 0, counter: counter };
+    if (f.field) return { i: i, field: f.field };
+    return null;
   };
 
+  /* The table's checks over what is entered (the file the page would export), as `handbook results` runs them. */
   T.checks = function () {
     var self = this, S = this.S, out = [];
-    out = out.concat(this.checkCounter(1, S.double ? "第一计票人：" : ""));
-    if (S.double) out = out.concat(this.checkCounter(2, "第二计票人："));
-    var valid = this.validOf(1);
-    if (valid.derived && S.members.length) {
-      out.push({ level: "提示", text: "有效票数未填写：按票数合计最多的党员计，有效票数取" + valid.value });
-    }
-    S.members.forEach(function (m, i) {
-      ["proposal", "decided"].forEach(function (f) {
-        if (m.probationary && m[f]) {
-          var what = f === "proposal" ? "支委会建议等次" : "评定等次";
-          out.push({ level: "错误", text: self.who(i) + "是预备党员，填了" + what + "“" + m[f] + "”（预备党员不评定等次）", cell: { i: i, field: f } });
-        }
-      });
+    var r = core.evaluate(this.data(), this.vocab, S.base);
+    r.findings.forEach(function (f) {
+      // The two counters' differences have their own section on screen; the print sheet lists them.
+      if (f.id === "second-differs") return;
+      var counterOnly = COUNTER_CHECKS.indexOf(f.id) >= 0;
+      out.push({ id: f.id, level: f.level, text: (S.double && counterOnly ? "第一计票人：" : "") + f.text, cell: self.cellOf(f, 1) });
     });
-    // 5. More 优秀 than the guideline, counted in the decided grades where any are given, else in the proposals.
-    var useDecided = S.members.some(function (m) { return !m.probationary && m.decided; });
-    var field = useDecided ? "decided" : "proposal";
-    var top = this.grades[0];
-    var excellent = S.members.filter(function (m) { return !m.probationary && m[field] === top; }).length;
-    var base = this.base();
-    if (excellent * 3 > base.n) {
-      out.push({ level: "提示", text: (useDecided ? "评定等次" : "支委会建议等次") + "为“" + top + "”的有" + excellent + "人，超过“一般不超过三分之一”：计算基数为" + BASES[S.base] + base.n + "人，三分之一为" + third(base.n) + "人" });
-    }
-    // 6. A proposal far from the votes: most of the member's marks (more than half) at the other end.
-    S.members.forEach(function (m, i) {
-      if (m.probationary || !m.proposal) return;
-      var c = m.counts.map(function (raw) { var p = parseCount(raw, 0); return p.ok ? p.value : 0; });
-      var sum = c[0] + c[1] + c[2] + c[3];
-      var g = self.grades.indexOf(m.proposal);
-      if (!sum || g < 0) return;
-      if (g === 0 && (c[2] + c[3]) * 2 > sum) {
-        out.push({ level: "提示", text: self.who(i) + "的支委会建议等次为“" + m.proposal + "”，但多数票（" + (c[2] + c[3]) + "/" + sum + "）为“" + self.grades[2] + "”或“" + self.grades[3] + "”", cell: { i: i, field: "proposal" } });
-      } else if (g >= 2 && (c[0] + c[1]) * 2 > sum) {
-        out.push({ level: "提示", text: self.who(i) + "的支委会建议等次为“" + m.proposal + "”，但多数票（" + (c[0] + c[1]) + "/" + sum + "）为“" + self.grades[0] + "”或“" + self.grades[1] + "”", cell: { i: i, field: "proposal" } });
-      }
-    });
-    // 7. A 正式党员 without a proposal, once any proposal is given.
-    if (S.members.some(function (m) { return m.proposal; })) {
-      S.members.forEach(function (m, i) {
-        if (!m.probationary && !m.proposal) {
-          out.push({ level: "提示", text: self.who(i) + "（正式党员）还没有支委会建议等次", cell: { i: i, field: "proposal" } });
-        }
+    if (S.double) {
+      core.evaluate(this.dataOf(2), this.vocab, S.base).findings.forEach(function (f) {
+        if (COUNTER_CHECKS.indexOf(f.id) < 0) return;
+        out.push({ id: f.id, level: f.level, text: "第二计票人：" + f.text, cell: self.cellOf(f, 2) });
       });
     }
-    var seen = {};
-    S.members.forEach(function (m, i) {
-      if (seen[m.name] !== undefined) {
-        out.push({ level: "提示", text: "第" + (seen[m.name] + 1) + "行和第" + (i + 1) + "行姓名相同（“" + m.name + "”）：请在姓名后加以区别，如党小组" });
-      } else {
-        seen[m.name] = i;
-      }
-    });
     return out;
   };
 
-  T.base = function () {
-    var all = this.S.members.length;
-    var graded = this.S.members.filter(function (m) { return !m.probationary; }).length;
-    return { n: this.S.base === "all" ? all : graded };
+  T.figures = function () {
+    return core.numbers(this.data(), this.vocab, this.S.base);
   };
 
-  function third(n) {
-    var t = n / 3;
-    return t === Math.floor(t) ? String(t) : t.toFixed(1);
-  }
-
-  /* Where the two counters differ, by member and field. */
+  /* Where the two counters differ, by member and field (tally-core's second_diffs). */
   T.diffs = function () {
-    var self = this, S = this.S, out = [];
-    if (!S.double) return out;
-    FIELDS.forEach(function (f) {
-      if (ascii(S.ballots[f]) !== ascii(S.second.ballots[f])) {
-        out.push({ text: "“" + FIELD_NAMES[f] + "”：第一计票人" + show(S.ballots[f]) + "，第二计票人" + show(S.second.ballots[f]), cell: { ballot: f } });
-      }
+    var self = this;
+    if (!this.S.double) return [];
+    var data = this.data();
+    return core.secondDiffs(data, this.vocab, core.lines(data, this.vocab)).map(function (d) {
+      return { text: d.text, cell: d.key ? { ballot: d.key } : { i: d.row - 1, g: self.grades.indexOf(d.grade) } };
     });
-    S.members.forEach(function (m, i) {
-      var other = S.second.counts[i] || emptyCounts();
-      m.counts.forEach(function (raw, g) {
-        var a = parseCount(raw, 0), b = parseCount(other[g], 0);
-        var same = a.ok && b.ok ? a.value === b.value : ascii(raw) === ascii(other[g]);
-        if (!same) {
-          out.push({ text: self.who(i) + "的“" + self.grades[g] + "”：第一计票人" + show(raw) + "，第二计票人" + show(other[g]), cell: { i: i, g: g } });
-        }
-      });
-    });
-    return out;
   };
-
-  function show(raw) {
-    var s = ascii(raw);
-    return s === "" ? "未填" : s;
-  }
 
   /* ------------------------------------------------------------------ drawing */
 
@@ -501,8 +406,7 @@
   };
 
   T.baseText = function () {
-    var n = this.base().n;
-    return "“" + this.grades[0] + "”一般不超过三分之一，计算基数为" + BASES[this.S.base] + n + "人，其三分之一为" + third(n) + "人。";
+    return this.figures().figure.sentence + "。";
   };
 
   T.summary = function () {
@@ -549,9 +453,11 @@
       return;
     }
     var i = order[pos.idx];
-    var done = this.log[counter].filter(function (e) { return e.last; }).length;
+    var done = this.entered(counter) || 0;
+    var valid = parseCount(this.ballots(counter).valid, null);
+    var of = valid.ok && valid.value !== null ? "，有效票数" + valid.value + "张" + (done > valid.value ? "：已超过有效票数，请核对" : "") : "";
     setText(now, "第" + pos.ballot + "张测评表，第" + (pos.idx + 1) + "/" + order.length + "人：" + (i + 1) + ". " + this.S.members[i].name +
-      "（本次已录完" + done + "张）");
+      "（已录完" + done + "张" + of + "）");
   };
 
   T.press = function (key) {
@@ -620,7 +526,7 @@
     var self = this, S = this.S;
     if (!this.sheetDirty) return;
     this.sheetDirty = false;
-    var found = this.checks(), diffs = this.diffs();
+    var found = this.checks(), diffs = this.diffs(), fig = this.figures();
     var box = this.$(".zt-sheet");
     box.textContent = "";
     var valid = this.validOf(1);
@@ -633,6 +539,8 @@
     box.appendChild(el("p", { text: "党支部：" + (S.branch || "＿＿＿＿＿＿＿＿") }));
     var line = "发出测评表" + num(S.ballots.issued) + "张，收回" + num(S.ballots.returned) + "张，其中有效" + num(S.ballots.valid) + "张。";
     if (valid.derived && S.members.length) line += "（有效票数未填写，按票数合计最多的党员计为" + valid.value + "张。）";
+    var entered = this.entered(1);
+    if (entered !== null) line += "逐张录入" + entered + "张。";
     box.appendChild(el("p", { text: line }));
     var head = ["序号", "姓名"].concat(this.grades, ["未勾选", "支委会建议等次", "评定等次", "备注"]);
     var table = el("table", { cls: "zt-s-table" }, [el("thead", {}, [el("tr", {}, head.map(function (h) { return el("th", { text: h }); }))])]);
@@ -658,14 +566,19 @@
     });
     table.appendChild(tbody);
     box.appendChild(table);
-    box.appendChild(el("p", { text: "百分数为占有效票数的比例。" + this.$(".zt-summary").textContent }));
-    found.filter(function (c) { return c.level === "提示" && c.text.indexOf("三分之一") >= 0; }).forEach(function (c) {
-      box.appendChild(el("p", { text: "提示：" + c.text + "。" }));
-    });
-    var errors = found.filter(function (c) { return c.level === "错误"; }).length;
-    if (errors) box.appendChild(el("p", { cls: "zt-s-warn", text: "注意：本结果尚有" + errors + "处错误未改正。" }));
-    if (diffs.length) box.appendChild(el("p", { cls: "zt-s-warn", text: "注意：两名计票人的录入尚有" + diffs.length + "处不一致。" }));
-    box.appendChild(el("p", { cls: "zt-s-sign", text: "计票人（签名）：＿＿＿＿＿＿　监票人（签名）：＿＿＿＿＿＿　＿＿＿＿年＿＿月＿＿日" }));
+    box.appendChild(el("p", { text: "百分数为占有效票数的比例。" + this.$(".zt-summary").textContent + "（" + fig.figure.sources.join("、") + "）" }));
+    var errors = found.filter(function (c) { return c.level === "错误"; });
+    var tips = found.filter(function (c) { return c.level === "提示"; });
+    function listed(title, items) {
+      box.appendChild(el("p", { cls: "zt-s-warn", text: title }));
+      box.appendChild(el("ol", { cls: "zt-s-list" }, items.map(function (t) { return el("li", { text: t }); })));
+    }
+    if (errors.length) listed("注意：本结果尚有" + errors.length + "处错误未改正：", errors.map(function (c) { return c.text; }));
+    if (diffs.length) listed("注意：两名计票人的录入尚有" + diffs.length + "处不一致：", diffs.map(function (d) { return d.text; }));
+    if (tips.length) listed("提示（" + tips.length + "处）：", tips.map(function (c) { return c.text; }));
+    if (!errors.length && !diffs.length) box.appendChild(el("p", { text: "本页检查未发现错误。" }));
+    box.appendChild(el("p", { cls: "zt-s-sign", text: "计票人（签名）：＿＿＿＿＿＿　　计票人（签名）：＿＿＿＿＿＿　　监票人（签名）：＿＿＿＿＿＿" }));
+    box.appendChild(el("p", { cls: "zt-s-sign", text: "＿＿＿＿年＿＿月＿＿日" }));
   };
 
   /* ------------------------------------------------------------------ export and import */
@@ -705,13 +618,39 @@
         return { name: m.name, probationary: !!m.probationary, counts: countsObj(m.counts), proposal: m.proposal || null, decided: m.decided || null, note: m.note || "" };
       })
     };
+    var entered = this.entered(1);
+    if (entered !== null) data.entered = entered;
     if (S.double) {
       data.second = {
         ballots: ballotsObj(S.second.ballots),
         members: S.members.map(function (m, i) { return { name: m.name, counts: countsObj(S.second.counts[i] || emptyCounts()) }; })
       };
+      if (this.entered(2) !== null) data.second.entered = this.entered(2);
+      if (S.second.from) data.second.from = S.second.from;
     }
     return data;
+  };
+
+  /* Ballots completed one by one by this counter (null when the counter typed totals). */
+  T.entered = function (counter) {
+    var pos = this.S.pos[counter];
+    return pos && pos.ballot > 1 ? pos.ballot - 1 : null;
+  };
+
+  /* One counter's entry as a tally file (the second counter's: its ballots and counts, the first's names). */
+  T.dataOf = function (counter) {
+    var data = this.data();
+    if (counter !== 2) return data;
+    var second = data.second || { ballots: {}, members: [] };
+    return {
+      kind: data.kind, version: data.version, edition: data.edition, branch: data.branch,
+      ballots: second.ballots,
+      entered: second.entered,
+      members: data.members.map(function (m, i) {
+        var o = second.members[i] || {};
+        return { name: m.name, probationary: m.probationary, counts: o.counts || {}, proposal: null, decided: null, note: "" };
+      })
+    };
   };
 
   T.exportFile = function () {
@@ -737,13 +676,13 @@
       if (data.form) return "这个文件是表格“" + data.form + "”导出的内容，不是计票文件。";
       return "这不是计票文件（文件的 kind 是“" + text(data.kind) + "”，应为“" + this.kind + "”）。";
     }
-    if (Number(data.version) > this.version) return "文件的格式版本（" + data.version + "）比本页新，请用新版手册打开。";
-    if (!Array.isArray(data.members)) return "文件中没有党员名单（members）。";
+    var problem = this.fileProblem(data);
+    if (problem) return problem;
     var bad = [];
     var members = data.members.map(function (m, i) {
       m = m && typeof m === "object" ? m : {};
       if (!text(m.name).trim()) bad.push(i + 1);
-      var c = m.counts && typeof m.counts === "object" ? m.counts : {};
+      var c = m.counts;
       return {
         name: text(m.name).trim(),
         probationary: m.probationary === true,
@@ -759,6 +698,7 @@
     s.base = this.S.base;
     s.branch = text(data.branch);
     s.members = members;
+    if (typeof data.entered === "number") s.pos[1] = { ballot: data.entered + 1, idx: 0 };
     var b = data.ballots && typeof data.ballots === "object" ? data.ballots : {};
     FIELDS.forEach(function (f) { s.ballots[f] = text(b[f]); });
     var second = data.second && typeof data.second === "object" ? data.second : null;
@@ -781,6 +721,82 @@
     s.namesText = this.namesText();
     this.log = { 1: [], 2: [] };
     return null;
+  };
+
+  /* What makes a file not a tally of the versions this page and `handbook results` read (TALLY.md). */
+  T.fileProblem = function (data) {
+    var self = this;
+    if (this.vocab.versions.indexOf(data.version) < 0) {
+      return "不支持的计票文件版本“" + text(data.version) + "”（应为 " + this.vocab.versions.join("、") + "）；" +
+        (Number(data.version) > this.version ? "文件比本页新，请用新版手册打开。" : "请用导出它的那一版手册打开。");
+    }
+    if (!Array.isArray(data.members) || !data.members.length) return "文件中没有党员的计票数据（members 为空或缺失）。";
+    for (var i = 0; i < data.members.length; i++) {
+      var m = data.members[i];
+      if (!m || typeof m !== "object" || !m.counts || typeof m.counts !== "object") return "文件中第" + (i + 1) + "名党员没有票数（counts）。";
+      var absent = this.grades.filter(function (g) { return !(g in m.counts); });
+      if (absent.length) return "文件中第" + (i + 1) + "名党员缺少“" + absent.join("”“") + "”票数（四个等次都要有，没有票写0）。";
+      var unknown = Object.keys(m.counts).filter(function (k) { return self.grades.indexOf(k) < 0; });
+      if (unknown.length) return "文件中第" + (i + 1) + "名党员有未知的等次“" + unknown.join("、") + "”。";
+    }
+    return null;
+  };
+
+  /* A second counter's exported file: its ballots and counts become the second entry, matched by name; the
+     first entry is never replaced. */
+  T.importSecond = function (input) {
+    var self = this;
+    window.zzshhFiles.readJson(input, function (data, name) { self.secondData(data, name); }, function (problem, name) {
+      self.status(problem === "json" ? "导入失败：" + name + " 不是计票文件（不是 JSON 格式）。" : "导入失败：无法读取文件 " + name + "。");
+    });
+  };
+
+  T.secondData = function (data, fileName) {
+    var self = this, S = this.S;
+    if (!data || typeof data !== "object" || Array.isArray(data) || data.kind !== this.kind) {
+      this.status("导入失败：" + fileName + " 不是计票文件。");
+      return;
+    }
+    var problem = this.fileProblem(data);
+    if (problem) {
+      this.status("导入失败：" + fileName + "：" + problem);
+      return;
+    }
+    if (!S.members.length) {
+      this.status("请先建立名单（或导入第一计票人的文件），再导入第二计票人的文件。");
+      return;
+    }
+    var has = S.second.counts.some(function (row) { return row && row.some(function (c) { return ascii(c) !== ""; }); });
+    if (has && !window.confirm("本页已有第二计票人录入的票数，导入" + fileName + "会替换第二计票人的票数（第一计票人的不变）。继续吗？")) {
+      this.status("已取消导入，本页内容未改变。");
+      return;
+    }
+    var theirs = {}, unused = {};
+    data.members.forEach(function (m, i) {
+      var n = text(m.name).replace(/\s+/g, " ").trim();
+      (theirs[n] = theirs[n] || []).push(m);
+      unused[n] = (unused[n] || 0) + 1;
+    });
+    var missing = [];
+    S.second.counts = S.members.map(function (m) {
+      var list = theirs[m.name];
+      var o = list && list.length ? list.shift() : null;
+      if (!o) { missing.push(m.name); return emptyCounts(); }
+      unused[m.name] -= 1;
+      return self.grades.map(function (g) { return o.counts[g] == null ? "" : text(o.counts[g]); });
+    });
+    var extra = Object.keys(unused).filter(function (n) { return unused[n] > 0; });
+    var b = data.ballots && typeof data.ballots === "object" ? data.ballots : {};
+    FIELDS.forEach(function (f) { S.second.ballots[f] = text(b[f]); });
+    S.second.from = fileName;
+    S.pos[2] = { ballot: typeof data.entered === "number" ? data.entered + 1 : 1, idx: 0 };
+    this.log[2] = [];
+    S.double = true;
+    this.changed();
+    var msg = "已把 " + fileName + " 导入为第二计票人的录入（第一计票人的录入未改变），不一致之处见“两人录入比对”。";
+    if (missing.length) msg += "文件中没有：" + missing.join("、") + "。";
+    if (extra.length) msg += "文件中多出、本页名单没有的：" + extra.join("、") + "。";
+    this.status(msg);
   };
 
   T.hasData = function () {
@@ -912,7 +928,7 @@
         self.press(k === "0" ? " " : k);
       }
     });
-    this.$$(".zt-key").forEach(function (b) {
+    this.$$(".zt-key, .zt-undo").forEach(function (b) {
       b.addEventListener("click", function () {
         var k = b.classList.contains("zt-undo-ballot") ? "U" : b.getAttribute("data-key");
         self.press(k === "0" ? " " : k);
@@ -929,11 +945,13 @@
     this.$(".zt-export").addEventListener("click", function () { self.exportFile(); });
     var input = this.$(".zt-import");
     input.addEventListener("change", function () { self.importFile(input); });
+    var second = this.$(".zt-import-second");
+    second.addEventListener("change", function () { self.importSecond(second); });
     this.$(".zt-clear").addEventListener("click", function () {
       if (!window.confirm("清空本页在这台电脑上保存的名单、票数和评定？此操作不能撤销（导出的文件不受影响）。")) return;
       self.S = blankState();
       self.S.branch = root.getAttribute("data-branch") || "";
-      self.S.base = root.getAttribute("data-base") || "graded";
+      self.S.base = root.getAttribute("data-base") || self.vocab.cap.default_base;
       self.log = { 1: [], 2: [] };
       self.buildRows();
       self.changed();

@@ -144,7 +144,9 @@ def test_xlsx_bad_cells_named_by_row_and_column(tmp_path, people, data):
     msgs = [str(x) for x in e.value.errors]
     name2, name3 = people[1]["name"], people[2]["name"]
     assert any(f"“{name2}”（第5行）的“优秀”票数“十”不是不小于0的整数" in m for m in msgs)
-    assert any(f"“{name3}”（第6行）的支委会建议等次“很好”不是优秀、合格、基本合格、不合格之一" in m for m in msgs)
+    assert any(
+        f"“{name3}”（第6行）的支委会建议等次“很好”不是优秀、合格、基本合格、不合格之一" in m for m in msgs
+    )
 
 
 # --- the checks of TALLY.md ----------------------------------------------------------------------
@@ -163,7 +165,10 @@ def _first_formal(data):
         (lambda d: _first_formal(d)["counts"].update({"合格": 40}), "的得票合计"),
         (lambda d: d["members"][-1].update({"proposal": "合格"}), "是预备党员，填了支委会建议等次“合格”"),
         (lambda d: d["members"][-1].update({"decided": "优秀"}), "是预备党员，填了评定等次“优秀”"),
-        (lambda d: _first_formal(d).update({"decided": "良好"}), "的评定等次“良好”不是优秀、合格、基本合格、不合格之一"),
+        (
+            lambda d: _first_formal(d).update({"decided": "良好"}),
+            "的评定等次“良好”不是优秀、合格、基本合格、不合格之一",
+        ),
         (lambda d: _first_formal(d)["counts"].pop("不合格"), "缺少“不合格”票数"),
     ],
 )

@@ -61,9 +61,7 @@ CASES = {
         _set(d, 2, proposal=None, decided=None),
         _set(d, 3, proposal=None, decided=None),
     ),
-    "too-many-excellent": lambda d: [
-        _set(d, i, decided="优秀" if i < 10 else "合格") for i in range(28)
-    ],
+    "too-many-excellent": lambda d: [_set(d, i, decided="优秀" if i < 10 else "合格") for i in range(28)],
     "mixed-basis": lambda d: [_set(d, i, decided=None, proposal="优秀") for i in range(11)],
     "valid-missing": lambda d: d["ballots"].update(valid=None),
     "entered-differs": lambda d: d.update(entered=27),
@@ -137,8 +135,10 @@ def test_the_third_is_one_figure_in_both():
     vocab = page_vocab(load_common())
     common = load_common()
     page = _page(
-        [{"data": {"members": [{"name": f"党员{i}", "counts": {}} for i in range(n)]}, "base": None}
-         for n in (27, 28, 29)]
+        [
+            {"data": {"members": [{"name": f"党员{i}", "counts": {}} for i in range(n)]}, "base": None}
+            for n in (27, 28, 29)
+        ]
     )
     for n, theirs in zip((27, 28, 29), page, strict=True):
         assert theirs["numbers"]["figure"] == common.cap_figure(None, n, n).model_dump()
