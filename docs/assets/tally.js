@@ -176,6 +176,8 @@
       return {
         name: n.name,
         probationary: n.probationary,
+        group: n.group || "",
+        mobile: !!n.mobile,
         counts: o ? o.m.counts : emptyCounts(),
         proposal: o ? o.m.proposal : "",
         decided: o ? o.m.decided : "",
@@ -615,7 +617,11 @@
       branch: S.branch,
       ballots: ballotsObj(S.ballots),
       members: S.members.map(function (m) {
-        return { name: m.name, probationary: !!m.probationary, counts: countsObj(m.counts), proposal: m.proposal || null, decided: m.decided || null, note: m.note || "" };
+        var out = { name: m.name, probationary: !!m.probationary, counts: countsObj(m.counts), proposal: m.proposal || null, decided: m.decided || null, note: m.note || "" };
+        // From the 本支部 member list when it gives them: --collect counts 流动党员 from these.
+        if (m.group) out.group = m.group;
+        if (m.mobile) out.mobile = true;
+        return out;
       })
     };
     var entered = this.entered(1);
@@ -664,6 +670,24 @@
     this.status("已导出为文件 " + name + "（只含各等次合计，不含逐张记录）。");
   };
 
+  /* The file the 党委's `handbook results --collect` reads: this tally, named after the branch. */
+  T.exportReport = function () {
+    var S = this.S;
+    if (!S.branch.trim()) {
+      this.status("请先在“党支部”一栏填写本支部的名称，上报文件要写明是哪个支部的。");
+      this.$("#zt-branch").focus();
+      return;
+    }
+    var errors = this.checks().filter(function (c) { return c.level === "错误"; }).length;
+    if (errors) {
+      this.status("还有" + errors + "处错误（见“检查结果”），改正后才能导出上报文件。");
+      return;
+    }
+    var name = S.branch.trim().replace(/[\\/:*?"<>|\s]+/g, "") + "-" + this.label + "计票上报.json";
+    window.zzshhFiles.download(this.data(), name);
+    this.status("已导出上报文件 " + name + "：交给上级党组织，由上级用 handbook results --collect 汇总。");
+  };
+
   function text(v) {
     return v == null ? "" : String(v);
   }
@@ -686,6 +710,8 @@
       return {
         name: text(m.name).trim(),
         probationary: m.probationary === true,
+        group: text(m.group),
+        mobile: m.mobile === true,
         counts: self.grades.map(function (g) { return c[g] == null ? "" : text(c[g]); }),
         proposal: text(m.proposal),
         decided: text(m.decided),
@@ -943,6 +969,7 @@
       else if (print.addListener) print.addListener(onPrint);
     }
     this.$(".zt-export").addEventListener("click", function () { self.exportFile(); });
+    this.$(".zt-export-report").addEventListener("click", function () { self.exportReport(); });
     var input = this.$(".zt-import");
     input.addEventListener("change", function () { self.importFile(input); });
     var second = this.$(".zt-import-second");

@@ -20,9 +20,13 @@ from ..errors import InputError, InputErrors
 from ..model.editions import select
 from ..model.forms import get_form
 from ..model.roster import RosterReport, read_roster
-from ..model.tally import GRADES, Ballots, Results, TallyError, check, load_tally
+from ..model.tally import GRADES, Ballots, Results, TallyError, check, load_tally, members_of
 from ..model.unit import Unit, load_unit
 from ..office.results_xlsx import (
+    GRADE_HEAD,
+    KIND_GRADES,
+    KIND_STATS,
+    BranchFile,
     NotReadable,
     collected_workbook,
     grades_workbook,
@@ -421,6 +425,47 @@ def output_names(label: str, n: int) -> list[str]:
     ]
 
 
+def branch_files_from_tally(path: Path) -> list[BranchFile]:
+    """A 计票 page's 上报 export (a tally file naming its branch) as the two tables `--collect` sums.
+
+    The figures come from the same checks and counts as `handbook results`; the tally's own member list
+    stands in for the roster. A file with errors, or without the branch's name, is not readable."""
+    try:
+        tally = load_tally(path)
+        results = check(tally, path, members_of(tally))
+    except InputErrors as exc:
+        raise NotReadable(f"计票文件有{len(exc.errors)}处错误，第一处：{exc.errors[0].message}") from None
+    except InputError as exc:
+        raise NotReadable(exc.message) from None
+    if not tally.branch:
+        raise NotReadable("计票文件中没有党支部名称：请在计票页填写“党支部”后重新导出")
+    stats = {k: v for k, (v, _) in _stat_items(results, Options()).items()}
+    members = [
+        dict(
+            zip(
+                GRADE_HEAD,
+                (
+                    i,
+                    r["name"],
+                    r["group"],
+                    r["category"],
+                    *r["counts"],
+                    results.valid,
+                    r["proposal"],
+                    r["decided"],
+                    r["note"],
+                ),
+                strict=True,
+            )
+        )
+        for i, r in enumerate(_grade_rows(results), start=1)
+    ]
+    return [
+        BranchFile(path, KIND_GRADES, tally.branch, tally.edition, members=members),
+        BranchFile(path, KIND_STATS, tally.branch, tally.edition, stats=stats),
+    ]
+
+
 def collect(
     folder: Path, out: Path, say: Callable[[str], None] = print
 ) -> tuple[int, list[tuple[Path, str]]]:
@@ -430,11 +475,15 @@ def collect(
         raise InputError(folder, "找不到要汇总的文件夹")
     out = Path(out).resolve()
     files, skipped = [], []
-    for path in sorted(p for p in folder.rglob("*.xlsx") if not p.name.startswith((".", "~$"))):
+    found = [p for p in folder.rglob("*") if p.suffix.lower() in (".xlsx", ".json")]
+    for path in sorted(p for p in found if not p.name.startswith((".", "~$"))):
         if path.resolve() == out:
             continue
         try:
-            files.append(read_branch_file(path))
+            if path.suffix.lower() == ".json":
+                files += branch_files_from_tally(path)
+            else:
+                files.append(read_branch_file(path))
         except NotReadable as exc:
             skipped.append((path, str(exc)))
     seen: dict[tuple[str, str], Path] = {}

@@ -64,6 +64,8 @@ class Entry:
     note: str = ""
     where: str = ""  # "members[3]" or "第5行": for messages
     row: int = 0  # the line's number in the page's table (JSON) or the sheet's row (XLSX)
+    group: str | None = None  # 党小组, when the page's member list gives it
+    mobile: bool = False  # 流动党员, likewise
 
     @property
     def counts(self) -> tuple[int, int, int, int]:
@@ -330,6 +332,8 @@ def _load_json(path: Path, vocab: TallyVocab | None) -> Tally:
                 str(m.note or ""),
                 where,
                 i + 1,
+                group=m.group or None,
+                mobile=bool(m.mobile),
             )
         )
     b = f.ballots
@@ -828,3 +832,13 @@ def check(
     else:
         valid_note = f"有效票数{n.valid}张（{tally.ballots_from}）"
     return Results(tally, Path(roster_path), x.rows, n.valid, valid_note, n.figure, x.findings, x.notices)
+
+
+def members_of(tally: Tally) -> list[Member]:
+    """The tally's own member list (names, 预备党员, 党小组, 流动党员): the roster of a page's export."""
+    return [
+        Member(
+            e.name, "预备党员" if e.probationary else "正式党员", group=e.group, mobile=e.mobile, row=e.row
+        )
+        for e in tally.entries
+    ]

@@ -370,6 +370,44 @@ def test_collect_ten_branches_one_broken(tmp_path, capsys):
     assert any("别的表.xlsx" in k and "说明" in v for k, v in skipped.items())
 
 
+def test_collect_reads_three_page_exports(tmp_path, capsys):
+    """The 计票 page's 上报 file (a tally naming its branch) is what the 党委's --collect reads."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    facts = []
+    for i in (1, 2, 3):
+        people = td.members(20 + i, seed=i)
+        people[0]["mobile"] = True
+        data = td.tally_data(people, seed=i + 1, branch=f"测试第{i}党支部")
+        data["members"][0]["mobile"] = True
+        data["members"][1]["group"] = "第一党小组"
+        td.write_tally(inbox / f"测试第{i}党支部-2025年度计票上报.json", data)
+        roster = td.write_roster(tmp_path / f"roster{i}.csv", people)
+        # `handbook results` on the same tally and its roster: the figures --collect must sum.
+        res = check(
+            load_tally(inbox / f"测试第{i}党支部-2025年度计票上报.json"), roster, read_roster(roster).members
+        )
+        decided = res.graded_counts()
+        facts.append({"members": len(res.rows), "excellent": decided["优秀"], "valid": res.valid})
+    unnamed = td.tally_data(td.members(10), branch="")
+    td.write_tally(inbox / "没有支部名称.json", unnamed)
+    out = tmp_path / "汇总.xlsx"
+    assert main(["results", "--collect", str(inbox), "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "读取 6 个文件（3 个党支部），跳过 1 个" in said and "没有党支部名称" in said
+    wb = load_workbook(out)
+    head = next(wb["情况统计汇总"].iter_rows(min_row=2, max_row=2, values_only=True))
+    col = {h: j for j, h in enumerate(head)}
+    stats = [r for r in wb["情况统计汇总"].iter_rows(min_row=3, values_only=True)]
+    assert [r[1] for r in stats] == ["测试第1党支部", "测试第2党支部", "测试第3党支部", "合计"]
+    assert stats[-1][col["党员总数"]] == sum(f["members"] for f in facts) == 21 + 22 + 23
+    assert stats[-1][col["评定等次：优秀"]] == sum(f["excellent"] for f in facts)
+    assert stats[-1][col["流动党员"]] == 3
+    grades = [r for r in wb["评定结果汇总"].iter_rows(min_row=3, values_only=True)]
+    ghead = next(wb["评定结果汇总"].iter_rows(min_row=2, max_row=2, values_only=True))
+    assert grades[-1][ghead.index("优秀")] == sum(f["excellent"] for f in facts)
+
+
 def test_collect_nothing_readable_fails(tmp_path, capsys):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "x.xlsx").write_bytes(b"junk")
@@ -457,7 +495,8 @@ def test_results_outputs(tmp_path, capsys):
     ]
     assert main([*args, "--out", str(tmp_path / "a")]) == 0
     said = capsys.readouterr().out
-    assert "参加评定等次的党员（正式党员），28人，三分之一即9人" in said
+    # The unit did not choose a base: the sources' words, 党员总数 (30), named with the figure.
+    assert "“优秀”一般不超过三分之一：按党员总数（含预备党员）30人计，三分之一为10人（基数：默认" in said
     names = set(job.output_names("2025年度", 30))
     assert {p.name for p in (tmp_path / "a").iterdir()} == names | {job.MARKER}
     first = data["members"][0]
@@ -474,7 +513,7 @@ def test_results_outputs(tmp_path, capsys):
     pdf = tmp_path / "a" / "2025年度评定结果表.pdf"
     assert _cells(pdf, first["name"])[3:9] == [*map(str, counts), first["proposal"], first["decided"]]
     grades = _text(pdf)
-    assert "三分之一即9人" in grades and "S002" in grades
+    assert "按党员总数（含预备党员）30人计，三分之一为10人" in grades and "S002" in grades
     feedback = _text(tmp_path / "a" / "2025年度评定意见反馈单.pdf")
     assert feedback.count("评定意见反馈单") == 30 and f"姓名：{first['name']}" in feedback
     letters = _text(tmp_path / "a" / "2025年度流动党员评定意见反馈函.pdf")

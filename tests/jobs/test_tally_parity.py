@@ -146,3 +146,10 @@ def test_the_third_is_one_figure_in_both():
         "“优秀”一般不超过三分之一：按党员总数（含预备党员）28人计，三分之一约为9.3人，即一般不超过9人"
     )
     assert vocab["cap"]["default_base"] == "党员总数"
+
+
+def test_tally_md_lists_every_check():
+    """TALLY.md, which the code cites, exists and names every check of the table with its level."""
+    text = (ROOT / "TALLY.md").read_text(encoding="utf-8")
+    for c in load_common().tally.checks:
+        assert f"| `{c.id}` | {c.level} |" in text, c.id

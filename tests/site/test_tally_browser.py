@@ -170,7 +170,9 @@ def _count(pg, ballots: list[str], typed: int = 0) -> float:
 
 
 @pytest.mark.parametrize("where", ["server-1280", "file-360"])
-def test_two_counters_on_two_devices_merge_by_file(browser, tally_site, serve, tmp_path, shots, where):
+def test_two_counters_on_two_devices_merge_by_file(
+    browser, tally_site, serve, tmp_path, shots, where, latest_year
+):
     """Two counters on two devices (browser contexts): the second's export is imported as the second entry."""
     from handbook.model.roster import read_roster
     from handbook.model.tally import examine, load_tally
@@ -256,6 +258,33 @@ def test_two_counters_on_two_devices_merge_by_file(browser, tally_site, serve, t
     assert [[f.level, f.text] for f in x.findings] == shown and x.errors == []
     assert x.numbers.valid == 29 and x.numbers.marks[:28] == [sum(expected[n]) for n in GRADED]
     assert x.numbers.figure.sentence in a.inner_text(".zt-summary")
+
+    # The 上报 file for the 党委: refused without the branch's name, then named after the branch.
+    a.click(".zt-export-report")
+    assert "请先在“党支部”一栏填写" in a.inner_text(".zt-status")
+    a.fill("#zt-branch", "第一党支部")
+    with a.expect_download() as dl:
+        a.click(".zt-export-report")
+    assert dl.value.suggested_filename == f"第一党支部-{latest_year}年度计票上报.json"
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    report = json.loads(Path(dl.value.path()).read_text(encoding="utf-8"))
+    assert report["branch"] == "第一党支部"
+    for branch in ("第1党支部", "第2党支部", "第3党支部"):
+        (inbox / f"{branch}.json").write_text(json.dumps(report | {"branch": branch}), encoding="utf-8")
+    from handbook.cli import main
+
+    out = tmp_path / "党委汇总.xlsx"
+    assert main(["results", "--collect", str(inbox), "--out", str(out)]) == 0
+    from openpyxl import load_workbook
+
+    wb = load_workbook(out)
+    stats = [r for r in wb["情况统计汇总"].iter_rows(min_row=3, values_only=True)]
+    head = next(wb["情况统计汇总"].iter_rows(min_row=2, max_row=2, values_only=True))
+    assert [r[1] for r in stats] == ["第1党支部", "第2党支部", "第3党支部", "合计"]
+    assert (
+        stats[-1][head.index("党员总数")] == 90 and stats[-1][head.index("预备党员（不评定等次）人数")] == 6
+    )
     print(f"\n{where}: 29 ballots × {len(GRADED)} members entered in {seconds:.2f} s (five typed key by key)")
     ctx_a.close()
     ctx_b.close()
