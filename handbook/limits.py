@@ -48,13 +48,18 @@ def size_text(n: int) -> str:
     return f"{n / KB:.0f} KB" if n >= KB else f"{n} 字节"
 
 
+def _actual(n: int) -> str:
+    """A file's size in words, precise enough to differ from a limit it just passes."""
+    return f"{n / MB:.1f} MB" if n >= MB else size_text(n)
+
+
 def check_file_size(path: Path, what: str, limits: Limits) -> None:
     """Refuse a file larger than its kind allows (before it is read)."""
     size = Path(path).stat().st_size
     if size > limits.size:
         raise InputError(
             path,
-            f"{what}文件太大（{size_text(size)}），上限为 {size_text(limits.size)}；请确认选对了文件，"
+            f"{what}文件太大（{_actual(size)}），上限为 {size_text(limits.size)}；请确认选对了文件，"
             "或删去多余的工作表、图片和空行后再试",
         )
 
@@ -75,7 +80,7 @@ def check_xlsx(path: Path, what: str, limits: Limits) -> None:
     if total > limits.unpacked:
         raise InputError(
             path,
-            f"{what}工作簿解压后太大（{size_text(total)}，上限 {size_text(limits.unpacked)}）："
+            f"{what}工作簿解压后太大（{_actual(total)}，上限 {size_text(limits.unpacked)}）："
             "其中可能有极长的单元格、大量空行或图片。请只保留名单所在的工作表，另存后再试",
         )
 
