@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, InputErrors
-from ..limits import TALLY_LIMITS, bounded_rows, check_file_size, check_xlsx
-from .roster import FORMULA_MSG, Member, formula_cells, labels
+from ..limits import TALLY_LIMITS, check_file_size
+from . import sheet
+from .roster import Member, labels
 
 GRADES = ("优秀", "合格", "基本合格", "不合格")
 KIND = "zzshh-tally"
@@ -25,14 +26,10 @@ VERSION = 1
 BASES = {"正式党员": "参加评定等次的党员（正式党员）", "党员总数": "党员总数（含预备党员）"}
 CAP_SOURCES = ("S000", "S002", "S003", "S004")
 BALLOT_KEYS = {"issued": "发出票数", "returned": "收回票数", "valid": "有效票数"}
-# XLSX headings as people write them, compared after _norm.
-PROPOSAL_HEADS = ("支委会建议等次", "建议等次", "支委会建议", "拟评定等次")
-DECIDED_HEADS = ("评定等次", "评定结果", "确定等次")
-NOTE_HEADS = ("备注",)
-# Rows under the table that are not members: totals, the person who filled it in, footnotes.
-TRAILER = re.compile(r"^(合计|总计|小计|填表人|制表人|计票人|监票人|注[：:\d（(、.]|注$|说明)")
+# XLSX headings, the rows under the table that are not members (totals, the person who filled it in,
+# footnotes) and how deep the header may sit: the one table reader's rules (model/sheet.py).
+TRAILER = sheet.SUMMARY
 NO_GRADE = {"", "-", "—", "－", "/", "无", "不评定等次", "不评定", "预备党员"}
-XLSX_HEADER_ROWS = 12
 # No branch has a million ballots; larger numbers are typing errors (or 1e308), refused before any sum.
 MAX_COUNT = 1_000_000
 
@@ -147,12 +144,6 @@ class Results:
 
 
 # ---------------------------------------------------------------------------------------------- reading
-
-
-def _norm(text) -> str:
-    t = unicodedata.normalize("NFKC", "" if text is None else str(text))
-    t = re.sub(r"[（(].*?[）)]", "", t)
-    return re.sub(r"[\s*:：]", "", t)
 
 
 def _count(value, file, member, where, errors) -> int:
@@ -362,70 +353,44 @@ def _load_json(path: Path) -> Tally:
 
 
 def _load_xlsx(path: Path) -> Tally:
-    from openpyxl import load_workbook
+    def error(message: str, row: int | None, column: str | None) -> TallyError:
+        return TallyError(path, message, where=f"第{row}行" if row else None)
 
-    check_xlsx(path, "计票", TALLY_LIMITS)
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several types for a damaged or mislabeled file
-        raise TallyError(path, f"无法作为 Excel 工作簿（.xlsx）打开：{exc}") from None
-    try:
-        rows = bounded_rows(path, wb.worksheets[0].iter_rows(values_only=True), "计票表", TALLY_LIMITS)
-    finally:
-        wb.close()
+    rows = sheet.xlsx_rows(path, error, limits=TALLY_LIMITS, what="计票表")
     # A formula without a saved result reads as empty, i.e. as 0 votes: refuse it rather than count 0.
-    for (i, j), f in sorted(formula_cells(path).items()):
-        if i <= len(rows) and (j >= len(rows[i - 1]) or rows[i - 1][j] is None):
-            raise TallyError(path, FORMULA_MSG.format(f=f[:40]), where=f"第{i}行，第{j + 1}列")
+    for (r, c), f in sorted(sheet.formula_cells(path, TALLY_LIMITS).items()):
+        if r <= len(rows) and (c >= len(rows[r - 1]) or rows[r - 1][c] is None):
+            raise TallyError(path, sheet.FORMULA_MSG.format(f=f[:40]), where=f"第{r}行，第{c + 1}列")
     return tally_from_rows(path, rows)
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+_cell = sheet.cell_text
 
 
 def _header_at(path: Path, rows: list[list]) -> int:
     """The index of the header row: the first of the top rows with a “姓名” cell."""
-    for i, row in enumerate(rows[:XLSX_HEADER_ROWS]):
-        if "姓名" in {_norm(c) for c in row}:
-            return i
-    raise TallyError(path, "找不到表头：应有“姓名”列和“优秀”“合格”“基本合格”“不合格”四列", where="第1行")
+    at = sheet.find_header(rows, "tally")
+    if at is None:
+        raise TallyError(path, "找不到表头：应有“姓名”列和“优秀”“合格”“基本合格”“不合格”四列", where="第1行")
+    return at
 
 
 def _column_index(path: Path, rows: list[list], header_at: int) -> dict[str, int]:
     """Column of each known heading (first match wins); the four grade columns are required."""
-    header = [_norm(c) for c in rows[header_at]]
-    index: dict[str, int] = {}
-    for j, h in enumerate(header):
-        for canon, heads in (
-            ("姓名", ("姓名",)),
-            *((g, (g,)) for g in GRADES),
-            ("proposal", PROPOSAL_HEADS),
-            ("decided", DECIDED_HEADS),
-            ("note", NOTE_HEADS),
-        ):
-            if h in heads and canon not in index:
-                index[canon] = j
-    missing = [g for g in GRADES if g not in index]
-    if missing:
-        found = "、".join(_cell(c) for c in rows[header_at] if _cell(c)) or "（空）"
-        raise TallyError(
-            path, f"缺少“{'”“'.join(missing)}”列。找到的列：{found}", where=f"第{header_at + 1}行"
-        )
-    return index
+    head = sheet.header(rows, header_at, "tally")
+    if missing := sheet.missing(head, "tally"):
+        msg = f"缺少“{'”“'.join(missing)}”列。找到的列：{sheet.found(rows[header_at])}"
+        raise TallyError(path, msg, where=f"第{head.row}行")
+    return head.index
 
 
 def _header_ballots(path: Path, rows: list[list], header_at: int, errors: list[InputError]) -> dict:
     """Ballot figures written above the table as a label followed by its value in the same row."""
     block: dict[str, int | None] = {}
-    labels_ = {_norm(v): k for k, v in BALLOT_KEYS.items()}
+    labels_ = {sheet.norm_header(v): k for k, v in BALLOT_KEYS.items()}
     for i, row in enumerate(rows[:header_at]):
         for j, c in enumerate(row):
-            key = labels_.get(_norm(c))
+            key = labels_.get(sheet.norm_header(c))
             if key:
                 nxt = next((x for x in row[j + 1 :] if _cell(x)), None)
                 block[key] = _ballot(nxt, path, key, errors)
