@@ -78,6 +78,7 @@ def _mkdtemp(dest: Path, beside: Path | None = None, private: bool = False) -> t
     parent = Path(beside) if beside is not None else dest.parent
     tag = dest.name if beside is None else f"{dest.parent.name}-{dest.name}"
     parent.mkdir(parents=True, exist_ok=True)
+    dest.parent.mkdir(parents=True, exist_ok=True)
     sweep(parent, tag, dest)
     path = Path(tempfile.mkdtemp(prefix=f".{tag}.tmp-{os.getpid()}-", dir=parent))
     # mkdtemp makes the folder owner-only: right for personal data, too strict for a published site.

@@ -290,3 +290,12 @@ def test_unexpected_failure_is_one_chinese_line(tmp_path, monkeypatch, capsys):
     assert "程序内部错误" in err and "之前的输出没有改动" in err and "Traceback" not in err
     assert not (tmp_path / "d").exists()
 
+
+
+def test_a_folder_built_beside_its_parent_lands_in_a_new_parent(tmp_path):
+    dest = tmp_path / "site" / "2025"  # site/ does not exist yet (a first `handbook build --edition`)
+    with atomic.replacing_dir(dest, beside=tmp_path) as tmp:
+        assert tmp.parent == tmp_path  # built outside site/, so a killed build leaves nothing in it
+        (tmp / "index.html").write_text("ok")
+    assert (dest / "index.html").read_text() == "ok"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
