@@ -27,7 +27,21 @@
     var s = String(v);
     if (!s.trim()) return null;
     var t = s.normalize("NFKC").trim();
-    return /^[0-9]+$/.test(t) ? parseInt(t, 10) : s.trim();
+    // Thousands of digits stay text (too large to be a count): the check says 过大.
+    return /^[0-9]{1,15}$/.test(t) ? parseInt(t, 10) : s.trim();
+  }
+
+  function tooLarge(v, max) {
+    if (typeof v === "string") return /^[0-9]+$/.test(v.normalize("NFKC").trim());
+    return typeof v === "number" && v > max;
+  }
+
+  /* A value as a message quotes it, cut short when long (tally.short / tally.shown). */
+  function shown(raw) {
+    var text = String(raw).trim();
+    var chars = Array.from(text);
+    if (chars.length <= 20) return text;
+    return chars.slice(0, 12).join("") + "…（共" + chars.length + (/^-?[0-9]+$/.test(text) ? "位" : "个字符") + "）";
   }
 
   function gradeValue(v, vocab) {
@@ -50,13 +64,13 @@
       var raw = vocab.grades.map(function (g) { return c[g]; });
       var values = raw.map(number);
       var marks = 0;
-      values.forEach(function (v) { if (isInt(v)) marks += v; });
+      values.forEach(function (v) { if (isInt(v) && v <= vocab.max_count) marks += v; });
       return {
         row: i + 1,
         name: String(m.name == null ? "" : m.name).replace(/\s+/g, " ").trim(),
         raw: raw,
         values: values,
-        whole: !values.some(function (v) { return typeof v === "string"; }),
+        whole: values.every(function (v) { return v === null || (isInt(v) && !tooLarge(v, vocab.max_count)); }),
         marks: marks,
         probationary: m.probationary === true,
         proposal: gradeValue(m.proposal, vocab),
@@ -130,7 +144,7 @@
     return o;
   }
 
-  function shown(v) { return v === null ? "未填" : String(v); }
+  function orBlank(v) { return v === null ? "未填" : String(v); }
 
   function countValue(v) { v = number(v); return v === null ? 0 : v; }
 
@@ -144,7 +158,7 @@
     var sb = second.ballots && typeof second.ballots === "object" ? second.ballots : {};
     Object.keys(vocab.ballots).forEach(function (k) {
       var x = number(b[k]), y = number(sb[k]);
-      if (String(x) !== String(y)) out.push({ key: k, text: fill(d.ballot, { field: vocab.ballots[k], first: shown(x), second: shown(y) }) });
+      if (String(x) !== String(y)) out.push({ key: k, text: fill(d.ballot, { field: vocab.ballots[k], first: orBlank(x), second: orBlank(y) }) });
     });
     var others = (Array.isArray(second.members) ? second.members : []).filter(function (m) { return m && typeof m === "object"; });
     var used = {};
@@ -179,8 +193,9 @@
     var vals = {}, ints = {};
     BALLOT_KEYS.forEach(function (k) {
       vals[k] = number(b[k]);
-      if (isInt(vals[k])) ints[k] = vals[k];
-      if (typeof vals[k] === "string") P["ballot-not-integer"].push({ key: k, field: vocab.ballots[k], value: vals[k] });
+      if (isInt(vals[k]) && vals[k] <= vocab.max_count) ints[k] = vals[k];
+      if (tooLarge(vals[k], vocab.max_count)) P["ballot-too-large"].push({ key: k, field: vocab.ballots[k], value: shown(b[k]) });
+      else if (typeof vals[k] === "string") P["ballot-not-integer"].push({ key: k, field: vocab.ballots[k], value: shown(vals[k]) });
     });
     if ("issued" in ints && "returned" in ints && ints.returned > ints.issued) P["returned-over-issued"].push(merge(ints, { key: "returned" }));
     if ("returned" in ints && "valid" in ints && ints.valid > ints.returned) P["valid-over-returned"].push(merge(ints, { key: "valid" }));
@@ -189,11 +204,12 @@
     ls.forEach(function (x) {
       var who = { name: x.name, row: x.row };
       x.values.forEach(function (v, gi) {
-        if (typeof v === "string") P["count-not-integer"].push(merge(who, { grade: grades[gi], value: v }));
+        if (tooLarge(v, vocab.max_count)) P["count-too-large"].push(merge(who, { grade: grades[gi], value: shown(x.raw[gi]) }));
+        else if (typeof v === "string") P["count-not-integer"].push(merge(who, { grade: grades[gi], value: shown(v) }));
       });
       GRADE_FIELDS.forEach(function (f) {
         var value = x[f[0]];
-        if (value && grades.indexOf(value) < 0) P["grade-unknown"].push(merge(who, { field: f[0], what: f[1], value: value, grades: grades.join("、") }));
+        if (value && grades.indexOf(value) < 0) P["grade-unknown"].push(merge(who, { field: f[0], what: f[1], value: shown(value), grades: grades.join("、") }));
         if (value && x.probationary) P["probationary-grade"].push(merge(who, { field: f[0], what: f[1], grade: value }));
       });
       if (x.whole && !n.estimated && x.marks > n.valid) P["marks-over-valid"].push(merge(who, { marks: x.marks, valid: n.valid }));

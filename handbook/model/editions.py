@@ -418,6 +418,7 @@ class TallyVocab(Strict):
     kind: str
     versions: list[int] = Field(min_length=1)
     no_grade: list[str]
+    max_count: int = Field(gt=0)
     ballots: dict[str, str]
     cap: CapRule
     checks: list[TallyCheck]

@@ -16,9 +16,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..errors import InputError, InputErrors
+from ..limits import TALLY_LIMITS, check_file_size
 from ..yamlio import validate
 from . import sheet
 from .editions import CapFigure, Common, TallyVocab, fill, load_common
@@ -190,7 +191,28 @@ def number(value) -> int | str | None:
     if isinstance(value, int):
         return value if value >= 0 else str(value)
     text = unicodedata.normalize("NFKC", str(value)).strip()
-    return int(text) if re.fullmatch(r"[0-9]+", text) else str(value).strip()
+    # Thousands of digits stay text (too large to be a count, and to convert): the check says 过大.
+    return int(text) if re.fullmatch(r"[0-9]{1,15}", text) else str(value).strip()
+
+
+def too_large(value, max_count: int) -> bool:
+    """A figure (as `number` reads it) above what a branch can have: a big integer or a long run of digits."""
+    if isinstance(value, str):
+        return bool(re.fullmatch(r"[0-9]+", unicodedata.normalize("NFKC", value).strip()))
+    return isinstance(value, int) and value > max_count
+
+
+def shown(raw) -> str:
+    """A value as a message quotes it: floats as JavaScript prints them (1e+308), cut short when long."""
+    return short(repr(raw) if isinstance(raw, float) else str(raw).strip())
+
+
+def short(value) -> str:
+    """A value as quoted in a message: a long one cut short (a 50 MB cell is not printed)."""
+    text = str(value)
+    if len(text) <= 20:
+        return text
+    return f"{text[:12]}…（共{len(text)}{'位' if text.lstrip('-').isdigit() else '个字符'}）"
 
 
 def grade_value(value) -> str | None:
@@ -222,6 +244,13 @@ class FileMember(BaseModel):
     note: str | int | None = None
     group: str | None = None
     mobile: bool | None = None
+
+    @field_validator("counts", mode="before")
+    @classmethod
+    def _an_object(cls, v):
+        if not isinstance(v, dict):
+            raise ValueError("缺少票数（counts 应为四个等次各自的票数）")
+        return v
 
     @model_validator(mode="after")
     def _four_grades(self):
@@ -264,6 +293,7 @@ def load_tally(path: str | Path, ballots: Ballots | None = None, common: Common 
     path = Path(path)
     if not path.is_file():
         raise TallyError(path, "找不到计票文件")
+    check_file_size(path, "计票", TALLY_LIMITS)
     suffix = path.suffix.lower()
     if suffix == ".json":
         tally = _load_json(path, (common or load_common()).tally)
@@ -292,6 +322,10 @@ def _read_json(path: Path, vocab: TallyVocab | None) -> dict:
         raise TallyError(path, "文件不是 UTF-8 编码的计票文件（JSON）") from None
     except json.JSONDecodeError as exc:
         raise TallyError(path, f"不是有效的 JSON（第{exc.lineno}行第{exc.colno}列：{exc.msg}）") from None
+    except RecursionError:
+        raise TallyError(path, "JSON 嵌套层数过多，不是计票页导出的文件") from None
+    except ValueError:  # an integer of thousands of digits (Python refuses to convert it)
+        raise TallyError(path, "文件中有位数过多的数字（超过 4300 位），不可能是票数") from None
     if not isinstance(data, dict):
         raise TallyError(path, "不是计票页导出的文件（应为一个 JSON 对象）")
     if data.get("kind") != kind:
@@ -312,6 +346,10 @@ def _load_json(path: Path, vocab: TallyVocab | None) -> Tally:
     data = _read_json(path, vocab)
     if not data.get("members"):
         raise TallyError(path, "没有党员的计票数据（members 为空或缺失）", where="members")
+    if isinstance(data["members"], list) and len(data["members"]) > TALLY_LIMITS.rows:
+        raise TallyError(
+            path, f"党员太多（{len(data['members'])} 名，上限 {TALLY_LIMITS.rows} 名）", where="members"
+        )
     f = validate(TallyFile, data, {}, path)
     errors: list[InputError] = []
     entries = []
@@ -321,6 +359,20 @@ def _load_json(path: Path, vocab: TallyVocab | None) -> Tally:
         if not name:
             errors.append(TallyError(path, "姓名为空", where=f"{where}.name"))
             continue
+        if len(name) > TALLY_LIMITS.name:
+            errors.append(
+                TallyError(path, f"姓名太长（{len(name)} 个字符）", name[:20] + "…", f"{where}.name")
+            )
+            continue
+        if len(str(m.note or "")) > TALLY_LIMITS.cell:
+            errors.append(
+                TallyError(
+                    path,
+                    f"备注太长（{len(str(m.note))} 个字符，上限 {TALLY_LIMITS.cell} 个）",
+                    name,
+                    f"{where}.note",
+                )
+            )
         raw = tuple(m.counts.get(g) for g in GRADES)
         entries.append(
             Entry(
@@ -353,7 +405,12 @@ def _load_xlsx(path: Path) -> Tally:
     def error(message: str, row: int | None, column: str | None) -> TallyError:
         return TallyError(path, message, where=f"第{row}行" if row else None)
 
-    return tally_from_rows(path, sheet.xlsx_rows(path, error))
+    rows = sheet.xlsx_rows(path, error, limits=TALLY_LIMITS, what="计票表")
+    # A formula without a saved result reads as empty, i.e. as 0 votes: refuse it rather than count 0.
+    for (r, c), f in sorted(sheet.formula_cells(path, TALLY_LIMITS).items()):
+        if r <= len(rows) and (c >= len(rows[r - 1]) or rows[r - 1][c] is None):
+            raise TallyError(path, sheet.FORMULA_MSG.format(f=f[:40]), where=f"第{r}行，第{c + 1}列")
+    return tally_from_rows(path, rows)
 
 
 _cell = sheet.cell_text
@@ -462,6 +519,8 @@ class Line:
     proposal: Any = None
     decided: Any = None
 
+    max_count: int = 1_000_000  # tally.max_count (lines_of passes it)
+
     @property
     def values(self) -> list:
         """Each count read (int, None for empty, text for a bad value)."""
@@ -469,13 +528,15 @@ class Line:
 
     @property
     def whole(self) -> bool:
-        """Every count is an integer (or empty)."""
-        return not any(isinstance(v, str) for v in self.values)
+        """Every count is an integer (or empty) no larger than a branch can have."""
+        return all(
+            v is None or (isinstance(v, int) and not too_large(v, self.max_count)) for v in self.values
+        )
 
     @property
     def marks(self) -> int:
-        """The sum of the integer counts."""
-        return sum(v for v in self.values if isinstance(v, int))
+        """The sum of the integer counts (too large ones left out: they are an error)."""
+        return sum(v for v in self.values if isinstance(v, int) and v <= self.max_count)
 
 
 @dataclass
@@ -528,12 +589,16 @@ def _ballot_checks(vocab: TallyVocab, b: Ballots) -> dict[str, list[dict]]:
     ints = {k: v for k, v in vals.items() if isinstance(v, int)}
     out: dict[str, list[dict]] = {
         "ballot-not-integer": [],
+        "ballot-too-large": [],
         "returned-over-issued": [],
         "valid-over-returned": [],
     }
     for k, v in vals.items():
-        if isinstance(v, str):
-            out["ballot-not-integer"].append({"field": vocab.ballots[k], "value": v})
+        if too_large(v, vocab.max_count):
+            out["ballot-too-large"].append({"field": vocab.ballots[k], "value": shown(getattr(b, k))})
+        elif isinstance(v, str):
+            out["ballot-not-integer"].append({"field": vocab.ballots[k], "value": shown(v)})
+    ints = {k: v for k, v in ints.items() if v <= vocab.max_count}
     if "issued" in ints and "returned" in ints and ints["returned"] > ints["issued"]:
         out["returned-over-issued"].append(ints)
     if "returned" in ints and "valid" in ints and ints["valid"] > ints["returned"]:
@@ -548,6 +613,7 @@ def _line_checks(
         k: []
         for k in (
             "count-not-integer",
+            "count-too-large",
             "grade-unknown",
             "marks-over-valid",
             "probationary-grade",
@@ -560,13 +626,17 @@ def _line_checks(
     seen: dict[str, int] = {}
     for x in lines:
         who = {"name": x.name, "row": x.row}
-        for g, v in zip(grades, x.values, strict=True):
-            if isinstance(v, str):
-                out["count-not-integer"].append(who | {"grade": g, "value": v})
+        for g, v, raw in zip(grades, x.values, x.raw, strict=True):
+            if too_large(v, vocab.max_count):
+                out["count-too-large"].append(who | {"grade": g, "value": shown(raw)})
+            elif isinstance(v, str):
+                out["count-not-integer"].append(who | {"grade": g, "value": shown(v)})
         for f, what in GRADE_FIELDS.items():
             value = getattr(x, f)
             if value and value not in grades:
-                out["grade-unknown"].append(who | {"what": what, "value": value, "grades": "、".join(grades)})
+                out["grade-unknown"].append(
+                    who | {"what": what, "value": shown(value), "grades": "、".join(grades)}
+                )
             if value and x.probationary:
                 out["probationary-grade"].append(who | {"what": what, "grade": value})
         if x.whole and not n.estimated and x.marks > n.valid:
@@ -775,11 +845,32 @@ def _category_errors(tally: Tally, rows: list[Row], roster_path: Path) -> list[I
     ]
 
 
-def lines_of(tally: Tally, rows: list[Row]) -> list[Line]:
+def _roster_size_errors(tally: Tally, members: int, roster_path: Path, max_count: int) -> list[InputError]:
+    """Ballot figures and a member's marks cannot exceed the members on the roster (one ballot each)."""
+    f, b = tally.path, tally.ballots
+    errors: list[InputError] = [
+        TallyError(f, f"{word}{v}超过名册 {roster_path} 中的党员人数{members}（每名党员一张票）", where=word)
+        for key, word in BALLOT_KEYS.items()
+        if isinstance(v := number(getattr(b, key)), int) and members < v <= max_count
+    ]
+    for e in tally.entries:
+        if e.marks > members and all(c <= max_count for c in e.counts):
+            errors.append(
+                TallyError(
+                    f,
+                    f"得票合计{e.marks}超过名册 {roster_path} 中的党员人数{members}",
+                    e.name,
+                    f"{e.where}，票数合计",
+                )
+            )
+    return errors
+
+
+def lines_of(tally: Tally, rows: list[Row], max_count: int) -> list[Line]:
     """The checks' view of the matched tally, in the file's order; the roster says who is a 预备党员."""
     member = {id(r.entry): r.member for r in rows}
     return [
-        Line(e.row, e.name, e.raw, member[id(e)].probationary, e.proposal, e.decided)
+        Line(e.row, e.name, e.raw, member[id(e)].probationary, e.proposal, e.decided, max_count)
         for e in tally.entries
         if id(e) in member
     ]
@@ -808,8 +899,14 @@ def examine(
     roster_path = Path(roster_path)
     rows, errors, notices = _match(tally, roster_path, members)
     errors = tally.errors + errors + _category_errors(tally, rows, roster_path)
+    errors += _roster_size_errors(tally, len(members), roster_path, common.tally.max_count)
     findings, n = evaluate(
-        common, tally.ballots, lines_of(tally, rows), base_kind, tally.entered, tally.second
+        common,
+        tally.ballots,
+        lines_of(tally, rows, common.tally.max_count),
+        base_kind,
+        tally.entered,
+        tally.second,
     )
     errors += [TallyError(tally.path, f.text) for f in findings if f.level == "错误"]
     return Examined(rows, errors, findings, n, list(tally.notices) + notices)

@@ -2,6 +2,7 @@
 "use strict";
 const core = require(process.argv[2]);
 let input = "";
+process.stdin.setEncoding("utf8"); // chunks may split a character: decode as a stream
 process.stdin.on("data", (c) => { input += c; });
 process.stdin.on("end", () => {
   const { vocab, cases } = JSON.parse(input);

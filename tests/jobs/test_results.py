@@ -376,7 +376,7 @@ def test_collect_reads_three_page_exports(tmp_path, capsys):
     inbox.mkdir()
     facts = []
     for i in (1, 2, 3):
-        people = td.members(20 + i, seed=i)
+        people = td.members(30 + i, seed=i)
         people[0]["mobile"] = True
         data = td.tally_data(people, seed=i + 1, branch=f"测试第{i}党支部")
         data["members"][0]["mobile"] = True
@@ -400,7 +400,7 @@ def test_collect_reads_three_page_exports(tmp_path, capsys):
     col = {h: j for j, h in enumerate(head)}
     stats = [r for r in wb["情况统计汇总"].iter_rows(min_row=3, values_only=True)]
     assert [r[1] for r in stats] == ["测试第1党支部", "测试第2党支部", "测试第3党支部", "合计"]
-    assert stats[-1][col["党员总数"]] == sum(f["members"] for f in facts) == 21 + 22 + 23
+    assert stats[-1][col["党员总数"]] == sum(f["members"] for f in facts) == 31 + 32 + 33
     assert stats[-1][col["评定等次：优秀"]] == sum(f["excellent"] for f in facts)
     assert stats[-1][col["流动党员"]] == 3
     grades = [r for r in wb["评定结果汇总"].iter_rows(min_row=3, values_only=True)]
@@ -498,7 +498,7 @@ def test_results_outputs(tmp_path, capsys):
     # The unit did not choose a base: the sources' words, 党员总数 (30), named with the figure.
     assert "“优秀”一般不超过三分之一：按党员总数（含预备党员）30人计，三分之一为10人（基数：默认" in said
     names = set(job.output_names("2025年度", 30))
-    assert {p.name for p in (tmp_path / "a").iterdir()} == names | {job.MARKER}
+    assert {p.name for p in (tmp_path / "a").iterdir()} == names | {job.MARKER, ".handbook-outputs.json"}
     first = data["members"][0]
     c = first["counts"]
     counts = [c[g] for g in td.GRADES]
