@@ -51,7 +51,15 @@ def test_tally_import_too_large_for_storage_keeps_the_previous_contents(page, si
     page.click(".zt-use-names")
     page.wait_for_selector(".zt-table tbody tr[data-i='1']")
     members = [
-        {"name": n, "probationary": False, "counts": {}, "proposal": None, "decided": None, "note": note}
+        # A whole tally file (the four grades each, as TALLY.md asks): only its size is wrong.
+        {
+            "name": n,
+            "probationary": False,
+            "counts": dict.fromkeys(("优秀", "合格", "基本合格", "不合格"), 0),
+            "proposal": None,
+            "decided": None,
+            "note": note,
+        }
         for n, note in (("党员丙", HUGE), ("党员丁", ""))
     ]
     data = {"kind": "zzshh-tally", "version": 1, "edition": latest_year, "branch": "", "members": members}
