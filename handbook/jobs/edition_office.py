@@ -18,12 +18,12 @@ from ..model.roster import read_roster
 from ..model.unit import current_unit, default_roster
 from ..office import docx as office_docx
 from ..office import forms_docx, xlsx
-from ..paths import ROOT
+from ..paths import cache_dir
 from ..pdf.fonts import covered_codepoints
 from ..render.drafts import KINDS, render_draft
 from ..render.forms import render_form
 
-CACHE_DIR = ROOT / ".cache" / "office"
+CACHE_DIR = cache_dir("office")
 OFFICE = "office"
 # The 主持词 pages whose built article becomes a .docx: (page source, file name).
 SCRIPTS = {
