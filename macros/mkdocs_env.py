@@ -24,6 +24,7 @@ from handbook.model.editions import (
     finish_text,
     grades_for,
     rule_for,
+    with_documents,
 )
 from handbook.model.forms import forms_for_step
 from handbook.model.unit import BLANK, current_unit
@@ -39,6 +40,7 @@ from .pages import draft_fragment, form_page, forms_index_table
 def define_env(env) -> None:
     """Declare the variables and macros the handbook pages use."""
     common, edition, editions = current()
+    common = with_documents(common, edition)
     env.variables["edition"] = edition
     env.variables["common"] = common
     env.variables["editions"] = editions

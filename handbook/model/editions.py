@@ -297,6 +297,8 @@ class Edition(Strict):
     rule_overrides: dict[str, Sourced] = Field(default_factory=dict)
     # A year whose source follows its own meeting procedure (2016: S004's), shown instead of the usual note.
     procedure: Sourced | None = None
+    # The notices this edition was read from (`new-edition --notice`): sources of its own, by id.
+    documents: dict[str, Source] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
@@ -396,7 +398,8 @@ class Source(Strict):
     """A document the kit's facts come from: what it is (title, issuer, date), never a build path."""
 
     title: str
-    kind: Literal["seed", "notes", "regulation", "web"]
+    # notice: a notice an edition was read from by `handbook new-edition --notice` (in the edition file).
+    kind: Literal["seed", "notes", "regulation", "web", "notice"]
     issuer: str | None = None
     date: str | None = None
     # The stored public page's address (kind web).
@@ -493,7 +496,9 @@ def load_edition(path: Path, common: Common | None = None) -> Edition:
     # A local edition's folder has no common.yml: it shares upstream's.
     common = common or load_common(path.parent if (path.parent / "common.yml").is_file() else None)
     data, lines = load_yaml(path)
-    edition = validate(Edition, data, lines, path, {"source_ids": set(common.sources)})
+    own = (data.get("documents") or {}) if isinstance(data, dict) else {}
+    ids = set(common.sources) | (set(own) if isinstance(own, dict) else set())
+    edition = validate(Edition, data, lines, path, {"source_ids": ids})
     m = YEAR_FILE.match(path.name)
     if m and int(m.group(1)) != edition.year:
         msg = f"年度 {edition.year} 与文件名不符"
@@ -595,3 +600,10 @@ def finish_text(edition: Edition) -> str:
     if sched.example_of:
         return f"上级通知规定的时间（例：{sched.example_of}定为{cn_date(sched.finish)}）"
     return cn_date(sched.finish)
+
+
+def with_documents(common: Common, edition: Edition) -> Common:
+    """Common data whose source registry also holds the edition's own notices (badges, sources page)."""
+    if not edition.documents:
+        return common
+    return common.model_copy(update={"sources": {**common.sources, **edition.documents}})
