@@ -17,8 +17,8 @@ SEED_FACTS = {
     "001": (2024, "十九大精神", "《中国共产党纪律处分条例》《中国共产党支部工作条例（试行）》", None),
     "002": (2020, None, "党的十九届五中全会精神", dt.date(2021, 3, 20)),
     "003": (2021, "十九届六中全会精神", "省第十二次党代会精神", dt.date(2022, 2, 28)),
-    "004": (2016, "十八届六中全会精神", "《关于新形势下党内政治生活的若干准则》和《中国共产党党内监督条例》精神",
-            dt.date(2017, 3, 23)),
+    "004": (2016, "十八届六中全会精神",
+            "《关于新形势下党内政治生活的若干准则》和《中国共产党党内监督条例》精神", dt.date(2017, 3, 23)),
 }
 
 
@@ -117,13 +117,13 @@ def test_second_notice_adds_what_it_says_and_names_both(editions_copy, tmp_path)
     from handbook.model.editions import load_all
 
     first = tmp_path / "中央.txt"
-    first.write_text(EXTRACT.replace("这次组织生活会和民主评议党员要在2027年2月底前完成，于2027年3月5日前报镇党委。\n", ""),
-                     encoding="utf-8")
+    dates = "这次组织生活会和民主评议党员要在2027年2月底前完成，于2027年3月5日前报镇党委。\n"
+    first.write_text(EXTRACT.replace(dates, ""), encoding="utf-8")
     _run(first)
     assert load_all()[2026].confidence.schedule == "uncertain"
     second = tmp_path / "转发.txt"
-    second.write_text(EXTRACT.replace("某某镇委员会关于召开", "某某县委组织部关于转发召开").replace("某某全会", "别的全会"),
-                      encoding="utf-8")
+    forwarded = EXTRACT.replace("某某镇委员会关于召开", "某某县委组织部关于转发召开")
+    second.write_text(forwarded.replace("某某全会", "别的全会"), encoding="utf-8")
     _run(second)
     ed = load_all()[2026]
     assert set(ed.documents) == {"N1", "N2"}
