@@ -60,7 +60,7 @@ PENDING_HINT = {
     "schedule": "通知末尾“在……前完成”和“于……前报送”的日期",
 }
 # What read-aloud and printed text shows for a fact the notice has not given yet.
-BLANK_FILL = "＿＿＿＿＿＿＿＿＿＿＿＿"
+BLANK_FILL = "＿＿＿＿＿＿＿＿"
 BLANK_SHORT = "＿＿＿＿"
 # What read-aloud and draft text prints where a notice's title or number is unknown: a blank to fill.
 BLANK_TITLE = "《＿＿＿＿＿＿＿＿》"

@@ -16,6 +16,7 @@ _COMMITTEE = re.compile(
     r"(?:党支部委员会|支部委员会|党支部班子|党支部)要?(对照.+?)(?:，?(?:全面)?查找|，?查摆|$)"
 )
 _FOCUS_ON = re.compile(r"聚焦((?:[\u4e00-\u9fff]{2,6}、){2,}[\u4e00-\u9fff]{2,6})(?:[四五六七八]个|等)方面")
+_DISCIPLINES = re.compile(r"对照(?:党的)?((?:[\u4e00-\u9fff]{2}纪律、){2,}[\u4e00-\u9fff]{2}纪律)")
 _TITLE = re.compile(r"关于[^。；《》\n]{0,40}?组织生活会[^。；《》\n]{0,40}?的通知")
 
 
@@ -91,7 +92,10 @@ def normalize(text: str) -> str:
         prev = out[-1] if out else ""
         # A heading or numbered item starts a new line; otherwise a line that did not end a sentence goes on.
         starts_item = _ITEM.match(ln)
-        if prev and prev[-1] not in SENTENCE_END + "：:" and not starts_item and len(prev) > 20:
+        # A title (…的通知, …方案) and a salutation (各党支部：) keep their own lines.
+        own_line = prev.endswith(("通知", "方案", "》")) or (ln.endswith(("：", ":")) and len(ln) < 30)
+        goes_on = prev and prev[-1] not in SENTENCE_END + "：:" and len(prev) > 20
+        if goes_on and not starts_item and not own_line:
             out[-1] = prev + ln
         else:
             out.append(ln)
@@ -206,6 +210,13 @@ def _year(facts: NoticeFacts, text: str, sents: list[str]) -> None:
     if m:
         where = next((s for s in sents if m.group(0) in s), m.group(0))
         facts.year = Found(int(m.group(1)), where)
+        return
+    # No 年度 anywhere (a 专题 notice): the year under review ends before a notice of January to June.
+    m = re.search(r"(?:发布日期|发布时间|日期)[：:]\s*(\d{4})[-年](\d{1,2})", text)
+    if m:
+        year, month = int(m.group(1)), int(m.group(2))
+        line = next((s for s in sents if m.group(0) in s), m.group(0))
+        facts.year = Found(year - 1 if month <= 6 else year, line)
 
 
 def _theme(facts: NoticeFacts, sents: list[str]) -> None:
@@ -214,14 +225,20 @@ def _theme(facts: NoticeFacts, sents: list[str]) -> None:
         if m:
             facts.theme = Found(_strip_quotes(m.group(1)), s)
             return
-    for s in sents:
-        m = re.search(r"以(.{8,300}?)为主题", s)
-        if m:
-            facts.theme = Found(_strip_quotes(m.group(1)), s)
-            return
+    # Then the other ways notices state it, most explicit first: 以……为主题; 紧扣……主题;
+    # 紧紧围绕……来进行 (the central notices' wording); the meeting "是……的重要举措" last.
+    for pattern in (r"以(.{8,300}?)为主题", r"紧扣(.{6,80}?)主题", r"紧紧围绕(.{8,300}?)来进行",
+                    r"组织生活会.{0,30}?是(.{8,300}?)的重要举措"):
+        for s in sents:
+            m = re.search(pattern, s)
+            if m:
+                facts.theme = Found(_strip_quotes(m.group(1).strip("，、")), s)
+                return
 
 
 _STUDY_HEAD = re.compile(r"组织学习|集中学习|认真学习|深化学习|理论学习|专题学习")
+# "组织党员原原本本、逐字逐句学党的二十大报告": 学 without 习, after its adverbs.
+_STUDY_PLAIN = re.compile(r"^(?:组织党员)?(?:原原本本|逐字逐句|、)+学(?!习)(.+)$")
 _STUDY_CLAUSE = re.compile(
     r"^(?:以及|特别是要?|并)?(?:组织党员)?(?:深入|认真|重点|原原本本)?(?:组织)?学习(?:领会|贯彻|掌握)?(?!研讨|宣传|交流|材料|资料)(.+)$"
 )
@@ -236,7 +253,7 @@ def _study(facts: NoticeFacts, lines: list[str]) -> None:
     for sent in sentences(para):
         for clause in re.split(r"[，,]", sent):
             clause = clause.strip().rstrip("。；")
-            m = _STUDY_CLAUSE.match(clause)
+            m = _STUDY_CLAUSE.match(clause) or _STUDY_PLAIN.match(clause)
             if not m:
                 m = re.match(r"^以及(.+)$", clause)
             if not m:
@@ -260,6 +277,13 @@ def _focus(facts: NoticeFacts, lines: list[str], sents: list[str]) -> None:
             for part in _parts(committee.group(1)):
                 facts.committee.append(Found(part, sent))
             continue
+        joint = re.search(r"党支部和党员要.{0,40}?(对照.+?)(?:，把自己|，?查摆|，?(?:全面)?查找|$)", sent)
+        if joint and not facts.committee and not facts.member:
+            # One requirement for both (2025年度's "党支部和党员要……对照……"): it is each one's focus.
+            for part in _parts(joint.group(1)):
+                facts.committee.append(Found(part, sent))
+                facts.member.append(Found(part, sent))
+            continue
         member = re.search(r"(?:组织)?党员(?:主要)?(对照.+?)(?:，联系实际|，?(?:全面)?查找|$)", sent)
         if member and not facts.member:
             for part in _parts(member.group(1)):
@@ -267,7 +291,7 @@ def _focus(facts: NoticeFacts, lines: list[str], sents: list[str]) -> None:
     for s in sentences(para) + sents:
         m = re.search(r"在((?:[\u4e00-\u9fff]{2,4}、){2,}[\u4e00-\u9fff]{2,4})等方面的?问题和不足", s)
         if not m:
-            m = _FOCUS_ON.search(s)
+            m = _FOCUS_ON.search(s) or _DISCIPLINES.search(s)
         if m:
             facts.areas = Found(m.group(1).split("、"), s)
             break

@@ -40,7 +40,8 @@ def test_college_notice_2020_number_study_deadlines():
     assert f.study[0].value == "党的十九届五中全会精神"
     assert f.finish.value == f.report.value == dt.date(2021, 3, 20)
     assert f.areas.value == ["政治", "思想", "学习", "工作", "能力", "作风"]
-    assert f.theme is None  # this notice states no "以……为主题" sentence: missing, never guessed
+    # No "以……为主题": the meeting's purpose (是……的重要举措) is taken, last of the ways, to check.
+    assert "巩固深化“不忘初心、牢记使命”主题教育成果" in f.theme.value and "重要举措" in f.theme.sentence
 
 
 def test_court_plan_2021_theme_and_blank_deadlines():
@@ -92,7 +93,35 @@ def test_public_notice_2024_finish_and_study():
     f = extract(normalize(PUBLIC_2024))
     assert f.year.value == 2024 and f.finish.value == dt.date(2025, 3, 28)
     assert any("纪律处分条例" in s.value for s in f.study)
-    assert f.theme is None
+    assert f.theme is None  # this extract has no sentence stating it: missing, never guessed
+
+
+PUBLIC_2022 = """这次组织生活会和民主评议党员,要全面贯彻习近平新时代中国特色社会主义思想,\
+紧紧围绕深入学习贯彻党的二十大精神,深刻领悟“两个确立”的决定性意义,增强党组织政治功能和组织功能来进行。
+二、时间安排
+结合2023年2月、3月支部主题党日活动进行,3月底前完成
+1.认真学习领会党的二十大精神。组织党员原原本本、逐字逐句学党的二十大报告和党章,学习习近平总书记在党的二十届一中全会上的重要讲话精神。
+召开2022年度党支部组织生活会和开展民主评议党员。
+"""
+
+PUBLIC_2023 = """关于基层党组织召开专题组织生活会和开展民主评议党员的通知
+发布日期:2024-01-04
+一、组织党员深化学习。要紧扣学习贯彻习近平新时代中国特色社会主义思想主题,聚焦“学思想、强党性、重实践、建新功”总要求。
+"""
+
+
+def test_public_notice_2022_theme_of_the_central_wording_and_a_year_less_date():
+    f = extract(normalize(PUBLIC_2022))
+    assert f.theme.value.startswith("深入学习贯彻党的二十大精神") and "来进行" in f.theme.sentence
+    assert f.finish.value == dt.date(2023, 3, 31)  # "3月底前完成" in a 2022年度 notice
+    want = ["党的二十大报告和党章", "习近平总书记在党的二十届一中全会上的重要讲话精神"]
+    assert [s.value for s in f.study] == want
+
+
+def test_public_special_notice_2023_year_from_its_date():
+    f = extract(normalize(PUBLIC_2023))
+    assert f.year.value == 2023 and "2024-01-04" in f.year.sentence
+    assert f.theme.value == "学习贯彻习近平新时代中国特色社会主义思想"
 
 
 @pytest.mark.parametrize("text, why", [
