@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
 import subprocess
@@ -108,7 +109,8 @@ def _docx_text(path: Path) -> str:
     try:
         doc = docx.Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
-        raise InputError(path, f"无法作为 Word 文件打开（{type(exc).__name__}）") from None
+        why = "无法作为 Word 文件打开：文件已损坏，或不是 .docx 文件（旧的 .doc 请先另存为 .docx）"
+        raise InputError(path, why) from exc
     lines = [p.text for p in doc.paragraphs]
     for table in doc.tables:
         for row in table.rows:
@@ -127,10 +129,11 @@ def _pdf_text(path: Path) -> str:
         import pypdf
     except ImportError:
         raise InputError(path, "无法读取 PDF：未安装 pdftotext（poppler-utils）") from None
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its warnings are not the reader's business
     try:
         return "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(str(path)).pages)
     except Exception as exc:  # pypdf raises many kinds for a damaged file
-        raise InputError(path, f"无法作为 PDF 打开（{type(exc).__name__}）") from None
+        raise InputError(path, "无法作为 PDF 打开：文件已损坏，或不是 PDF 文件") from exc
 
 
 # ---------------------------------------------------------------- from facts to edition data

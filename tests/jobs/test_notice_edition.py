@@ -132,18 +132,21 @@ def test_second_notice_adds_what_it_says_and_names_both(editions_copy, tmp_path)
     assert any("N2" in n.sources for n in ed.related_notices)
 
 
-@pytest.mark.parametrize("content, why", [
-    (b"", "空的"),
-    ("关于做好防汛工作的通知\n请各单位做好值班。".encode(), "不像组织生活会"),
+@pytest.mark.parametrize("suffix, content, why", [
+    (".txt", b"", "空的"),
+    (".txt", "关于做好防汛工作的通知\n请各单位做好值班。".encode(), "不像组织生活会"),
+    (".docx", "不是 Word".encode(), "无法作为 Word 文件打开"),
+    (".pdf", b"%PDF-1.4 broken", "无法作为 PDF 打开"),
+    (".xlsx", b"PK", "不能读取 .xlsx"),
 ])
-def test_non_notices_are_refused(editions_copy, tmp_path, content, why, capsys):
+def test_non_notices_are_refused(editions_copy, tmp_path, suffix, content, why, capsys):
     from handbook import cli
 
-    f = tmp_path / "文件.txt"
+    f = tmp_path / f"文件{suffix}"
     f.write_bytes(content)
     assert cli.main(["new-edition", "2026", "--notice", str(f), "--into", "local"]) != 0
     err = capsys.readouterr().err
-    assert why in err and "文件.txt" in err and "Traceback" not in err
+    assert why in err and f"文件{suffix}" in err and "Traceback" not in err
     assert not (editions_copy.parent / "local" / "editions" / "2026.yml").exists()
 
 
