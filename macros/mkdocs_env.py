@@ -25,6 +25,7 @@ from handbook.model.forms import forms_for_step
 from handbook.model.unit import BLANK, current_unit
 from handbook.render.changes import changes_markdown
 from handbook.render.env import jinja_env
+from handbook.render.members import render_member_list
 from handbook.render.tally import render_tally
 from handbook.render.view import Blankable
 
@@ -55,7 +56,7 @@ class Macros:
     NAMES = (
         "src", "sourced", "rule", "deadline", "date", "page_link", "forms_for", "form", "forms_index",
         "confidence_banner", "flag", "finish", "edition_changes", "draft", "tally_page", "given",
-        "office_link",
+        "office_link", "member_list",
     )
 
     def __init__(self, env, common: Common, edition: Edition, editions: dict[int, Edition]):
@@ -163,6 +164,10 @@ class Macros:
     def draft(self, kind: str) -> Markup:
         """A draft document (a kind of handbook.render.drafts.KINDS) for this edition and unit."""
         return Markup(draft_fragment(kind, self.edition, self.common))
+
+    def member_list(self) -> Markup:
+        """The 本支部名单 tool (docs/assets/members.js reads the list by the rules embedded here)."""
+        return Markup(render_member_list(self.edition))
 
     def tally_page(self) -> Markup:
         """The 计票与评定 tool (docs/assets/tally.js fills it in the browser)."""
