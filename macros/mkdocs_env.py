@@ -50,6 +50,19 @@ def define_env(env) -> None:
         env.macro(getattr(macros, name), name)
 
 
+# The drafts and meeting scripts each step uses (listed on its page with its forms).
+STEP_DRAFTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "plan": (("drafts/plan.md", "工作方案（草稿）"), ("drafts/notice.md", "通知（草稿）")),
+    "criticism": (
+        ("scripts/committee.md", "支部委员会会议主持词"),
+        ("scripts/general.md", "党员大会主持词"),
+        ("scripts/group.md", "党小组会主持词"),
+    ),
+    "evaluation": (("scripts/general.md", "党员大会主持词"), ("steps/counting.md", "计票与评定")),
+    "report": (("drafts/report.md", "情况报告（草稿）"),),
+}
+
+
 class Macros:
     """The macros the pages call, for one edition; `env.page` is the page being rendered."""
 
@@ -113,8 +126,12 @@ class Macros:
         return Markup(f"[{text}]({self.rel(target)})")
 
     def forms_for(self, step: str) -> Markup:
-        """Links to the (optional) forms a step uses, from forms/*/form.yml."""
+        """Links to the (optional) forms a step uses (forms/*/form.yml), its drafts and the handbook PDF."""
         items = [f"- [{f.title}]({self.rel(f'forms/{f.id}.md')})（可选）" for f in forms_for_step(step)]
+        items += [f"- 文稿草稿：[{text}]({self.rel(target)})" for target, text in STEP_DRAFTS.get(step, ())]
+        # Raw HTML: the PDF is written after the pages, so a Markdown link would fail the strict build.
+        pdf = self.rel(f"pdf/handbook-{self.edition.year}.md")[: -len(".md")] + ".pdf"
+        items.append(f'- 整本手册打印版：<a href="{pdf}">{self.edition.label}工作手册（PDF）</a>')
         return Markup("\n".join(items))
 
     def form(self, form_id: str) -> Markup:

@@ -18,7 +18,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏"
 GIVEN = "明华强芳军丽伟静磊敏洋艳勇娜杰涛超霞刚平辉琳鹏燕峰玲斌婷宇倩"
-HEADER = ["序号", "姓名", "性别", "出生年月", "入党时间", "党员类别", "党小组", "支部职务", "流动党员", "留党察看", "备注"]
+HEADER = ["序号", "姓名", "性别", "出生年月", "入党时间", "党员类别", "党小组", "支部职务", "流动党员", "留党察看",
+          "备注"]
 POSTS = {0: "书记", 1: "组织委员", 2: "宣传委员"}
 
 
@@ -69,7 +70,8 @@ def test_paste_thirty_and_fill_the_forms(page, base, shots, tmp_path):
     status = page.inner_text(".zm-status")
     assert "已读取并保存 30 名党员" in status
     assert "已跳过名册末尾的汇总或说明行：第33行（合计 30人）" in status
-    assert "共 30 名党员：正式党员 27 名，预备党员 3 名；有表决权的党员 26 名" in page.inner_text(".zm-summary")
+    summary = page.inner_text(".zm-summary")
+    assert "共 30 名党员：正式党员 27 名，预备党员 3 名；有表决权的党员 26 名" in summary
     names = page.locator(".zm-table tbody th").all_inner_texts()
     assert len(names) == 30 and names[0] == "赵明" and "孙强" in names
     page.screenshot(path=str(shots / "branch-1280.png"), full_page=True)
@@ -231,3 +233,64 @@ def _pdf_pages(pdf: Path) -> list[str]:
 def _png(pdf: Path, prefix: Path) -> None:
     subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(prefix)], check=True)
 
+
+
+def test_404_works_under_a_year_folder(page, site, tmp_path):
+    """A server answering a missing page of /<年度>/ with that year's 404.html: styled, links work."""
+    import functools
+    import http.server
+    import threading
+
+    root = tmp_path / "www"
+    root.mkdir()
+    (root / "2025").symlink_to(site.resolve(), target_is_directory=True)
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def send_error(self, code, message=None, explain=None):
+            if code != 404:
+                return super().send_error(code, message, explain)
+            body = (root / "2025" / "404.html").read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/2025/steps/no-such-page.html")
+        header = page.evaluate("getComputedStyle(document.querySelector('.md-header')).position")
+        assert header in ("sticky", "fixed")
+        # The theme's script ran (it draws the search box) and the stylesheets came from the year folder.
+        page.wait_for_selector(".md-search__input")
+        sheets = page.evaluate("Array.from(document.styleSheets).map(s => s.href).filter(Boolean)")
+        assert sheets and all("/2025/assets/" in h or "/2025/drafts/" in h for h in sheets), sheets
+        home = page.locator(".md-header__button.md-logo").get_attribute("href")
+        page.click(".md-header__button.md-logo")
+        assert page.url.startswith(f"http://127.0.0.1:{httpd.server_address[1]}/2025/"), (home, page.url)
+        assert page.locator("h1").count() >= 1
+    finally:
+        httpd.shutdown()
+
+
+def test_year_menu_says_why_years_are_missing(page, site):
+    page.goto(f"{site.resolve().as_uri()}/index.html")
+    note = page.locator(".hb-years .hb-years-gap")
+    assert "2017—2019年度未收录" in note.inner_text() and "原始文件" in note.inner_text()
+
+
+def test_step_pages_link_forms_drafts_and_the_handbook_pdf(site, latest_year):
+    for step in ("plan", "study", "talks", "problems", "criticism", "evaluation", "rectify", "report"):
+        html = (site / "steps" / f"{step}.html").read_text(encoding="utf-8")
+        assert f'href="../pdf/handbook-{latest_year}.pdf"' in html, step
+    plan = (site / "steps" / "plan.html").read_text(encoding="utf-8")
+    assert 'href="../drafts/plan.html"' in plan and 'href="../forms/' in plan
+    assert 'href="../drafts/report.html"' in (site / "steps" / "report.html").read_text(encoding="utf-8")
+
+
+def test_search_snippets_do_not_run_source_ids_together(site):
+    text = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert not re.search(r"S00\dS00\d", text)
