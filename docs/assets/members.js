@@ -600,18 +600,20 @@
     }
   }
 
-  function bar(zf, text, link) {
+  /* The 本支部名单 page, from this script's own address (assets/members.js), so it works at any depth. */
+  var HOME = typeof document !== "undefined" && document.currentScript && document.currentScript.src
+    ? new URL("../branch.html", document.currentScript.src).href : "";
+
+  /* A bar above the form: "本支部名单" (a link to the list page), then `text`. */
+  function bar(zf, text) {
     var b = el("div", "zm-bar");
     b.setAttribute("role", "group");
     b.setAttribute("aria-label", "本支部名单");
-    var p = el("p", "zm-bar-text", text);
-    if (link) {
-      var a = el("a", "", "本支部名单");
-      a.href = zf.getAttribute("data-zm-home") || "#";
-      p.appendChild(document.createTextNode("（"));
-      p.appendChild(a);
-      p.appendChild(document.createTextNode("）"));
-    }
+    var p = el("p", "zm-bar-text");
+    var a = el("a", "", "本支部名单");
+    a.href = HOME || "#";
+    p.appendChild(a);
+    p.appendChild(document.createTextNode(text));
     b.appendChild(p);
     zf.insertBefore(b, zf.firstChild);
     return b;
@@ -745,26 +747,26 @@
     zf.setAttribute("data-zm-ready", "1");
     var list = get();
     if (!list) {
-      bar(zf, "在“本支部名单”页输入一次名单后，本表可以按名单自动填写姓名", true);
+      bar(zf, "：在该页输入一次名单后，本表按名单填好姓名（名单只保存在这台电脑上）");
       return;
     }
     var c = counts(list);
-    var text = "本支部名单：" + c.all + " 名党员";
+    var text = "：" + c.all + " 名党员";
     if (id === "member-ballot") {
       ballotRows(zf, list);
-      bar(zf, text + "，测评表按名单列出每名党员（共 " + list.length + " 行）", true);
+      bar(zf, text + "，测评表按名单列出每名党员（共 " + list.length + " 行）");
     } else if (id === "sign-in-general") {
-      var b1 = bar(zf, text + "，签到表按名单填入全体党员", true);
+      var b1 = bar(zf, text + "，签到表按名单填入全体党员");
       if (!hasSaved(zf)) fillGeneral(zf, list); else ensureRows(zf.querySelector("table.zf-table"), list.length);
       button(b1, "按名单重新填入", function () { fillGeneral(zf, list); zf.querySelector("form").dispatchEvent(new Event("input")); });
     } else if (id === "sign-in-committee") {
       var board = committeeOf(list);
-      var b2 = bar(zf, text + "，其中支委 " + board.length + " 名，签到表按名单填入支委", true);
+      var b2 = bar(zf, text + "，其中支委 " + board.length + " 名，签到表按名单填入支委");
       if (!hasSaved(zf)) fillCommittee(zf, list); else ensureRows(zf.querySelector("table.zf-table"), board.length);
       button(b2, "按名单重新填入", function () { fillCommittee(zf, list); zf.querySelector("form").dispatchEvent(new Event("input")); });
     } else if (id === "sign-in-group") {
       var groups = groupsOf(list);
-      var b3 = bar(zf, text + "，" + (groups.length ? "分 " + groups.length + " 个党小组，每个党小组一张签到表" : "名单中没有党小组"), true);
+      var b3 = bar(zf, text + "，" + (groups.length ? "分 " + groups.length + " 个党小组，每个党小组一张签到表" : "名单中没有党小组"));
       if (!groups.length) return;
       var most = Math.max.apply(null, groups.map(function (g) { return g.people.length; }));
       ensureRows(zf.querySelector("table.zf-table"), most);
@@ -783,7 +785,7 @@
   /* The 登记表: one record per member (stored under the member's name); pick the member to fill. */
   function initRegister(zf, list, text) {
     var names = labels(list);
-    var b = bar(zf, text + "，每名党员一张登记表，分别保存：", true);
+    var b = bar(zf, text + "，每名党员一张登记表，分别保存。选择党员：");
     var pick = el("select", "zm-member");
     pick.setAttribute("aria-label", "党员");
     list.forEach(function (m, i) { var o = el("option", "", names[i]); o.value = String(i); pick.appendChild(o); });

@@ -81,6 +81,7 @@ def test_paste_thirty_and_fill_the_forms(page, base, shots, tmp_path):
     page.goto(f"{base}/forms/member-ballot.html")
     rows = page.locator("table.zf-ballot tbody tr")
     assert rows.count() == 30
+    assert page.locator(".zm-bar a").get_attribute("href").endswith("/branch.html")
     assert rows.nth(7).locator(".zf-na").inner_text() == "不评定等次"
     page.check("#zf-member-ballot-r30_grade-excellent")
     page.reload()
