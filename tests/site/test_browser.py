@@ -129,7 +129,7 @@ def test_search_marks_the_query_not_its_characters(page, base):
     box.press_sequentially("预备党员")
     box.press("End")
     page.wait_for_selector(".md-search-result__item mark", timeout=15_000)
-    marks = [t.replace(ZWSP, "") for t in page.locator(".md-search-result__item mark").all_inner_texts()]
+    marks = [t.replace(ZWSP, "") for t in page.locator(".md-search-result__item mark").all_text_contents()]
     assert "预备党员" in marks
     assert all(len(m) >= 2 for m in marks), sorted(set(marks))
     snippets = "".join(page.locator(".md-search-result__item").all_inner_texts())
