@@ -155,3 +155,62 @@ def test_writing_lines_at_the_text_pitch(edition_and_common, tmp_path):
     # The answer fills the first lines one after another (one line of text to each), the rest stay blank.
     filled = [any(a + 4 < y < b - 4 for y in inked) for a, b in itertools.pairwise(chain)]
     assert filled.count(True) >= 4 and filled == sorted(filled, reverse=True), filled
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", None) or []:
+        yield from _boxes(child)
+
+
+def table_edges(html: str) -> list[tuple[int, float, float]]:
+    """(page, left gap, right gap) in mm between each table's border box and the page's text block."""
+    import weasyprint
+
+    px = 25.4 / 96
+    out = []
+    for n, page in enumerate(weasyprint.HTML(string=html).render().pages, start=1):
+        pb = page._page_box
+        left, right = pb.margin_left, pb.margin_width() - pb.margin_right
+        for b in _boxes(pb):
+            if type(b).__name__ == "TableBox":
+                x = b.border_box_x()
+                out.append((n, (x - left) * px, (right - x - b.border_width()) * px))
+    return out
+
+
+@pytest.mark.slow
+def test_tables_are_the_text_blocks_width(edition_and_common):
+    """Every form's tables (landscape ones too) and the pack's 谈心谈话安排表 span the text block."""
+    from handbook.model.forms import load_forms
+    from handbook.render.forms import form_document
+    from handbook.render.talkplan import talk_plan_html
+
+    edition, common = edition_and_common
+    docs = {fid: form_document(form, edition, common) for fid, form in load_forms().items()}
+    docs["talk-plan"] = talk_plan_html(edition, common, 30)
+    for name, html in docs.items():
+        edges = table_edges(html)
+        assert edges, name
+        for page, left, right in edges:
+            assert abs(left) < 0.3 and abs(right) < 0.3, (name, page, round(left, 1), round(right, 1))
+
+
+@pytest.mark.slow
+def test_number_heading_on_one_line(edition_and_common):
+    """"序号" keeps its two characters on one line in every list, at every form's body size."""
+    from handbook.model.forms import load_forms
+    from handbook.render.forms import form_document
+
+    edition, common = edition_and_common
+    import weasyprint
+
+    for fid, form in load_forms().items():
+        html = form_document(form, edition, common)
+        if "序号" not in html:
+            continue
+        for page in weasyprint.HTML(string=html).render().pages:
+            for b in _boxes(page._page_box):
+                if type(b).__name__ == "LineBox":
+                    text = "".join(getattr(t, "text", "") for t in _boxes(b))
+                    assert text not in ("序", "号"), fid
