@@ -63,6 +63,8 @@ class Options:
     expected: int | None = None
     rectification: Path | None = None
     pledges: list[Path] = field(default_factory=list)
+    branch: str | None = None  # --branch: the 党支部 when neither the unit profile nor the tally names it
+    ask: Callable[[], str] | None = None  # asks the user for the 党支部 (the command, on a terminal)
 
 
 def _form_export(path: Path, form_id: str) -> dict[str, str]:
@@ -378,6 +380,22 @@ def _marker_text(label: str, roster_file: Path, tally_file: Path, results: Resul
     return "\n".join(lines) + "\n"
 
 
+def _branch_fallback(roster_file: Path, opts: Options, say: Callable[[str], None]) -> str | None:
+    """The 党支部 from --branch, the roster's folder (a name with 支部) or the user; else a warning."""
+    # Without it the workbooks carry no branch name and the 党委's --collect skips them.
+    if opts.branch and opts.branch.strip():
+        return opts.branch.strip()
+    folder = Path(roster_file).resolve().parent.name
+    if "支部" in folder:
+        say(f"党支部名称按名册所在文件夹：{folder}")
+        return folder
+    answer = opts.ask().strip() if opts.ask else ""
+    if answer:
+        return answer
+    say("注意：没有党支部名称（--unit、--branch、计票文件都没有），上级汇总（--collect）会跳过这些工作簿")
+    return None
+
+
 def write_results(
     out: Path, roster_file: Path, tally_file: Path, opts: Options, say: Callable[[str], None] = print
 ) -> Results:
@@ -388,7 +406,9 @@ def write_results(
     tally = load_tally(tally_file, opts.ballots)
     common, edition = _edition_of(tally, opts.year)
     results = check(tally, roster_file, report.members, unit.excellent_base)
-    branch = _branch_noted(results, edition, unit)
+    branch = _branch_noted(results, edition, unit) or _branch_fallback(roster_file, opts, say)
+    if branch and not unit.branch:
+        unit = unit.model_copy(update={"branch": branch})
     base_from = base_source(unit, opts.unit_file)
     _say_checks(results, base_from, say)
     publicity = _checked_publicity(results, branch, report, roster_file, opts, say)

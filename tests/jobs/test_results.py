@@ -601,3 +601,32 @@ def test_unknown_edition_in_tally_and_bad_sign_in_counts(tmp_path, people, data)
         job.write_results(tmp_path / "out", roster, tally, job.Options(), say=lambda _: None)
     with pytest.raises(InputError, match="实参加人数31大于应参加人数30"):
         job.write_results(tmp_path / "out", roster, tally, job.Options(attended=31, expected=30), say=print)
+
+
+@pytest.mark.slow
+def test_results_without_unit_take_the_branch_from_the_roster_folder(tmp_path, capsys, monkeypatch):
+    """No --unit, a tally without a 党支部: the roster's folder names it, so --collect reads the workbooks."""
+    people = td.members(30)
+    data = td.tally_data(people)
+    data["branch"] = ""
+    (tmp_path / "第九党支部").mkdir()
+    (tmp_path / "名册").mkdir()
+    roster = td.write_roster(tmp_path / "第九党支部" / "roster.csv", people)
+    tally = td.write_tally(tmp_path / "tally.json", data)
+    out = tmp_path / "inbox" / "out"
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    assert main(["results", "--roster", str(roster), "--tally", str(tally), "--out", str(out)]) == 0
+    assert "党支部名称按名册所在文件夹：第九党支部" in capsys.readouterr().out
+    assert main(["results", "--collect", str(tmp_path / "inbox"), "--out", str(tmp_path / "汇总.xlsx")]) == 0
+    said = capsys.readouterr().out
+    assert "（1 个党支部），跳过 0 个" in said or "跳过" not in said, said
+    stats = list(load_workbook(tmp_path / "汇总.xlsx")["情况统计汇总"].iter_rows(min_row=3, values_only=True))
+    assert stats[0][1] == "第九党支部"
+    # Elsewhere and with no way to ask, the command says what --collect will do with its workbooks.
+    other = td.write_roster(tmp_path / "名册" / "roster.csv", people)
+    args = ["results", "--roster", str(other), "--tally", str(tally)]
+    assert main([*args, "--out", str(tmp_path / "o2")]) == 0
+    assert "上级汇总（--collect）会跳过这些工作簿" in capsys.readouterr().out
+    # --branch names it outright.
+    assert main([*args, "--out", str(tmp_path / "o3"), "--branch", "第十党支部"]) == 0
+    assert "会跳过" not in capsys.readouterr().out
