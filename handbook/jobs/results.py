@@ -27,6 +27,7 @@ from ..model.unit import Unit, load_unit
 from ..office.results_xlsx import (
     BranchFile,
     NotReadable,
+    blank_figures,
     collected_workbook,
     grades_workbook,
     read_branch_file,
@@ -577,6 +578,11 @@ def collect(
     years = sorted({f.year for f in files if f.year})
     for path, why in skipped:
         say(f"跳过 {path}：{why}")
+    blanks: dict[str, list[str]] = {}
+    for branch, item in blank_figures(files):
+        blanks.setdefault(branch, []).append(item)
+    for branch, items in blanks.items():
+        say(f"注意：{branch}的统计表未填：{'、'.join(items)}（汇总表中标为“未填”，合计不含）")
     if files:
         write_private(
             out, collected_workbook(files, skipped, edition_epoch(years[-1]) if years else None, folder)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 
 from handbook.cli import main
 from handbook.errors import InputError, InputErrors
@@ -337,12 +338,19 @@ def test_collect_ten_branches_one_broken(tmp_path, capsys):
     assert stats[0][-1] == str(Path("测试第1党支部") / "2025年度情况统计表.xlsx")
     head = next(wb["情况统计汇总"].iter_rows(min_row=2, max_row=2, values_only=True))
     col = {h: j for j, h in enumerate(head)}
-    assert stats[-1][col["党员总数"]] == sum(f["members"] for f in facts)
-    assert stats[-1][col["实参加人数"]] == sum(f["attended"] for f in facts)
-    assert stats[-1][col["评定等次：优秀"]] == sum(f["excellent"] for f in facts)
+    # 合计 is a formula over the branches' rows, whose figures add up to the branches' own.
+    for name, key in (("党员总数", "members"), ("实参加人数", "attended"), ("评定等次：优秀", "excellent")):
+        letter = get_column_letter(col[name] + 1)
+        assert stats[-1][col[name]] == f"=SUM({letter}3:{letter}12)"
+        assert sum(r[col[name]] for r in stats[:-1]) == sum(f[key] for f in facts)
     grades = [r for r in wb["评定结果汇总"].iter_rows(min_row=3, values_only=True)]
     ghead = next(wb["评定结果汇总"].iter_rows(min_row=2, max_row=2, values_only=True))
-    assert grades[-1][ghead.index("优秀")] == sum(f["excellent"] for f in facts)
+    assert sum(r[ghead.index("优秀")] for r in grades[:-1]) == sum(f["excellent"] for f in facts)
+    assert str(grades[-1][ghead.index("优秀")]).startswith("=SUM(")
+    # Every sheet prints on A4, one page wide, its heading rows repeated.
+    for ws in wb.worksheets:
+        assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.fitToWidth == 1, ws.title  # 9: A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows, ws.title
     skipped = {r[0]: r[2] for r in wb["读取情况"].iter_rows(min_row=2, values_only=True) if r[1] == "已跳过"}
     assert any("坏文件.xlsx" in k and "无法作为 Excel 工作簿打开" in v for k, v in skipped.items())
     assert any("别的表.xlsx" in k and "说明" in v for k, v in skipped.items())
@@ -630,3 +638,24 @@ def test_results_without_unit_take_the_branch_from_the_roster_folder(tmp_path, c
     # --branch names it outright.
     assert main([*args, "--out", str(tmp_path / "o3"), "--branch", "第十党支部"]) == 0
     assert "会跳过" not in capsys.readouterr().out
+
+
+def test_collect_flags_blank_figures(tmp_path, capsys):
+    """A branch that left figures blank is named on the terminal and its cells say 未填 in the workbook."""
+    _branch_books(tmp_path, 1)
+    name = "测试第2党支部"
+    roster, tally, _, _ = td.branch(tmp_path / "src2", n=22, seed=2, name=name)
+    res = check(load_tally(tally), roster, read_roster(roster).members)
+    _, edition, _ = select(2025)
+    out = tmp_path / "inbox" / name
+    out.mkdir(parents=True)
+    for fname, blob in job.workbooks(res, job.Options(), edition, name).items():  # no 应参加/实参加
+        (out / fname).write_bytes(blob)
+    assert main(["results", "--collect", str(tmp_path / "inbox"), "--out", str(tmp_path / "汇总.xlsx")]) == 0
+    said = capsys.readouterr().out
+    assert f"注意：{name}的统计表未填：" in said and "实参加人数" in said
+    assert "测试第1党支部的统计表" not in said
+    ws = load_workbook(tmp_path / "汇总.xlsx")["情况统计汇总"]
+    head = next(ws.iter_rows(min_row=2, max_row=2, values_only=True))
+    row = next(r for r in ws.iter_rows(min_row=3, values_only=True) if r[1] == name)
+    assert row[head.index("实参加人数")] == "未填"
