@@ -24,6 +24,8 @@ def on_config(config, **_):
         "confidence": edition.overall,
         "confidence_summary": edition.confidence_summary(),
         "confidence_note": edition.confidence_note or "",
+        # The year's notice is not out yet: the banner says so rather than "to check".
+        "notice_pending": edition.pending("notice"),
         "years": sorted(editions, reverse=True),
     }
     return config

@@ -182,8 +182,8 @@
       if (refused) {
         // What cannot be stored is lost on reload: keep the previous contents (still stored) and say so.
         apply(form, before);
-        setStatus(root, "导入失败：" + name + " 无法保存在这个浏览器中（" + files.storageProblem(refused) +
-          "）本表保持导入前的内容。", true);
+        setStatus(root, "导入失败：" + name + " 无法保存在这个浏览器中：" + files.storageProblem(refused) +
+          "本表保持导入前的内容。", true);
         return;
       }
       var pageYear = Number(root.getAttribute("data-year"));

@@ -816,8 +816,8 @@
       // Not stored means lost on reload: keep what the page had (and still stores) and say so.
       this.S = before;
       this.log = beforeLog;
-      this.status("导入失败：" + fileName + " 无法保存在这个浏览器中（" +
-        window.zzshhFiles.storageProblem(this.lastStorageError) + "）本页保持导入前的内容。");
+      this.status("导入失败：" + fileName + " 无法保存在这个浏览器中：" +
+        window.zzshhFiles.storageProblem(this.lastStorageError) + "本页保持导入前的内容。");
       return;
     }
     var year = data.edition != null ? String(data.edition) : "";

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from ..epoch import edition_epoch
 from ..errors import InputError, InputErrors
-from ..limits import EXPORT_LIMITS, XLSX_LIMITS, check_file_size, check_text, os_reason
+from ..limits import EXPORT_LIMITS, XLSX_LIMITS, check_file_size, check_text, check_xlsx, os_reason
 from ..model.editions import cn_date, select
 from ..model.forms import get_form
 from ..model.roster import RosterReport, read_roster
@@ -511,7 +511,7 @@ def _read_candidate(path: Path) -> BranchFile:
     try:
         if not path.is_file():
             raise NotReadable("不是普通文件（可能是失效或循环的符号链接）")
-        check_file_size(path, "分支部工作簿", XLSX_LIMITS)
+        check_xlsx(path, "支部", XLSX_LIMITS)
         return read_branch_file(path)
     except NotReadable:
         raise

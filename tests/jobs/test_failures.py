@@ -241,11 +241,15 @@ def test_collect_skips_a_link_loop_and_a_damaged_sheet_and_goes_on(tmp_path, cap
     wb = load_workbook(damaged)
     wb["说明"].delete_cols(2)  # the 说明 sheet with its value column deleted
     wb.save(damaged)
+    bomb = inbox / "第三党支部.xlsx"  # small on disk, a gigabyte-sized cell once unpacked
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/sharedStrings.xml", b"<sst>" + b"x" * (limits.XLSX_LIMITS.unpacked + 1) + b"</sst>")
     out = tmp_path / "汇总.xlsx"
     assert main(["results", "--collect", str(inbox), "--out", str(out)]) == 0
     said = capsys.readouterr().out
     assert "跳过" in said and "loop.xlsx" in said and "符号链接" in said
-    assert "2025年度情况统计表.xlsx" in said and "读取 3 个文件（2 个党支部），跳过 2 个" in said
+    assert "第三党支部.xlsx：支部工作簿解压后太大" in said
+    assert "2025年度情况统计表.xlsx" in said and "读取 3 个文件（2 个党支部），跳过 3 个" in said
     reading = {r[0]: r[2] for r in load_workbook(out)["读取情况"].iter_rows(min_row=2, values_only=True)}
     assert any("loop.xlsx" in k for k in reading) and any("第二党支部" in k and v for k, v in reading.items())
 

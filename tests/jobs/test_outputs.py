@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -299,3 +300,27 @@ def test_a_folder_built_beside_its_parent_lands_in_a_new_parent(tmp_path):
         (tmp / "index.html").write_text("ok")
     assert (dest / "index.html").read_text() == "ok"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+@pytest.mark.slow
+def test_kill_9_of_handbook_results_keeps_the_previous_output(tmp_path):
+    """The real command, killed while it renders: the earlier results stay whole; a rerun leaves no more."""
+    roster, tally, unit, _ = td.branch(tmp_path / "in", n=8)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "handbook.cli", "results", "--roster", str(roster), "--tally", str(tally)]
+    cmd += ["--unit", str(unit), "--out", str(out)]
+    assert subprocess.run(cmd, capture_output=True, cwd=ROOT, timeout=600).returncode == 0
+    before = _tree(out)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    deadline = time.monotonic() + 300
+    # Kill once the new output is being written (its temporary folder holds a file).
+    while not any(p.is_file() for d in tmp_path.glob(".out.tmp-*") for p in d.iterdir()):
+        assert proc.poll() is None and time.monotonic() < deadline, "the run ended before it could be killed"
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert _tree(out) == before
+    assert list(tmp_path.glob(".out.tmp-*"))  # the killed run's leftovers, until the next run
+    assert subprocess.run(cmd, capture_output=True, cwd=ROOT, timeout=600).returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]
+    assert out.stat().st_mode & 0o777 == 0o700
