@@ -326,6 +326,7 @@ def _reading_sheet(ws, files: list[BranchFile], skipped: list[tuple[Path, str]],
             _put(ws, r, j, v)
         r += 1
     _widths(ws, [50, 10, 60])
+    ws.print_title_rows = "1:1"
 
 
 def collected_workbook(

@@ -653,8 +653,9 @@ def test_collect_flags_blank_figures(tmp_path, capsys):
         (out / fname).write_bytes(blob)
     assert main(["results", "--collect", str(tmp_path / "inbox"), "--out", str(tmp_path / "汇总.xlsx")]) == 0
     said = capsys.readouterr().out
-    assert f"注意：{name}的统计表未填：" in said and "实参加人数" in said
-    assert "测试第1党支部的统计表" not in said
+    lines = {line.split("的统计表")[0]: line for line in said.splitlines() if "未填" in line}
+    assert "应参加人数、实参加人数" in lines[f"注意：{name}"]  # given neither
+    assert "实参加人数" not in lines["注意：测试第1党支部"]  # gave 实参加 only
     ws = load_workbook(tmp_path / "汇总.xlsx")["情况统计汇总"]
     head = next(ws.iter_rows(min_row=2, max_row=2, values_only=True))
     row = next(r for r in ws.iter_rows(min_row=3, values_only=True) if r[1] == name)
