@@ -39,7 +39,7 @@ from .pages import draft_fragment, form_page, forms_index_table
 
 def define_env(env) -> None:
     """Declare the variables and macros the handbook pages use."""
-    common, edition, editions = current()
+    common, edition, editions = current(env.conf)
     common = with_documents(common, edition)
     env.variables["edition"] = edition
     env.variables["common"] = common

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from functools import cache
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from .. import settings
 from ..errors import InputError, load_each
 from ..paths import ROOT, local_dir
 from ..yamlio import load_yaml, validate
@@ -480,7 +480,7 @@ def grades_for(common: Common, edition: Edition) -> list[Grade]:
 
 def editions_dir() -> Path:
     """Where edition files live; HANDBOOK_EDITIONS_DIR points a test or a fork elsewhere."""
-    return Path(os.environ.get("HANDBOOK_EDITIONS_DIR") or EDITIONS_DIR)
+    return settings.current().editions_dir or EDITIONS_DIR
 
 
 def load_common(directory: Path | None = None) -> Common:
