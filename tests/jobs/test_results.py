@@ -408,12 +408,13 @@ def test_collect_reads_three_page_exports(tmp_path, capsys):
     col = {h: j for j, h in enumerate(head)}
     stats = [r for r in wb["情况统计汇总"].iter_rows(min_row=3, values_only=True)]
     assert [r[1] for r in stats] == ["测试第1党支部", "测试第2党支部", "测试第3党支部", "合计"]
-    assert stats[-1][col["党员总数"]] == sum(f["members"] for f in facts) == 31 + 32 + 33
-    assert stats[-1][col["评定等次：优秀"]] == sum(f["excellent"] for f in facts)
-    assert stats[-1][col["流动党员"]] == 3
+    # The 合计 row holds formulas: the branches' rows carry the figures.
+    assert [r[col["党员总数"]] for r in stats[:-1]] == [f["members"] for f in facts] == [31, 32, 33]
+    assert [r[col["评定等次：优秀"]] for r in stats[:-1]] == [f["excellent"] for f in facts]
+    assert [r[col["流动党员"]] for r in stats[:-1]] == [1, 1, 1]
     grades = [r for r in wb["评定结果汇总"].iter_rows(min_row=3, values_only=True)]
     ghead = next(wb["评定结果汇总"].iter_rows(min_row=2, max_row=2, values_only=True))
-    assert grades[-1][ghead.index("优秀")] == sum(f["excellent"] for f in facts)
+    assert [r[ghead.index("优秀")] for r in grades[:-1]] == [f["excellent"] for f in facts]
 
 
 def test_collect_nothing_readable_fails(tmp_path, capsys):
