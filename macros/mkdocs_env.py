@@ -25,6 +25,7 @@ from handbook.model.forms import forms_for_step
 from handbook.model.unit import BLANK, current_unit
 from handbook.render.changes import changes_markdown
 from handbook.render.env import jinja_env
+from handbook.render.register import render_rule
 from handbook.render.tally import render_tally
 from handbook.render.view import Blankable
 
@@ -85,9 +86,10 @@ class Macros:
         """A sourced statement followed by its source badges."""
         return Markup(f"{escape(item.text)}{self.src(*item.sources)}")
 
-    def rule(self, rule_id: str) -> Markup:
-        """A standing rule (or this edition's override of it) with its sources."""
-        return self.sourced(rule_for(self.edition, self.common, rule_id))
+    def rule(self, rule_id: str, stop: bool = True) -> Markup:
+        """A rule of the register (or this edition's override of it), marked as such, with its sources."""
+        r = rule_for(self.edition, self.common, rule_id)
+        return render_rule(rule_id, r, self.src(*r.sources), stop)
 
     def deadline(self, step: str) -> str:
         """The deadline of a step in this edition."""

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from ..model.editions import STEP_KEYS, STEP_NAMES, Common, Edition, cn_date, grades_for, rule_for
+from ..model.editions import STEP_KEYS, STEP_NAMES, Common, Edition, cn_date, grades_for
 from ..model.roster import Member, labels
 from ..model.unit import BLANK, Unit
 from .env import ASSETS_DIR, jinja_env
+from .register import rule_of
 
 CSS = ASSETS_DIR / "gbt9704.css"
 KINDS = {"plan": "工作方案", "notice": "通知", "outline": "主持词提纲", "report": "情况报告"}
@@ -80,8 +81,8 @@ def draft_context(
         day = (sched.steps.get(step) if year_sched else None) or getattr(unit.deadlines, step)
         return Markup("{}前").format(cn_date(day, date_blank(edition.year + 1)))
 
-    def rule(rule_id: str) -> str:
-        return rule_for(edition, common, rule_id).text
+    def rule(rule_id: str, stop: bool = True) -> Markup:
+        return rule_of(edition, common, rule_id, stop=stop)
 
     groups: dict[str, list[str]] = {}
     for m in members:
