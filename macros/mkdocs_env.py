@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from handbook.model.changes import diff_editions, previous_edition
 from handbook.model.editions import (
+    FACT_NAMES,
     STEP_KEYS,
     STEP_NAMES,
     Common,
@@ -56,11 +57,41 @@ class Macros:
     NAMES = (
         "src", "sourced", "rule", "deadline", "date", "page_link", "forms_for", "form", "forms_index",
         "confidence_banner", "flag", "finish", "edition_changes", "draft", "tally_page", "given",
-        "office_link",
+        "office_link", "script_start", "section_sources",
     )
 
     def __init__(self, env, common: Common, edition: Edition, editions: dict[int, Edition]):
         self.env, self.common, self.edition, self.editions = env, common, edition, editions
+        # Read-aloud pages (主持词) gather their badges and flags per section instead of inline (issue 15
+        # item 18): the page being collected, and what its current section cited so far.
+        self._collect_page: str | None = None
+        self._pending: list[str] = []
+        self._pending_flags: list[str] = []
+
+    def _collecting(self) -> bool:
+        page = self.env.page
+        return page is not None and self._collect_page == page.file.src_uri
+
+    def script_start(self) -> str:
+        """From here on this page is read aloud: badges and flags wait for the next section_sources()."""
+        self._collect_page = self.env.page.file.src_uri if self.env.page else None
+        self._pending, self._pending_flags = [], []
+        return ""
+
+    def section_sources(self) -> Markup:
+        """The sources and flags of the section just read, in one note line after it (one tap away)."""
+        ids = list(dict.fromkeys(self._pending))
+        flags = list(dict.fromkeys(self._pending_flags))
+        self._pending, self._pending_flags = [], []
+        if not ids and not flags:
+            return Markup("")
+        page, self._collect_page = self._collect_page, None
+        try:
+            badges = self.src(*ids) if ids else Markup("")
+        finally:
+            self._collect_page = page
+        flag_text = f"；{'，'.join(flags)}" if flags else ""
+        return Markup(f'<p class="hb-note hb-section-srcs">本节依据：{badges}{escape(flag_text)}</p>')
 
     def rel(self, target: str) -> str:
         """A link from the page being rendered to another page of docs/ (by its source path)."""
@@ -77,6 +108,9 @@ class Macros:
         for i in flat:
             if i not in sources:
                 raise KeyError(f"页面 {self.env.page.file.src_uri} 引用了未知的来源编号 {i}")
+        if self._collecting():
+            self._pending.extend(flat)
+            return Markup("")
         # Raw HTML links are not rewritten by mkdocs, so point at the built page, not the .md source.
         href = self.rel("sources/" if self.env.conf.get("use_directory_urls") else "sources.html")
         tpl = jinja_env().get_template("site/badges.html.j2")
@@ -146,6 +180,9 @@ class Macros:
         """A fact's confidence flag where the fact appears (nothing for a confirmed fact)."""
         short, tip = self.edition.flag(fact)
         if not short:
+            return Markup("")
+        if self._collecting():
+            self._pending_flags.append(f"{FACT_NAMES[fact]}{short}")
             return Markup("")
         # A link so that it takes the badge style of the source marks (never read aloud as text).
         href = self.rel("sources/" if self.env.conf.get("use_directory_urls") else "sources.html")

@@ -202,6 +202,18 @@ class Special(Strict):
     _v = field_validator("sources")(check_sources)
 
 
+class Ballot(Strict):
+    """What the superior's ballot says (notice or attached ballot): printed as given, or nothing."""
+
+    # Its words on how many 优秀 one ballot may tick; no source gives any, so most editions leave it out.
+    excellent: str | None = None
+    # Whether the ballot has members tick a grade for a 预备党员 (勾选) or leaves the row out (不勾选).
+    probationary: Literal["勾选", "不勾选"] | None = None
+    sources: list[str]
+
+    _v = field_validator("sources")(check_sources)
+
+
 class FactConfidence(Strict):
     """How sure the kit is of each fact of an edition: a confirmed notice number says nothing of the theme."""
 
@@ -310,6 +322,7 @@ class Edition(Strict):
     schedule: Schedule
     specials: list[Special] = Field(default_factory=list)
     rule_overrides: dict[str, RuleText] = Field(default_factory=dict)
+    ballot: Ballot | None = None
     # A year whose source follows its own meeting procedure (2016: S004's), shown instead of the usual note.
     procedure: Sourced | None = None
 

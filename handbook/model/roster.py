@@ -45,6 +45,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "支部职务": ("支部职务", "支委职务", "支部委员会职务", "党支部职务"),
     "备注": ("备注", "说明"),
     "领导干部": ("领导干部", "党员领导干部", "是否领导干部", "是否党员领导干部"),
+    # 党章: a member under 留党察看 has no vote while it lasts, so the voting count leaves them out.
+    "留党察看": ("留党察看", "是否留党察看", "留党察看期间"),
 }
 # Without a name and a category the kit cannot list members or know who receives no grade.
 REQUIRED = ("姓名", "党员类别")
@@ -109,6 +111,7 @@ class Member:
     position: str | None = None
     mobile: bool = False  # 流动党员
     leader: bool = False  # 党员领导干部
+    suspended: bool = False  # 留党察看期间（没有表决权）
     # From a 支委 or 支部职务 column: None when the roster has neither (the 职务 column is read instead).
     committee: bool | None = None
     committee_post: str | None = None
@@ -119,6 +122,11 @@ class Member:
     def probationary(self) -> bool:
         """预备党员 take part in the evaluation but receive no grade."""
         return self.category == "预备党员"
+
+    @property
+    def voting(self) -> bool:
+        """有表决权: a 正式党员 not under 留党察看 (党章); 预备党员 have no vote either."""
+        return not self.probationary and not self.suspended
 
 
 @dataclass
@@ -441,6 +449,7 @@ def _member(path: Path, row: list, i: int, index: dict[str, int], errors: list[I
         # A 流动党员 is marked in its own column or written in 备注.
         mobile=bool(get("流动党员", _yes_no)) or "流动党员" in (remarks or ""),
         leader=bool(get("领导干部", _yes_no)),
+        suspended=bool(get("留党察看", _yes_no)),
         committee=on_committee,
         committee_post=post,
         remarks=remarks,

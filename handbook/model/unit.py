@@ -91,6 +91,9 @@ class Unit(Strict):
     contact: Person = Field(default_factory=Person, alias="联系人")
     # The seeds say 党员总数 (S002-S004) or 党员 (S000); a public page [W] says the graded members only.
     excellent_base: Literal["正式党员", "党员总数"] = Field("正式党员", alias="优秀比例基数")
+    # What the superior's ballot says (issue 15 items 10 and 11), printed on the ballot as given, or nothing.
+    ballot_excellent: str | None = Field(None, alias="测评表优秀说明")
+    ballot_probationary: Literal["勾选", "不勾选"] | None = Field(None, alias="测评表预备党员")
 
     @property
     def committee(self) -> list[str]:

@@ -23,7 +23,7 @@ from .zips import normalize
 ROSTER_ROWS = 200
 GROUP_SHEET = "党小组"
 DATE_COLUMNS = ("出生年月", "入党时间")
-YES_NO_COLUMNS = ("流动党员", "领导干部")
+YES_NO_COLUMNS = ("流动党员", "领导干部", "留党察看")
 WIDTHS = {"姓名": 12, "职务": 24, "出生年月": 12, "入党时间": 12, "党员类别": 12, "党小组": 14}
 _THIN = Side(style="thin", color="000000")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)

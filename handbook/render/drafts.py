@@ -38,6 +38,7 @@ class Stats:
 
     total: int
     formal: int
+    voting: int  # 有表决权: 正式党员 not under 留党察看
     probationary: int
     mobile: int
     leaders: int
@@ -94,6 +95,7 @@ def draft_context(
         Stats(
             total=len(members),
             formal=sum(not m.probationary for m in members),
+            voting=sum(m.voting for m in members),
             probationary=sum(m.probationary for m in members),
             mobile=sum(m.mobile for m in members),
             leaders=sum(m.leader for m in members),
