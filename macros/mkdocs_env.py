@@ -57,7 +57,7 @@ class Macros:
     NAMES = (
         "src", "sourced", "rule", "deadline", "date", "page_link", "forms_for", "form", "forms_index",
         "confidence_banner", "flag", "finish", "edition_changes", "draft", "tally_page", "given",
-        "office_link", "script_start", "section_sources",
+        "office_link", "script_start", "section_sources", "follow_up",
     )
 
     def __init__(self, env, common: Common, edition: Edition, editions: dict[int, Edition]):
@@ -125,6 +125,13 @@ class Macros:
         r = rule_for(self.edition, self.common, rule_id)
         return render_rule(rule_id, r, self.src(*r.sources), stop)
 
+    def follow_up(self, grade) -> Markup:
+        """What follows a grade; a restated rule (2024年度's 不合格) is marked as the register's."""
+        if not grade.rule:
+            return Markup(escape(grade.follow_up))
+        r = rule_for(self.edition, self.common, grade.rule)
+        return render_rule(grade.rule, r.model_copy(update={"text": grade.follow_up}))
+
     def deadline(self, step: str) -> str:
         """The deadline of a step in this edition."""
         check_steps([step])
@@ -171,7 +178,7 @@ class Macros:
         note = edition.confidence_note or ""
         return (
             # The page-top banner already says the edition is unconfirmed: this box says what and why.
-            f'!!! warning "哪些内容需要核对：{edition.confidence_summary()}"\n\n'
+            f'!!! warning hb-note "哪些内容需要核对：{edition.confidence_summary()}"\n\n'
             f"    {note}请以上级党组织下发的本年度通知为准，核对主题、学习内容和时间要求。"
             "标有“转引未核对”“需核实”的内容，核对后再使用。\n"
         )

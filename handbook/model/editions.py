@@ -134,7 +134,8 @@ class Notice(Strict):
         num = f"（{self.number}）" if self.number else ""
         issuer = self.issuer or ""
         if not self.title:
-            unknown = num or "（标题和文号本手册尚未掌握）"
+            # Printed on the handbook PDF's cover too: a blank to fill, never an editor's note.
+            unknown = num or "（标题和文号以上级转发的通知为准）"
             return f"{issuer or '上级党组织'}关于本年度组织生活会和民主评议党员的通知{unknown}"
         return f"{issuer}《{self.title}》{num}"
 
@@ -417,6 +418,8 @@ class Grade(Strict):
     name: str
     follow_up: str
     sources: list[str]
+    # Set when the follow-up is a rule of the register restated (an edition's 不合格 override).
+    rule: str | None = None
 
     _v = field_validator("sources")(check_sources)
 
@@ -464,7 +467,9 @@ def grades_for(common: Common, edition: Edition) -> list[Grade]:
     if not override:
         return list(common.grades)
     return [
-        g.model_copy(update={"follow_up": _follow_up(override.text), "sources": override.sources})
+        g.model_copy(update={
+            "follow_up": _follow_up(override.text), "sources": override.sources, "rule": "unqualified",
+        })
         if g.name == "不合格" else g
         for g in common.grades
     ]

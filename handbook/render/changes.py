@@ -7,6 +7,7 @@ from html import escape
 
 from ..model.changes import Section
 from ..model.editions import Edition
+from .register import quoted_rule
 
 
 def _status(s: Section) -> str:
@@ -33,7 +34,7 @@ def changes_markdown(
     """The 本年度变化 page body in Markdown; `badge(*ids)` renders source badges."""
     if prev is None:
         return (
-            f"{cur.label}是本手册收录的最早年度，没有上一年度可以比较。"
+            f"{cur.label}是本手册收录的最早年度，没有上一年度用来比较。"
             "以后各年度的本页列出与上一年度相比的变化。\n"
         )
     out = [
@@ -53,17 +54,19 @@ def changes_markdown(
         if not s.changed:
             out.append(f"{_unchanged(s)}\n")
             continue
+        # A rule's words are the register's (marked as such), whichever year they come from.
+        text = quoted_rule if s.key == "rules" else escape
         for c in s.changes:
             if c.kind == "same":
                 continue
             label = f"{escape(c.label)}：" if c.label else ""
             if c.kind == "changed":
-                out.append(f"- {label}**改为** {escape(c.text)}{badge(*c.sources)}")
-                out.append(f"    <br>（上一年度：{escape(c.old or '')}{badge(*c.old_sources)}）")
+                out.append(f"- {label}**改为** {text(c.text)}{badge(*c.sources)}")
+                out.append(f"    <br>（上一年度：{text(c.old or '')}{badge(*c.old_sources)}）")
             elif c.kind == "added":
-                out.append(f"- {label}**新增** {escape(c.text)}{badge(*c.sources)}")
+                out.append(f"- {label}**新增** {text(c.text)}{badge(*c.sources)}")
             else:
-                out.append(f"- {label}**不再列入** <del>{escape(c.text)}</del>{badge(*c.sources)}")
+                out.append(f"- {label}**不再列入** <del>{text(c.text)}</del>{badge(*c.sources)}")
         if s.unknown:
             out.append(f"- {'、'.join(s.unknown)}：两个年度均未掌握。")
         same = sum(c.kind == "same" for c in s.changes)

@@ -17,3 +17,9 @@ def render_rule(rule_id: str, rule: RuleText, badges: str = "", stop: bool = Tru
 def rule_of(edition: Edition, common: Common, rule_id: str, badges: str = "", stop: bool = True) -> Markup:
     """This edition's version of a rule, rendered."""
     return render_rule(rule_id, rule_for(edition, common, rule_id), badges, stop)
+
+
+def quoted_rule(text: str) -> Markup:
+    """A rule's words quoted without its record (the 本年度变化 page compares two years' wording)."""
+    tpl = jinja_env().get_template("_rule.html.j2")
+    return Markup(tpl.render(id="", rule={"text": text, "strength": ""}, badges="", stop=True))

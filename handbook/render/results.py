@@ -73,7 +73,7 @@ def source_line(results: Results, unit: Unit, unit_file: Path | None) -> dict[st
         "tally": f"计票文件 {results.tally.path.name}",
         "valid": results.valid_note,
         "cap": (
-            f"“优秀”的比例一般不超过三分之一（{'、'.join(CAP_SOURCES)}）；计算基数：{BASES[results.base_kind]}，"
+            f"（{'、'.join(CAP_SOURCES)}）计算基数：{BASES[results.base_kind]}，"
             f"本支部{results.base}人，三分之一即{results.cap}人（基数来源：{base_from}）"
         ),
     }
@@ -111,6 +111,7 @@ def results_context(
         "docs": DOCS,
         "probationary_rule": common.rule("probationary"),
         "probationary_html": render_rule("probationary", common.rule("probationary")),
+        "cap_rule": render_rule("excellent-cap-short", common.rule("excellent-cap-short")),
     }
 
 
