@@ -11,9 +11,7 @@ is the row it sits on, normally row 1) and the column; all problems of a file ar
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 import unicodedata
 import warnings
@@ -21,44 +19,21 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import load_workbook
-
 from ..errors import InputError, InputErrors
+from . import sheet
 from .editions import cn_date
 
 CATEGORIES = ("正式党员", "预备党员")
 
-# Canonical column -> the headings people actually use for it (compared after normalising).
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "姓名": ("姓名", "名字", "党员姓名"),
-    "性别": ("性别",),
-    "民族": ("民族",),
-    "学历": ("学历", "文化程度", "最高学历", "学历学位"),
-    "出生年月": ("出生年月", "出生日期", "出生年月日", "出生时间", "生日"),
-    "入党时间": ("入党时间", "入党日期", "入党年月", "入党年月日"),
-    "党员类别": ("党员类别", "党员类型", "类别", "人员类别", "党员身份"),
-    "党小组": ("党小组", "所在党小组", "所属党小组", "小组"),
-    "职务": ("职务", "现任职务", "工作单位及职务", "党内职务", "职务职称"),
-    "流动党员": ("流动党员", "是否流动党员"),
-    # A 支委 column (是/否) or the post held in the 支部委员会 (书记, 组织委员...) decides who is a 支委.
-    "支委": ("支委", "是否支委", "支部委员", "是否支部委员"),
-    "支部职务": ("支部职务", "支委职务", "支部委员会职务", "党支部职务"),
-    "备注": ("备注", "说明"),
-    "领导干部": ("领导干部", "党员领导干部", "是否领导干部", "是否党员领导干部"),
-    # 党章: a member under 留党察看 has no vote while it lasts, so the voting count leaves them out.
-    "留党察看": ("留党察看", "是否留党察看", "留党察看期间"),
-}
+# Canonical column -> the headings people actually use for it (compared after normalising); the rules are
+# data shared with the 本支部 page (sheet_rules.json). A 支委 column (是/否) or the post held in the
+# 支部委员会 (书记, 组织委员...) decides who is a 支委.
+COLUMNS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in sheet.RULES["roster"]["columns"].items()}
 # Without a name and a category the kit cannot list members or know who receives no grade.
-REQUIRED = ("姓名", "党员类别")
-HEADER_SEARCH_ROWS = 5  # a title row such as "某某党支部党员名册" may sit above the header
+REQUIRED = tuple(sheet.RULES["roster"]["required"])
+HEADER_SEARCH_ROWS = sheet.HEADER_SEARCH_ROWS  # title rows ("某某党支部党员名册") may sit above the header
 # Rows offices add below the list (合计, 填表人, 注...): skipped with a notice when they end the sheet.
-TRAILER = re.compile(
-    r"^(合计|总计|小计|共计|填表人|制表人|填报人|审核人|负责人|联系人|填表日期|制表日期|填报日期|注|说明|备注)"
-    r"(\s|[:：，,、.。（(]|\d|$)"
-)
-
-YES = {"是", "y", "yes", "√", "✓", "1", "true"}
-NO = {"否", "n", "no", "", "×", "0", "false", "-", "—", "无"}
+TRAILER = sheet.SUMMARY
 
 
 class RosterError(InputError):
@@ -111,12 +86,12 @@ class Member:
     position: str | None = None
     mobile: bool = False  # 流动党员
     leader: bool = False  # 党员领导干部
-    suspended: bool = False  # 留党察看期间（没有表决权）
     # From a 支委 or 支部职务 column: None when the roster has neither (the 职务 column is read instead).
     committee: bool | None = None
     committee_post: str | None = None
     remarks: str | None = None
     row: int = 0
+    on_probation: bool = False  # 留党察看: no vote while it lasts (党章)
 
     @property
     def probationary(self) -> bool:
@@ -126,7 +101,7 @@ class Member:
     @property
     def voting(self) -> bool:
         """有表决权: a 正式党员 not under 留党察看 (党章); 预备党员 have no vote either."""
-        return not self.probationary and not self.suspended
+        return not self.probationary and not self.on_probation
 
 
 @dataclass
@@ -146,22 +121,7 @@ class RosterReport:
         return f"{self.path}：{len(self.members)} 名党员（预备党员 {n_prob} 名）{enc}"
 
 
-def _norm_header(text: str) -> str:
-    # People decorate headings: "*姓名", "出生年月（1980.05）", "党员 类别", full-width spaces.
-    t = unicodedata.normalize("NFKC", str(text or ""))
-    t = re.sub(r"[（(\[【].*?[）)\]】]", "", t)
-    return re.sub(r"[\s*＊:：/、]", "", t)
-
-
-_ALIASES = {_norm_header(a): canon for canon, names in COLUMNS.items() for a in names}
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return unicodedata.normalize("NFKC", str(value)).strip() if not isinstance(value, str) else value.strip()
+_cell_text = sheet.cell_text
 
 
 _DATE_RE = re.compile(
@@ -224,91 +184,34 @@ def clean_name(text: str) -> str:
     return _PAD.sub("", name)
 
 
-def _trailer(row: list) -> str | None:
-    """The text of an office's summary row (合计 12人, 填表人：…), or None for any other row."""
-    texts = [_cell_text(c) for c in row if _cell_text(c)]
-    if texts and TRAILER.match(re.sub(r"\s", "", texts[0])):
-        return " ".join(texts)[:30]
-    return None
-
-
-def _yes_no(text: str) -> bool:
-    t = text.strip().lower()
-    if t in YES:
-        return True
-    if t in NO:
-        return False
-    raise ValueError(f"应填“是”或“否”，不是“{text}”")
+_trailer = sheet.summary_text
+_yes_no = sheet.yes_no
 
 
 def _category(text: str) -> str:
-    t = re.sub(r"\s", "", text)
-    if not t:
+    if not re.sub(r"\s", "", text):
         raise ValueError("党员类别为空（应为“正式党员”或“预备党员”）")
-    if t in ("正式党员", "正式", "党员", "中共党员"):
-        return "正式党员"
-    if t in ("预备党员", "预备", "中共预备党员"):
-        return "预备党员"
+    if found := sheet.one_of(sheet.RULES["categories"], text):
+        return found
     raise ValueError(f"未知的党员类别“{text}”（应为“正式党员”或“预备党员”）")
 
 
 def _gender(text: str) -> str | None:
-    t = text.strip()
-    if not t:
+    if not text.strip():
         return None
-    if t in ("男", "男性"):
-        return "男"
-    if t in ("女", "女性"):
-        return "女"
+    if found := sheet.one_of(sheet.RULES["genders"], text):
+        return found
     raise ValueError(f"性别应为“男”或“女”，不是“{text}”")
 
 
 # --- reading the file -------------------------------------------------------------------------
 
 
-def _decode(path: Path, data: bytes) -> tuple[str, str]:
-    """Text and the encoding used: UTF-8 (with or without BOM) first, then GB18030 (covers GBK)."""
-    try:
-        return data.decode("utf-8-sig"), ("UTF-8（带 BOM）" if data.startswith(b"\xef\xbb\xbf") else "UTF-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "GB18030/GBK"
-    except UnicodeDecodeError as exc:
-        row = data[: exc.start].count(b"\n") + 1
-        hint = ""
-        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            hint = "这像是 UTF-16（Excel 的“Unicode 文本”）；"
-        raise RosterError(
-            path,
-            f"文件编码既不是 UTF-8 也不是 GB18030/GBK（第{exc.start + 1}个字节无法识别）。{hint}"
-            "请在 Excel 或 WPS 中“另存为”CSV UTF-8 或 Excel 工作簿（.xlsx）",
-            row=row,
-            column="（编码）",
-        ) from None
+def _error(path: Path):
+    def make(message: str, row: int | None, column: str | None) -> RosterError:
+        return RosterError(path, message, row=row, column=column)
 
-
-def _rows_csv(path: Path) -> tuple[list[list], str]:
-    text, encoding = _decode(path, path.read_bytes())
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t，")
-    except csv.Error:
-        dialect = csv.excel
-    return [list(r) for r in csv.reader(io.StringIO(text), dialect)], encoding
-
-
-def _rows_xlsx(path: Path) -> list[list]:
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several types for a damaged or mislabeled file
-        raise RosterError(path, f"无法作为 Excel 工作簿（.xlsx）打开：{exc}") from None
-    try:
-        ws = wb.worksheets[0]
-        return [list(r) for r in ws.iter_rows(values_only=True)]
-    finally:
-        wb.close()
+    return make
 
 
 def read_roster(path: str | Path, coverage: frozenset[int] | None = None) -> RosterReport:
@@ -345,59 +248,25 @@ def _read_rows(path: Path) -> tuple[list[list], str | None]:
     """The file's rows as cell values, and the text encoding a CSV was read with."""
     if not path.is_file():
         raise RosterError(path, "找不到名册文件")
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return _rows_xlsx(path), None
-    if suffix in (".csv", ".txt"):
-        return _rows_csv(path)
-    if suffix == ".xls":
-        raise RosterError(path, "不支持旧版 .xls 文件，请另存为 .xlsx 或 CSV")
-    raise RosterError(path, f"不支持的文件类型“{path.suffix}”，请使用 .csv 或 .xlsx")
+    return sheet.read_rows(path, _error(path))
 
 
 def _header(path: Path, rows: list[list]) -> tuple[int, dict[str, int], list[str]]:
     """Where the header is (a title row may sit above it), the column of each known name, and the rest."""
-    header_at = None
-    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if any(_ALIASES.get(_norm_header(c)) == "姓名" for c in row if c is not None):
-            header_at = i
-            break
+    header_at = sheet.find_header(rows, "roster")
     if header_at is None:
-        first = next((r for r in rows if any(_cell_text(c) for c in r)), [])
-        found = "、".join(_cell_text(c) for c in first if _cell_text(c)) or "（空）"
-        raise RosterError(path, f"缺少必需的列“姓名”。找到的列：{found}", row=1, column="姓名")
-    header = rows[header_at]
-    index: dict[str, int] = {}
-    ignored: list[str] = []
-    for j, cell in enumerate(header):
-        canon = _ALIASES.get(_norm_header(cell)) if cell is not None else None
-        if canon and canon not in index:
-            index[canon] = j
-        elif _cell_text(cell):
-            ignored.append(_cell_text(cell))
-    missing = [c for c in REQUIRED if c not in index]
-    if missing:
-        found = "、".join(_cell_text(c) for c in header if _cell_text(c))
-        msg = f"缺少必需的列“{'”“'.join(missing)}”。找到的列：{found}"
-        raise RosterError(path, msg, row=header_at + 1, column=missing[0])
-    return header_at, index, ignored
+        first = next((r for r in rows if not sheet.blank(r)), [])
+        raise RosterError(path, f"缺少必需的列“姓名”。找到的列：{sheet.found(first)}", row=1, column="姓名")
+    head = sheet.header(rows, header_at, "roster")
+    if missing := sheet.missing(head, "roster"):
+        msg = f"缺少必需的列“{'”“'.join(missing)}”。找到的列：{sheet.found(rows[header_at])}"
+        raise RosterError(path, msg, row=head.row, column=missing[0])
+    return header_at, head.index, head.ignored
 
 
 def _trailing_rows(body: list[list], header_row: int) -> tuple[int, list[str]]:
     """Where the members end: trailing rows that read as 合计/填表人/注 (past empty rows) are left out."""
-    end = len(body)
-    skipped: list[str] = []
-    while end > 0:
-        row = body[end - 1]
-        if not any(_cell_text(c) for c in row):
-            end -= 1
-            continue
-        text = _trailer(row)
-        if text is None:
-            break
-        skipped.insert(0, f"第{header_row + end}行（{text}）")
-        end -= 1
-    return end, skipped
+    return sheet.trailing(body, header_row + 1)
 
 
 def _member(path: Path, row: list, i: int, index: dict[str, int], errors: list[InputError]) -> Member:
@@ -449,11 +318,11 @@ def _member(path: Path, row: list, i: int, index: dict[str, int], errors: list[I
         # A 流动党员 is marked in its own column or written in 备注.
         mobile=bool(get("流动党员", _yes_no)) or "流动党员" in (remarks or ""),
         leader=bool(get("领导干部", _yes_no)),
-        suspended=bool(get("留党察看", _yes_no)),
         committee=on_committee,
         committee_post=post,
         remarks=remarks,
         row=i,
+        on_probation=bool(get("留党察看", _yes_no)),
     )
 
 

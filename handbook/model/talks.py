@@ -21,17 +21,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from . import sheet
 from .roster import Member
 
-# The posts of a 支部委员会, compared whole (团支部书记 or a bureau's 党组书记 is not a 支委).
-COMMITTEE_POSTS = {
-    "书记": 0, "支部书记": 0, "党支部书记": 0,
-    "副书记": 1, "支部副书记": 1, "党支部副书记": 1,
-    "委员": 2, "支委": 2, "支部委员": 2, "党支部委员": 2, "支委委员": 2,
-    "组织委员": 2, "宣传委员": 2, "纪检委员": 2, "纪律检查委员": 2, "青年委员": 2, "统战委员": 2,
-    "保密委员": 2, "群工委员": 2, "生产委员": 2, "文体委员": 2, "妇女委员": 2,
-}
-_SPLIT = re.compile(r"[、，,；;/／\s]+")
+# The posts of a 支部委员会, compared whole (团支部书记 or a bureau's 党组书记 is not a 支委): data shared
+# with the 本支部 page (sheet_rules.json).
+COMMITTEE_POSTS: dict[str, int] = sheet.RULES["committee_posts"]
+_SPLIT = re.compile(sheet.RULES["committee_split"])
 GROUP_ALL_PAIRS = 6
 GROUP_DEGREE = 4
 NO_GROUP_DEGREE = 2

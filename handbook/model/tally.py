@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, InputErrors
+from . import sheet
 from .roster import Member, labels
 
 GRADES = ("优秀", "合格", "基本合格", "不合格")
@@ -24,14 +25,10 @@ VERSION = 1
 BASES = {"正式党员": "参加评定等次的党员（正式党员）", "党员总数": "党员总数（含预备党员）"}
 CAP_SOURCES = ("S000", "S002", "S003", "S004")
 BALLOT_KEYS = {"issued": "发出票数", "returned": "收回票数", "valid": "有效票数"}
-# XLSX headings as people write them, compared after _norm.
-PROPOSAL_HEADS = ("支委会建议等次", "建议等次", "支委会建议", "拟评定等次")
-DECIDED_HEADS = ("评定等次", "评定结果", "确定等次")
-NOTE_HEADS = ("备注",)
-# Rows under the table that are not members: totals, the person who filled it in, footnotes.
-TRAILER = re.compile(r"^(合计|总计|小计|填表人|制表人|计票人|监票人|注[：:\d（(、.]|注$|说明)")
+# XLSX headings, the rows under the table that are not members (totals, the person who filled it in,
+# footnotes) and how deep the header may sit: the one table reader's rules (model/sheet.py).
+TRAILER = sheet.SUMMARY
 NO_GRADE = {"", "-", "—", "－", "/", "无", "不评定等次", "不评定", "预备党员"}
-XLSX_HEADER_ROWS = 12
 
 
 class TallyError(InputError):
@@ -144,12 +141,6 @@ class Results:
 
 
 # ---------------------------------------------------------------------------------------------- reading
-
-
-def _norm(text) -> str:
-    t = unicodedata.normalize("NFKC", "" if text is None else str(text))
-    t = re.sub(r"[（(].*?[）)]", "", t)
-    return re.sub(r"[\s*:：]", "", t)
 
 
 def _count(value, file, member, where, errors) -> int:
@@ -325,65 +316,39 @@ def _load_json(path: Path) -> Tally:
 
 
 def _load_xlsx(path: Path) -> Tally:
-    from openpyxl import load_workbook
+    def error(message: str, row: int | None, column: str | None) -> TallyError:
+        return TallyError(path, message, where=f"第{row}行" if row else None)
 
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several types for a damaged or mislabeled file
-        raise TallyError(path, f"无法作为 Excel 工作簿（.xlsx）打开：{exc}") from None
-    try:
-        rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        wb.close()
-    return tally_from_rows(path, rows)
+    return tally_from_rows(path, sheet.xlsx_rows(path, error))
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+_cell = sheet.cell_text
 
 
 def _header_at(path: Path, rows: list[list]) -> int:
     """The index of the header row: the first of the top rows with a “姓名” cell."""
-    for i, row in enumerate(rows[:XLSX_HEADER_ROWS]):
-        if "姓名" in {_norm(c) for c in row}:
-            return i
-    raise TallyError(path, "找不到表头：应有“姓名”列和“优秀”“合格”“基本合格”“不合格”四列", where="第1行")
+    at = sheet.find_header(rows, "tally")
+    if at is None:
+        raise TallyError(path, "找不到表头：应有“姓名”列和“优秀”“合格”“基本合格”“不合格”四列", where="第1行")
+    return at
 
 
 def _column_index(path: Path, rows: list[list], header_at: int) -> dict[str, int]:
     """Column of each known heading (first match wins); the four grade columns are required."""
-    header = [_norm(c) for c in rows[header_at]]
-    index: dict[str, int] = {}
-    for j, h in enumerate(header):
-        for canon, heads in (
-            ("姓名", ("姓名",)),
-            *((g, (g,)) for g in GRADES),
-            ("proposal", PROPOSAL_HEADS),
-            ("decided", DECIDED_HEADS),
-            ("note", NOTE_HEADS),
-        ):
-            if h in heads and canon not in index:
-                index[canon] = j
-    missing = [g for g in GRADES if g not in index]
-    if missing:
-        found = "、".join(_cell(c) for c in rows[header_at] if _cell(c)) or "（空）"
-        raise TallyError(
-            path, f"缺少“{'”“'.join(missing)}”列。找到的列：{found}", where=f"第{header_at + 1}行"
-        )
-    return index
+    head = sheet.header(rows, header_at, "tally")
+    if missing := sheet.missing(head, "tally"):
+        msg = f"缺少“{'”“'.join(missing)}”列。找到的列：{sheet.found(rows[header_at])}"
+        raise TallyError(path, msg, where=f"第{head.row}行")
+    return head.index
 
 
 def _header_ballots(path: Path, rows: list[list], header_at: int, errors: list[InputError]) -> dict:
     """Ballot figures written above the table as a label followed by its value in the same row."""
     block: dict[str, int | None] = {}
-    labels_ = {_norm(v): k for k, v in BALLOT_KEYS.items()}
+    labels_ = {sheet.norm_header(v): k for k, v in BALLOT_KEYS.items()}
     for i, row in enumerate(rows[:header_at]):
         for j, c in enumerate(row):
-            key = labels_.get(_norm(c))
+            key = labels_.get(sheet.norm_header(c))
             if key:
                 nxt = next((x for x in row[j + 1 :] if _cell(x)), None)
                 block[key] = _ballot(nxt, path, key, errors)
