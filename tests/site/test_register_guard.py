@@ -85,6 +85,8 @@ def _normative(blocks: list[str]) -> list[str]:
 def _register_words(edition) -> list[str]:
     """Every rule text this edition can print, longest first, with and without its closing stop."""
     texts = {rule_for(edition, COMMON, r.id).text for r in COMMON.rules}
+    # A page may quote one clause of a rule (a grade's follow-up restates the 不合格 rule's last clauses).
+    texts |= {part for t in texts for part in re.split(r"(?<=[。；])", t) if len(part) > 6}
     texts |= {t.rstrip("。；，") for t in texts}
     return sorted(texts, key=len, reverse=True)
 
