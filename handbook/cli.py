@@ -19,10 +19,12 @@ from .jobs import pack
 from .jobs import results as results_job
 from .jobs.drafts import parse_formats, write_drafts
 from .jobs.scaffold import new_edition
+from .limits import os_message
 from .model.editions import latest_year, load_all
 from .model.forms import load_forms
 from .model.roster import read_roster
 from .model.tally import Ballots
+from .outputs import claim_parent
 from .paths import ROOT
 from .pdf.fonts import covered_codepoints
 
@@ -148,7 +150,8 @@ def cmd_pack(args) -> int:
     formats = parse_formats(args.format)
     if args.units:
         units, missing = pack.find_units(Path(args.units))
-        out.mkdir(parents=True, exist_ok=True)
+        # Each unit's folder is claimed by write_unit; the parent must not hold or sit in the units' folder.
+        claim_parent(out, inputs={"单位文件夹": Path(args.units)}, inside={"单位文件夹": Path(args.units)})
         say = lambda m: print(m, file=sys.stderr)  # noqa: E731
         outcomes = pack.run_batch(units, lambda s: out / s.key, year=year, say=say, formats=formats)
         outcomes += [pack.Outcome(k, None, 0, e) for k, e in missing]
@@ -157,6 +160,7 @@ def cmd_pack(args) -> int:
             raise pack.PackError("--roster", "请用 --roster 指定名册，或用 --units 指定多个单位的文件夹")
         unit_file = Path(args.unit) if args.unit else None
         src = pack.UnitSource(out.name, Path(args.roster), unit_file)
+        pack.claim_pack(out, src)  # refused before minutes of layout work, not after
         outcomes = pack.run_batch([src], lambda s: out, year=year, workers=1, progress=False, formats=formats)
         if not unit_file:
             print("没有单位信息（--unit）：党支部名称等处留空，供手写")
@@ -182,9 +186,9 @@ def _add_pack(sub) -> None:
 def cmd_results(args) -> int:
     """`handbook results`: a branch's outputs from roster and tally, or --collect branches' workbooks."""
     if args.collect:
-        if not args.out.lower().endswith(".xlsx"):
-            raise InputError(args.out, "--collect 的 --out 应为一个 .xlsx 文件")
-        read, _ = results_job.collect(Path(args.collect), Path(args.out))
+        read, _ = results_job.collect(
+            Path(args.collect), Path(args.out), allow_year_mismatch=args.allow_year_mismatch
+        )
         return 0 if read else 1
     missing = [o for o, v in (("--roster", args.roster), ("--tally", args.tally)) if not v]
     if missing:
@@ -198,6 +202,7 @@ def cmd_results(args) -> int:
         expected=args.expected,
         rectification=Path(args.rectification) if args.rectification else None,
         pledges=[Path(p) for p in args.pledges or []],
+        allow_year_mismatch=args.allow_year_mismatch,
     )
     if not opts.unit_file:
         print("没有单位信息（--unit）：党支部名称按计票文件，“优秀”比例基数按默认（正式党员）")
@@ -220,6 +225,11 @@ def _add_results(sub) -> None:
     p.add_argument("--rectification", help="整改清单 exported from the web form rectification-list (.json)")
     p.add_argument("--pledges", nargs="+", help="整改承诺书 exported from the web form rectification-pledge")
     p.add_argument("--collect", metavar="DIR", help="sum the 统计表 and 评定结果 .xlsx files under DIR")
+    p.add_argument(
+        "--allow-year-mismatch",
+        action="store_true",
+        help="年度不一致时仍然生成（计票文件与 --edition、单位信息的日期，或 --collect 的各支部文件）",
+    )
     p.set_defaults(func=cmd_results)
 
 
@@ -271,12 +281,31 @@ def main(argv: list[str] | None = None) -> int:
             print(f"错误：{e}", file=sys.stderr)
     except InputError as exc:
         print(f"错误：{exc}", file=sys.stderr)
-    except Exception as exc:
+    except MkDocsException as exc:
         # mkdocs stops a strict build with Abort after logging the reasons above; say so in one line.
-        if not isinstance(exc, MkDocsException):
-            raise
         print(f"错误：{exc}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("已中断：之前的输出没有改动", file=sys.stderr)
+        return 130
+    except BaseException as exc:
+        if isinstance(exc, SystemExit):
+            raise
+        print(f"错误：{failure_text(exc)}", file=sys.stderr)
     return 2
+
+
+def failure_text(exc: BaseException) -> str:
+    """An unexpected failure in Chinese: what happened, that earlier outputs are intact, what to do."""
+    if isinstance(exc, OSError):
+        return str(os_message(exc))
+    if isinstance(exc, RecursionError):
+        return "输入文件的结构嵌套过深，无法处理；请检查所给的文件是否正确（之前的输出没有改动）"
+    if isinstance(exc, MemoryError):
+        return "内存不足：输入文件可能过大或不是所需的文件（之前的输出没有改动）"
+    return (
+        f"程序内部错误（{type(exc).__name__}：{str(exc)[:200]}）。之前的输出没有改动；"
+        "请把这条信息和所用的命令告诉维护者"
+    )
 
 
 def _show_mkdocs_warnings() -> None:

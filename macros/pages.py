@@ -8,9 +8,7 @@ from mkdocs.structure.files import File
 from handbook.jobs.edition_office import STATISTICS
 from handbook.model.editions import STEP_NAMES, Common, Edition
 from handbook.model.forms import all_forms, get_form
-from handbook.model.roster import read_roster
-from handbook.model.unit import current_unit, default_roster
-from handbook.pdf.fonts import covered_codepoints
+from handbook.model.unit import current_unit
 from handbook.render.drafts import render_draft
 from handbook.render.env import jinja_env
 from handbook.render.forms import render_form
@@ -92,7 +90,5 @@ def forms_index_table(edition: Edition, *, link) -> str:
 
 
 def draft_fragment(kind: str, edition: Edition, common: Common) -> str:
-    """A handbook page's draft from the fork's local/unit.yml and roster (if any)."""
-    roster = default_roster()
-    members = read_roster(roster, covered_codepoints()).members if roster else None
-    return render_draft(kind, edition, common, current_unit(), members)
+    """A handbook page's draft from the fork's local/unit.yml; never the roster (the site is published)."""
+    return render_draft(kind, edition, common, current_unit(), None)

@@ -40,10 +40,14 @@ def edition_env(year: int | str):
             os.environ["HANDBOOK_EDITION"] = old
 
 
-def build_edition(year: int, site_dir: Path, config_file: Path | None = None) -> Path:
-    """Build one edition strictly into site_dir; on failure the previous site_dir is left untouched."""
+def build_edition(
+    year: int, site_dir: Path, config_file: Path | None = None, beside: Path | None = None
+) -> Path:
+    """Build one edition strictly into site_dir; on failure the previous site_dir is left untouched.
+
+    `beside` holds the temporary folder (a year of a published site is built outside the site)."""
     site_dir = Path(site_dir).resolve()
-    with replacing_dir(site_dir) as tmp, edition_env(year):
+    with replacing_dir(site_dir, beside=beside) as tmp, edition_env(year):
         cfg = load_config(str(config_file or ROOT / "mkdocs.yml"), site_dir=str(tmp), strict=True)
         build(cfg)
     return site_dir
@@ -120,9 +124,10 @@ def build_all(site_root: Path, years: list[int] | None = None, config_file: Path
 def build_one(year: int, site_root: Path, config_file: Path | None = None) -> Path:
     """Rebuild one edition of a multi-edition site (site_root/<年度>/, and latest/ when it is the newest)."""
     site_root = Path(site_root).resolve()
-    out = build_edition(year, site_root / str(year), config_file)
+    # Temporary folders beside the site, never in it: a killed build leaves nothing to publish.
+    out = build_edition(year, site_root / str(year), config_file, beside=site_root.parent)
     if year == max(_all_years()):
-        with replacing_dir(site_root / LATEST) as tmp:
+        with replacing_dir(site_root / LATEST, beside=site_root.parent) as tmp:
             shutil.copytree(out, tmp, dirs_exist_ok=True)
     _finish_root(site_root, site_years(site_root))
     return out

@@ -27,6 +27,11 @@
         a.remove();
       }, 1000);
     },
+    /* Why the browser refused to store (a full storage, or storage blocked), in words ending in "。". */
+    storageProblem: function (e) {
+      var full = e && (e.name === "QuotaExceededError" || e.name === "NS_ERROR_DOM_QUOTA_REACHED" || e.code === 22);
+      return full ? "浏览器的本机存储空间已满（内容太大）。" : "浏览器不允许在本机保存。";
+    },
     /* Reads the chosen file as JSON: onData(data, fileName), or onError("json" | "read", fileName). */
     readJson: function (input, onData, onError) {
       var file = input.files && input.files[0];
@@ -121,6 +126,7 @@
     return "";
   }
 
+  /* Store the form's values; the browser's refusal (blocked or full) is said and returned, else null. */
   function save(root, form) {
     try {
       var values = collect(form);
@@ -129,8 +135,10 @@
       } else {
         window.localStorage.removeItem(storageKey(root));
       }
+      return null;
     } catch (e) {
-      setStatus(root, "浏览器不允许在本机保存，刷新页面后填写的内容会丢失；请用“导出”保存为文件。");
+      setStatus(root, files.storageProblem(e) + "刷新页面后填写的内容会丢失；请用“导出”保存为文件。", true);
+      return e;
     }
   }
 
@@ -168,8 +176,16 @@
         setStatus(root, "已取消导入，本表未作改动。");
         return;
       }
+      var before = collect(form);
       apply(form, data.values);
-      save(root, form);
+      var refused = save(root, form);
+      if (refused) {
+        // What cannot be stored is lost on reload: keep the previous contents (still stored) and say so.
+        apply(form, before);
+        setStatus(root, "导入失败：" + name + " 无法保存在这个浏览器中：" + files.storageProblem(refused) +
+          "本表保持导入前的内容。", true);
+        return;
+      }
       var pageYear = Number(root.getAttribute("data-year"));
       var year = Number(data.year);
       if (!year) {

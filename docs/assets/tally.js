@@ -90,11 +90,15 @@
 
   T.status = function (text) { setText(this.$(".zt-status"), text); };
 
+  /* Store the state; false (and a message) when the browser refuses: storage blocked or full. */
   T.save = function () {
     try {
       window.localStorage.setItem(this.key, JSON.stringify(this.S));
+      return true;
     } catch (e) {
-      this.status("浏览器不允许在本机保存，刷新页面后录入的内容会丢失；请用“导出”保存为文件。");
+      this.lastStorageError = e;
+      this.status(window.zzshhFiles.storageProblem(e) + "刷新页面后录入的内容会丢失；请用“导出”保存为文件。");
+      return false;
     }
   };
 
@@ -801,11 +805,19 @@
       this.status("已取消导入，本页内容未改变。");
       return;
     }
-    var before = this.S;
+    var before = this.S, beforeLog = this.log;
     var err = this.fromData(data);
     if (err) {
       this.S = before;
       this.status("导入失败：" + fileName + "：" + err);
+      return;
+    }
+    if (!this.save()) {
+      // Not stored means lost on reload: keep what the page had (and still stores) and say so.
+      this.S = before;
+      this.log = beforeLog;
+      this.status("导入失败：" + fileName + " 无法保存在这个浏览器中：" +
+        window.zzshhFiles.storageProblem(this.lastStorageError) + "本页保持导入前的内容。");
       return;
     }
     var year = data.edition != null ? String(data.edition) : "";

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ..atomic import replacing_dir
 from ..epoch import edition_epoch
 from ..errors import InputError
 from ..model.editions import cn_date, select
 from ..model.roster import read_roster
 from ..model.unit import current_unit, default_roster, load_unit
 from ..office.docx import draft_docx
+from ..outputs import claim_folder
+from ..paths import local_dir
 from ..pdf.engine import render_pdf
 from ..pdf.fonts import covered_codepoints
 from ..render.drafts import CSS, KINDS, render_draft, unit_dates
@@ -28,9 +29,9 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return wanted
 
 
-def draft_pdf(html: str) -> bytes:
-    """A draft's PDF through the shared engine and its content cache."""
-    return render_pdf(html, fillable=False, base_url=str(CSS.parent))
+def draft_pdf(html: str, cache: bool = True) -> bytes:
+    """A draft's PDF through the shared engine (and its content cache, unless it names members)."""
+    return render_pdf(html, fillable=False, base_url=str(CSS.parent), cache=cache)
 
 
 def write_drafts(
@@ -43,8 +44,16 @@ def write_drafts(
 ) -> Path:
     """Write each draft (工作方案, 通知, ...) as .pdf and/or .docx into `out`, replaced whole on success."""
     common, edition, _ = select(year)
-    unit = load_unit(unit_file) if unit_file else current_unit()
     roster_file = roster_file or default_roster()
+    unit_path = unit_file or local_dir() / "unit.yml"
+    target = claim_folder(
+        out,
+        "handbook drafts",
+        inputs={"名册": roster_file, "单位信息": unit_path if unit_path.is_file() else None},
+        # Folders from before the manifest held the drafts only.
+        earlier=lambda rel: "/" not in rel and rel.endswith(("（草稿）.pdf", "（草稿）.docx")),
+    )
+    unit = load_unit(unit_file) if unit_file else current_unit()
     members = None
     if roster_file:
         report = read_roster(roster_file, covered_codepoints())
@@ -64,16 +73,12 @@ def write_drafts(
     if not unit.branch:
         say("单位信息中没有“党支部”名称（local/unit.yml）：文中留空")
 
-    out = Path(out).resolve()
-    if out.exists() and any(p.suffix not in (".pdf", ".docx") for p in out.iterdir()):
-        # The folder is replaced whole; never swap away a folder that holds anything but earlier drafts.
-        raise InputError(out, "输出文件夹中有其他文件，不会替换；请指定新的或只含草稿 PDF、Word 的文件夹")
-    with replacing_dir(out) as tmp:
+    with target.writing() as tmp:
         for kind, title in KINDS.items():
             html = render_draft(kind, edition, common, unit, members, standalone=True)
             name = f"{edition.label}{title}（草稿）"
             if "pdf" in formats:
-                (tmp / f"{name}.pdf").write_bytes(draft_pdf(html))
+                (tmp / f"{name}.pdf").write_bytes(draft_pdf(html, cache=members is None))
             if "docx" in formats:
                 (tmp / f"{name}.docx").write_bytes(draft_docx(html, name, epoch=edition_epoch(edition.year)))
-    return out
+    return target.path

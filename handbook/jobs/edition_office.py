@@ -14,12 +14,10 @@ from pathlib import Path
 from ..atomic import write_atomic
 from ..epoch import edition_epoch
 from ..model.forms import all_forms
-from ..model.roster import read_roster
-from ..model.unit import current_unit, default_roster
+from ..model.unit import current_unit
 from ..office import docx as office_docx
 from ..office import forms_docx, xlsx
 from ..paths import ROOT
-from ..pdf.fonts import covered_codepoints
 from ..render.drafts import KINDS, render_draft
 from ..render.forms import render_form
 
@@ -60,8 +58,8 @@ def office_files(edition, common, site_dir: Path) -> dict[str, tuple[str, Callab
     site_dir = Path(site_dir)
     epoch = edition_epoch(edition.year)
     unit = current_unit()
-    roster = default_roster()
-    members = read_roster(roster, covered_codepoints()).members if roster else None
+    # The site is published: its drafts use the unit profile, never the roster (`handbook drafts` does).
+    members = None
     out: dict[str, tuple[str, Callable[[], bytes]]] = {}
     for form in all_forms().values():
         html = render_form(form, edition, common, target="pdf")

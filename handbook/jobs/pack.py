@@ -30,9 +30,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ..atomic import replacing_dir
 from ..epoch import source_date_epoch
 from ..errors import InputError, InputErrors
+from ..limits import os_message
 from ..model.editions import STEP_KEYS, select, snapshot
 from ..model.forms import all_forms, ballot_cap
 from ..model.roster import Member, RosterError, labels, read_roster
@@ -42,6 +42,7 @@ from ..model.tally import KIND as TALLY_KIND
 from ..model.tally import VERSION as TALLY_VERSION
 from ..model.unit import Unit, load_unit
 from ..office.forms_docx import form_docx, html_form_docx, with_values
+from ..outputs import claim_folder
 from ..pdf.fonts import covered_codepoints
 from ..pdf.overlay import FONT_FAMILY, Canvas, Writer, build_font, build_layout
 from ..render.forms import form_document
@@ -438,8 +439,9 @@ class Doc:
 
 
 def _safe(name: str) -> str:
-    """A file name from a label: path separators and characters Windows refuses become ＿."""
-    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "＿", name).strip(". ") or "＿"
+    """A file name from a label: path separators and characters Windows refuses become ＿; at most 60
+    characters (180 bytes in UTF-8), within every file system's 255-byte limit."""
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "＿", name)[:60].strip(". ") or "＿"
 
 
 def unit_docs(kit: Kit, uv: UnitValues) -> list[Doc]:
@@ -579,22 +581,26 @@ def starter_json(kit: Kit, uv: UnitValues) -> str:
 # ---------------------------------------------------------------------------------------------- writing
 
 
-def _replaceable(out: Path) -> bool:
-    """An existing folder may be replaced only when empty or when it holds an earlier pack."""
-    earlier = (out / PACK_FILE).is_file() or (out / SINGLES).is_dir()
-    return not out.exists() or not any(out.iterdir()) or earlier
+def claim_pack(out: Path, src: UnitSource):
+    """The unit's output folder (handbook.outputs): no input in it, not in a site, only an earlier pack."""
+    earlier = (Path(out) / PACK_FILE).is_file() or (Path(out) / SINGLES).is_dir()
+    return claim_folder(
+        out,
+        "handbook pack",
+        inputs={"名册": src.roster, "单位信息": src.unit_file},
+        # A pack from before the manifest: its own files only.
+        earlier=lambda rel: earlier and (rel in (PACK_FILE, TALLY_FILE) or rel.startswith(f"{SINGLES}/")),
+    )
 
 
 def write_unit(kit: Kit, src: UnitSource, out: Path) -> tuple[int, list[str]]:
     """Write one unit's pack into `out`, atomically; returns (pages in the pack, warnings)."""
+    target = claim_pack(out, src)
     unit, members, warns = _load(src)
     uv = unit_values(src.key, unit, members, _first_item(kit))
     _check_glyphs(kit, src, uv)
     docs = unit_docs(kit, uv)
-    out = Path(out).resolve()
-    if not _replaceable(out):
-        raise PackError(out, "输出文件夹已存在且不是表格包，不会替换；请指定新的文件夹")
-    with replacing_dir(out) as tmp:
+    with target.writing() as tmp:
         title = f"{kit.edition.label}组织生活会和民主评议党员表格" + (f"（{uv.branch}）" if uv.branch else "")
         all_pages = [p for d in docs for p in d.pages]
         if "pdf" in kit.formats:
@@ -680,6 +686,8 @@ class Outcome:
 def _error_text(exc: BaseException) -> str:
     if isinstance(exc, InputErrors):
         return "；".join(str(e) for e in exc.errors)
+    if isinstance(exc, OSError):
+        return str(os_message(exc))
     return str(exc) or type(exc).__name__
 
 
@@ -712,7 +720,7 @@ def _work(job: tuple[UnitSource, Path]) -> Outcome:
     except (InputError, InputErrors, OSError) as exc:
         return Outcome(src.key, None, 0, _error_text(exc))
     except Exception as exc:  # one unit's unexpected failure must not stop the others
-        return Outcome(src.key, None, 0, f"{type(exc).__name__}: {exc}")
+        return Outcome(src.key, None, 0, f"程序内部错误（{type(exc).__name__}：{str(exc)[:200]}）")
 
 
 def run_batch(

@@ -7,32 +7,36 @@ done; the collected workbook is written atomically too.
 from __future__ import annotations
 
 import json
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from markupsafe import escape
+from openpyxl import load_workbook
 
-from ..atomic import replacing_dir, write_atomic
 from ..epoch import edition_epoch
 from ..errors import InputError, InputErrors
-from ..model.editions import select
+from ..limits import EXPORT_LIMITS, XLSX_LIMITS, check_file_size, check_text, check_xlsx, os_reason
+from ..model.editions import cn_date, select
 from ..model.forms import get_form
 from ..model.roster import RosterReport, read_roster
 from ..model.tally import BASES, GRADES, Ballots, Results, TallyError, check, load_tally
 from ..model.unit import Unit, load_unit
 from ..office.results_xlsx import (
+    BranchFile,
     NotReadable,
     collected_workbook,
     grades_workbook,
     read_branch_file,
     statistics_workbook,
 )
+from ..outputs import claim_file, claim_folder, write_private
 from ..pdf.engine import render_pdf
 from ..pdf.fonts import covered_codepoints
 from ..render.drafts import CSS as DRAFT_CSS
-from ..render.drafts import render_draft
+from ..render.drafts import render_draft, unit_dates
 from ..render.env import ASSETS_DIR
 from ..render.forms import print_css, render_form
 from ..render.results import (
@@ -63,15 +67,17 @@ class Options:
     expected: int | None = None
     rectification: Path | None = None
     pledges: list[Path] = field(default_factory=list)
+    allow_year_mismatch: bool = False
 
 
 def _form_export(path: Path, form_id: str) -> dict[str, str]:
     """The values of a form exported from its web page (docs/assets/forms.js: {form, year, values})."""
     try:
+        check_file_size(path, "网页表格导出", EXPORT_LIMITS)
         data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise InputError(path, "找不到文件") from None
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # ValueError: JSONDecodeError, huge numbers
         raise InputError(path, "不是网页表格导出的文件（JSON）") from None
     if not isinstance(data, dict) or not isinstance(data.get("values"), dict):
         raise InputError(path, "不是网页表格导出的文件（缺少 values）", field="values")
@@ -79,7 +85,10 @@ def _form_export(path: Path, form_id: str) -> dict[str, str]:
         raise InputError(
             path, f"这是另一张表格（{data.get('form')}）导出的内容，应为 {form_id}", field="form"
         )
-    return {str(k): str(v) for k, v in data["values"].items()}
+    values = {str(k): str(v) for k, v in data["values"].items()}
+    for k, v in values.items():
+        check_text(path, v, "填写的内容", EXPORT_LIMITS.cell, field=f"values.{k}")
+    return values
 
 
 def _unprintable(text: str, cover: frozenset[int] | None) -> str | None:
@@ -146,7 +155,8 @@ def read_publicity(
 
 
 def _pdf(html: str) -> bytes:
-    return render_pdf(html, fillable=False, base_url=str(ASSETS_DIR))
+    # Not cached: the documents name members and grades, and the cache outlives the output folder.
+    return render_pdf(html, fillable=False, base_url=str(ASSETS_DIR), cache=False)
 
 
 def _registers_html(results: Results, edition, common, branch: str | None) -> str:
@@ -255,10 +265,6 @@ def workbooks(
     return {f"{label}评定结果表.xlsx": grades, f"{label}情况统计表.xlsx": stats}
 
 
-def _replaceable(out: Path) -> bool:
-    return not out.exists() or not any(out.iterdir()) or (out / MARKER).is_file()
-
-
 def _check_attendance(opts: Options) -> None:
     """Refuse more attending than expected before reading anything."""
     if opts.attended is not None and opts.expected is not None and opts.attended > opts.expected:
@@ -287,11 +293,38 @@ def _edition_of(tally, year: int | None):
     return common, edition
 
 
-def _branch_noted(results: Results, edition, unit: Unit) -> str | None:
-    """The branch name (the unit profile wins); notices where the tally's 年度 or branch differ."""
+ALLOW_YEARS = "--allow-year-mismatch"
+
+
+def _year_checked(results: Results, edition, unit: Unit, opts: Options) -> None:
+    """The tally's 年度 and the unit profile's dates against the edition: an error unless asked for."""
     tally = results.tally
+    problems = []
     if tally.edition and tally.edition != edition.year:
-        results.notices.append(f"注意：计票文件写的是{tally.edition}年度，按{edition.label}生成")
+        problems.append(
+            f"计票文件 {tally.path} 写的是{tally.edition}年度，而要生成的是{edition.label}（--edition）"
+        )
+    days = [d for d in unit_dates(unit) if d.year not in (edition.year, edition.year + 1)]
+    if opts.unit_file and days:
+        problems.append(
+            f"单位信息 {opts.unit_file} 中的日期 {cn_date(days[0])} "
+            f"不在{edition.label}的会议期间（{edition.meeting_season}）"
+        )
+    if not problems:
+        return
+    if not opts.allow_year_mismatch:
+        raise InputErrors(
+            [
+                InputError(tally.path, f"年度不一致：{p}。请核对所用的文件；确属有意时加 {ALLOW_YEARS}")
+                for p in problems
+            ]
+        )
+    results.notices += [f"注意：年度不一致（按 {ALLOW_YEARS} 继续）：{p}" for p in problems]
+
+
+def _branch_noted(results: Results, edition, unit: Unit) -> str | None:
+    """The branch name (the unit profile wins); a notice where the tally's branch differs."""
+    tally = results.tally
     if unit.branch and tally.branch and unit.branch != tally.branch:
         results.notices.append(
             f"注意：计票文件中的党支部“{tally.branch}”与单位信息“{unit.branch}”不同，按单位信息"
@@ -332,15 +365,22 @@ def _checked_publicity(
     return publicity
 
 
-def _destination(out: Path) -> Path:
-    """`out` resolved, refused when it is a folder this command did not write."""
-    out = Path(out).resolve()
-    if not _replaceable(out):
-        raise InputError(
-            out,
-            f"输出文件夹已存在且不是 handbook results 的输出（没有 {MARKER}），不会替换；请指定新的文件夹",
-        )
-    return out
+COMMAND = "handbook results"
+EARLIER = re.compile(r"\d{4}年度[^/]*\.(pdf|xlsx)")
+
+
+def _destination(out: Path, roster_file: Path, tally_file: Path, opts: Options):
+    """The output folder, refused when it holds an input, lies in a site or holds others' files."""
+    # A folder from before the manifest: its 结果说明.txt and documents named as this command names them.
+    marked = (Path(out) / MARKER).is_file()
+    inputs = {"名册": roster_file, "计票文件": tally_file, "单位信息": opts.unit_file}
+    inputs |= {"整改清单": opts.rectification} | {f"整改承诺书 {p.name}": p for p in opts.pledges}
+    return claim_folder(
+        out,
+        COMMAND,
+        inputs=inputs,
+        earlier=lambda rel: marked and (rel == MARKER or bool(EARLIER.fullmatch(rel))),
+    )
 
 
 def _write_documents(tmp: Path, label: str, ctx: dict) -> None:
@@ -383,20 +423,21 @@ def write_results(
 ) -> Results:
     """Check the tally against the roster and write every output into `out` (replaced whole on success)."""
     _check_attendance(opts)
+    target = _destination(out, roster_file, tally_file, opts)
     unit = load_unit(opts.unit_file) if opts.unit_file else Unit()
     report = _read_roster_said(roster_file, say)
     tally = load_tally(tally_file, opts.ballots)
     common, edition = _edition_of(tally, opts.year)
     results = check(tally, roster_file, report.members, unit.excellent_base)
+    _year_checked(results, edition, unit, opts)
     branch = _branch_noted(results, edition, unit)
     base_from = base_source(unit, opts.unit_file)
     _say_checks(results, base_from, say)
     publicity = _checked_publicity(results, branch, report, roster_file, opts, say)
-    out = _destination(out)
 
     ctx = results_context(results, edition, common, unit, opts.unit_file, publicity)
     label = edition.label
-    with replacing_dir(out) as tmp:
+    with target.writing() as tmp:
         _write_documents(tmp, label, ctx)
         for name, data in workbooks(results, opts, edition, branch, unit).items():
             (tmp / name).write_bytes(data)
@@ -404,7 +445,7 @@ def write_results(
         figures = report_figures(results, opts.attended, opts.expected, base_from)
         html = render_draft("report", edition, common, unit, report.members, standalone=True, figures=figures)
         (tmp / f"{label}情况报告（草稿）.pdf").write_bytes(
-            render_pdf(html, fillable=False, base_url=str(DRAFT_CSS.parent))
+            render_pdf(html, fillable=False, base_url=str(DRAFT_CSS.parent), cache=False)
         )
         (tmp / MARKER).write_text(
             _marker_text(label, roster_file, tally_file, results, base_from), encoding="utf-8"
@@ -423,20 +464,85 @@ def output_names(label: str, n: int) -> list[str]:
     ]
 
 
+def _is_collected(path: Path) -> bool:
+    """Whether a file is a workbook `--collect` wrote (it may then be replaced)."""
+    try:
+        wb = load_workbook(path, read_only=True)
+    except Exception:
+        return False
+    try:
+        return {"情况统计汇总", "读取情况"} <= set(wb.sheetnames)
+    finally:
+        wb.close()
+
+
+def _branch_candidates(folder: Path) -> Iterator[Path]:
+    """The .xlsx files under `folder`, links to folders not followed (a link loop cannot trap the walk)."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.lower().endswith(".xlsx") and not name.startswith((".", "~$")):
+                yield Path(root) / name
+
+
+def _read_candidate(path: Path) -> BranchFile:
+    """One branch workbook; any reason it cannot be read (link loop, damaged sheet) is NotReadable."""
+    try:
+        if not path.is_file():
+            raise NotReadable("不是普通文件（可能是失效或循环的符号链接）")
+        check_xlsx(path, "支部", XLSX_LIMITS)
+        return read_branch_file(path)
+    except NotReadable:
+        raise
+    except InputError as exc:
+        raise NotReadable(exc.message) from None
+    except RecursionError:
+        raise NotReadable("文件结构嵌套过深，无法读取") from None
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop on resolving
+        raise NotReadable(f"无法读取（{os_reason(exc)}）") from None
+    except Exception as exc:
+        raise NotReadable(f"内容与本工具生成的格式不同，无法读取（{type(exc).__name__}）") from None
+
+
+def _year_mismatch(files: list[BranchFile], folder: Path, allow: bool, say: Callable[[str], None]) -> None:
+    """Branches of different 年度 are an error, unless asked for."""
+    years = sorted({f.year for f in files if f.year})
+    if len(years) < 2:
+        return
+    by_year = "；".join(
+        f"{y}年度：{'、'.join(_shown_path(f.path, folder) for f in files if f.year == y)[:200]}"
+        for y in years
+    )
+    if not allow:
+        raise InputError(
+            folder,
+            f"要汇总的文件年度不一致（{by_year}）。请只放同一年度的文件；"
+            "确需一起汇总时加 --allow-year-mismatch",
+        )
+    say(f"注意：文件的年度不一致（{by_year}），按 --allow-year-mismatch 一起汇总")
+
+
+def _shown_path(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def collect(
-    folder: Path, out: Path, say: Callable[[str], None] = print
+    folder: Path, out: Path, say: Callable[[str], None] = print, allow_year_mismatch: bool = False
 ) -> tuple[int, list[tuple[Path, str]]]:
     """Sum the 统计表 and 评定结果 workbooks under `folder` into `out`; (files read, files skipped)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(folder, "找不到要汇总的文件夹")
-    out = Path(out).resolve()
+    if not str(out).lower().endswith(".xlsx"):
+        raise InputError(out, "--collect 的 --out 应为一个 .xlsx 文件")
+    out = claim_file(out, inside={"要汇总的文件夹": folder}, ours=_is_collected)
     files, skipped = [], []
-    for path in sorted(p for p in folder.rglob("*.xlsx") if not p.name.startswith((".", "~$"))):
-        if path.resolve() == out:
-            continue
+    for path in _branch_candidates(folder):
         try:
-            files.append(read_branch_file(path))
+            files.append(_read_candidate(path))
         except NotReadable as exc:
             skipped.append((path, str(exc)))
     seen: dict[tuple[str, str], Path] = {}
@@ -447,13 +553,12 @@ def collect(
             files.remove(f)
         else:
             seen[key] = f.path
+    _year_mismatch(files, folder, allow_year_mismatch, say)
     years = sorted({f.year for f in files if f.year})
-    if len(years) > 1:
-        say(f"注意：文件的年度不一致（{'、'.join(map(str, years))}），请核对")
     for path, why in skipped:
         say(f"跳过 {path}：{why}")
     if files:
-        write_atomic(
+        write_private(
             out, collected_workbook(files, skipped, edition_epoch(years[-1]) if years else None, folder)
         )
     branches = len({f.branch for f in files})

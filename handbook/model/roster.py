@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, InputErrors
+from ..limits import ROSTER_LIMITS
 from . import sheet
 from .editions import cn_date
 
@@ -220,7 +221,10 @@ def read_roster(path: str | Path, coverage: frozenset[int] | None = None) -> Ros
     `coverage` (handbook.pdf.fonts.covered_codepoints()) makes a name no font can print an error."""
     path = Path(path)
     rows, encoding = _read_rows(path)
-    header_at, index, ignored = _header(path, rows)
+    try:
+        header_at, index, ignored = _header(path, rows)
+    except RosterError as exc:
+        raise _encoding_hinted(exc, path, encoding) from None
     header_row = header_at + 1
     body = rows[header_at + 1 :]
     end, skipped = _trailing_rows(body, header_row)
@@ -238,17 +242,57 @@ def read_roster(path: str | Path, coverage: frozenset[int] | None = None) -> Ros
             errors.extend(_glyph_errors(path, member, coverage))
         members.append(member)
     if errors:
-        raise InputErrors(errors)
+        raise InputErrors(_formulas_named(path, errors, index))
     if not members:
         raise RosterError(path, "名册中没有党员（表头下面没有数据行）", row=header_row + 1, column="姓名")
     return RosterReport(path, members, encoding, _notes(path, members, skipped), ignored)
+
+
+# Encodings a CSV from a Traditional Chinese or Japanese Windows may be in (GB18030 decodes them as garble).
+OTHER_ENCODINGS = {"big5": "繁体中文 Big5", "shift_jis": "日文 Shift-JIS", "euc_kr": "韩文 EUC-KR"}
+
+
+def _encoding_hinted(exc: RosterError, path: Path, encoding: str | None) -> RosterError:
+    """A header not found in a CSV read as GB18030: say which other encoding it is in, if one fits."""
+    if not encoding or not encoding.startswith("GB18030"):
+        return exc
+    data = path.read_bytes()
+    for codec, name in OTHER_ENCODINGS.items():
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if any(alias in text for alias in COLUMNS["姓名"]):
+            hint = f"文件像是{name}编码，上面的列名因此是乱码"
+            break
+    else:
+        hint = "如果上面的列名是乱码，文件可能是其他编码（如繁体 Big5、日文 Shift-JIS）"
+    msg = f"{exc.message}。{hint}：请在 Excel 或 WPS 中“另存为”CSV UTF-8 或 Excel 工作簿（.xlsx）"
+    return RosterError(path, msg, row=exc.row, column=exc.column)
+
+
+def _formulas_named(path: Path, errors: list[InputError], index: dict[str, int]) -> list[InputError]:
+    """Errors at a formula cell without a cached value say so (openpyxl reads such a cell as empty)."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return errors
+    cells = sheet.formula_cells(path, ROSTER_LIMITS)
+    if not cells:
+        return errors
+    out: list[InputError] = []
+    for e in errors:
+        col = index.get(getattr(e, "column", None) or "")
+        f = cells.get((getattr(e, "row", None), col)) if col is not None else None
+        if f:
+            e = RosterError(path, sheet.FORMULA_MSG.format(f=f[:40]), row=e.row, column=e.column)
+        out.append(e)
+    return out
 
 
 def _read_rows(path: Path) -> tuple[list[list], str | None]:
     """The file's rows as cell values, and the text encoding a CSV was read with."""
     if not path.is_file():
         raise RosterError(path, "找不到名册文件")
-    return sheet.read_rows(path, _error(path))
+    return sheet.read_rows(path, _error(path), limits=ROSTER_LIMITS, what="名册")
 
 
 def _header(path: Path, rows: list[list]) -> tuple[int, dict[str, int], list[str]]:
@@ -290,6 +334,9 @@ def _member(path: Path, row: list, i: int, index: dict[str, int], errors: list[I
     name = clean_name(text("姓名"))
     if not name:
         errors.append(RosterError(path, "姓名为空", row=i, column="姓名"))
+    elif len(name) > ROSTER_LIMITS.name:
+        msg = f"姓名太长（{len(name)} 个字符，上限 {ROSTER_LIMITS.name} 个）：请只写姓名，其他写在“备注”列"
+        errors.append(RosterError(path, msg, row=i, column="姓名"))
     category = get("党员类别", _category)
     birth = get("出生年月", parse_day)
     joined = get("入党时间", parse_day)

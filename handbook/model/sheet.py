@@ -21,6 +21,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from ..errors import InputError
+from ..limits import Limits, bounded_rows, check_file_size, check_xlsx
 
 RULES_PATH = Path(__file__).with_name("sheet_rules.json")
 RULES: dict = json.loads(RULES_PATH.read_text(encoding="utf-8"))
@@ -104,28 +105,69 @@ def text_rows(text: str) -> list[list]:
     return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
 
 
-def xlsx_rows(path: Path, error: ErrorFactory) -> list[list]:
-    """The cell values of the first sheet (dates as datetimes, numbers as numbers)."""
+def xlsx_rows(
+    path: Path, error: ErrorFactory, limits: Limits | None = None, what: str = "表格", formulas: bool = False
+) -> list[list]:
+    """The cell values of the first sheet (dates as datetimes, numbers as numbers), within `limits`
+    (handbook.limits: unpacked size, rows, cell length); `formulas` reads formulas instead of results."""
+    if limits:
+        check_xlsx(path, what, limits)
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(path, read_only=True, data_only=not formulas)
     except Exception as exc:  # openpyxl raises several types for a damaged or mislabeled file
         raise error(f"无法作为 Excel 工作簿（.xlsx）打开：{exc}", None, None) from None
     try:
-        return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+        rows = wb.worksheets[0].iter_rows(values_only=True)
+        return bounded_rows(path, rows, what, limits) if limits else [list(r) for r in rows]
     finally:
         wb.close()
 
 
-def read_rows(path: Path, error: ErrorFactory, text_types=(".csv", ".txt")) -> tuple[list[list], str | None]:
-    """A CSV's or XLSX's rows, and the text encoding a CSV was read with (None for XLSX)."""
+FORMULA_MSG = (
+    "这个单元格是公式（{f}），但文件里没有保存公式的计算结果（由程序生成、没有在 Excel 或 WPS 中打开保存过的"
+    "文件常见这种情况）：请在 Excel 或 WPS 中打开并保存一次，或把公式改成数值"
+)
+
+
+def formula_cells(path: Path, limits: Limits) -> dict[tuple[int, int], str]:
+    """(row, 0-based column) → formula, for the first sheet's formula cells (openpyxl reads a formula
+    without a saved result as an empty cell, so a reader says why a cell it needs is empty)."""
+
+    def quiet(message: str, row, column) -> InputError:
+        return InputError(path, message)
+
+    try:
+        rows = xlsx_rows(path, quiet, limits, formulas=True)
+    except InputError:
+        return {}
+    return {
+        (i, j): c
+        for i, row in enumerate(rows, start=1)
+        for j, c in enumerate(row)
+        if isinstance(c, str) and c.startswith("=")
+    }
+
+
+def read_rows(
+    path: Path,
+    error: ErrorFactory,
+    text_types=(".csv", ".txt"),
+    limits: Limits | None = None,
+    what: str = "表格",
+) -> tuple[list[list], str | None]:
+    """A CSV's or XLSX's rows, and the text encoding a CSV was read with (None for XLSX); `limits`
+    refuses a file, row count or cell beyond them (handbook.limits) with the file and the limit."""
     if not path.is_file():
         raise error("找不到文件", None, None)
+    if limits:
+        check_file_size(path, what, limits)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return xlsx_rows(path, error), None
+        return xlsx_rows(path, error, limits, what), None
     if suffix in text_types:
         text, encoding = decode(path.read_bytes(), error)
-        return text_rows(text), encoding
+        rows = text_rows(text)
+        return (bounded_rows(path, rows, what, limits) if limits else rows), encoding
     if suffix == ".xls":
         raise error("不支持旧版 .xls 文件，请另存为 .xlsx 或 CSV", None, None)
     raise error(f"不支持的文件类型“{path.suffix}”，请使用 .csv 或 .xlsx", None, None)

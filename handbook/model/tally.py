@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, InputErrors
+from ..limits import TALLY_LIMITS, check_file_size
 from . import sheet
 from .roster import Member, labels
 
@@ -29,6 +30,8 @@ BALLOT_KEYS = {"issued": "发出票数", "returned": "收回票数", "valid": "�
 # footnotes) and how deep the header may sit: the one table reader's rules (model/sheet.py).
 TRAILER = sheet.SUMMARY
 NO_GRADE = {"", "-", "—", "－", "/", "无", "不评定等次", "不评定", "预备党员"}
+# No branch has a million ballots; larger numbers are typing errors (or 1e308), refused before any sum.
+MAX_COUNT = 1_000_000
 
 
 class TallyError(InputError):
@@ -151,15 +154,28 @@ def _count(value, file, member, where, errors) -> int:
         value = str(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", unicodedata.normalize("NFKC", value)):
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d{1,15}\s*", unicodedata.normalize("NFKC", value)):
         value = int(unicodedata.normalize("NFKC", value))
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", unicodedata.normalize("NFKC", value)):
+        value = MAX_COUNT + 1  # thousands of digits: too large to be a count (and to convert)
     if not isinstance(value, int):
-        errors.append(TallyError(file, f"票数应为不小于0的整数，不是“{value}”", member, where))
+        errors.append(TallyError(file, f"票数应为不小于0的整数，不是“{_short(value)}”", member, where))
         return 0
     if value < 0:
         errors.append(TallyError(file, f"票数不能为负数（{value}）", member, where))
         return 0
+    if value > MAX_COUNT:
+        errors.append(TallyError(file, f"票数过大（{_short(value)}），不可能是党支部的票数", member, where))
+        return 0
     return value
+
+
+def _short(value) -> str:
+    """A value as quoted in a message: a long one cut short (a 50 MB cell is not printed)."""
+    text = str(value)
+    if len(text) <= 20:
+        return text
+    return f"{text[:12]}…（共{len(text)}{'位' if text.lstrip('-').isdigit() else '个字符'}）"
 
 
 def _grade(value, file, member, where, errors) -> str | None:
@@ -170,7 +186,9 @@ def _grade(value, file, member, where, errors) -> str | None:
         return None
     if t in GRADES:
         return t
-    errors.append(TallyError(file, f"等次应为{'、'.join(GRADES)}之一或留空，不是“{value}”", member, where))
+    errors.append(
+        TallyError(file, f"等次应为{'、'.join(GRADES)}之一或留空，不是“{_short(value)}”", member, where)
+    )
     return None
 
 
@@ -179,9 +197,10 @@ def _ballot(value, file, key, errors) -> int | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, str) and re.fullmatch(r"\d+", unicodedata.normalize("NFKC", value).strip()):
+    if isinstance(value, str) and re.fullmatch(r"\d{1,15}", unicodedata.normalize("NFKC", value).strip()):
         value = int(unicodedata.normalize("NFKC", value))
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+        value = _short(value)
         errors.append(
             TallyError(file, f"{BALLOT_KEYS[key]}应为不小于0的整数或留空，不是“{value}”", where=key)
         )
@@ -196,6 +215,7 @@ def load_tally(path: str | Path, ballots: Ballots | None = None) -> Tally:
     path = Path(path)
     if not path.is_file():
         raise TallyError(path, "找不到计票文件")
+    check_file_size(path, "计票", TALLY_LIMITS)
     suffix = path.suffix.lower()
     if suffix == ".json":
         tally = _load_json(path)
@@ -223,6 +243,10 @@ def _read_json(path: Path) -> dict:
         raise TallyError(path, "文件不是 UTF-8 编码的计票文件（JSON）") from None
     except json.JSONDecodeError as exc:
         raise TallyError(path, f"不是有效的 JSON（第{exc.lineno}行第{exc.colno}列：{exc.msg}）") from None
+    except RecursionError:
+        raise TallyError(path, "JSON 嵌套层数过多，不是计票页导出的文件") from None
+    except ValueError:  # an integer of thousands of digits (Python refuses to convert it)
+        raise TallyError(path, "文件中有位数过多的数字（超过 4300 位），不可能是票数") from None
     if not isinstance(data, dict):
         raise TallyError(path, "不是计票页导出的文件（应为一个 JSON 对象）")
     if data.get("kind") != KIND:
@@ -276,6 +300,17 @@ def _json_entry(path: Path, i: int, m, errors: list[InputError]) -> Entry | None
     name = re.sub(r"\s+", " ", str(m.get("name") or "")).strip()
     if not name:
         errors.append(TallyError(path, "姓名为空", where=f"{where}.name"))
+    elif len(name) > TALLY_LIMITS.name:
+        errors.append(TallyError(path, f"姓名太长（{len(name)} 个字符）", name[:20] + "…", f"{where}.name"))
+        name = ""
+    note = str(m.get("note") or "")
+    if len(note) > TALLY_LIMITS.cell:
+        errors.append(
+            TallyError(
+                path, f"备注太长（{len(note)} 个字符，上限 {TALLY_LIMITS.cell} 个）", name, f"{where}.note"
+            )
+        )
+        note = ""
     counts = _json_counts(path, m, name or None, where, errors)
     prob = m.get("probationary")
     if prob is not None and not isinstance(prob, bool):
@@ -289,7 +324,7 @@ def _json_entry(path: Path, i: int, m, errors: list[InputError]) -> Entry | None
         probationary=prob,
         proposal=_grade(m.get("proposal"), path, name or None, f"{where}.proposal", errors),
         decided=_grade(m.get("decided"), path, name or None, f"{where}.decided", errors),
-        note=str(m.get("note") or ""),
+        note=note,
         where=where,
     )
 
@@ -302,6 +337,8 @@ def _load_json(path: Path) -> Tally:
     members = data.get("members")
     if not isinstance(members, list) or not members:
         raise TallyError(path, "没有党员的计票数据（members 为空或缺失）", where="members")
+    if len(members) > TALLY_LIMITS.rows:
+        raise TallyError(path, f"党员太多（{len(members)} 名，上限 {TALLY_LIMITS.rows} 名）", where="members")
     entries = [e for i, m in enumerate(members) if (e := _json_entry(path, i, m, errors)) is not None]
     edition = data.get("edition")
     return Tally(
@@ -319,7 +356,12 @@ def _load_xlsx(path: Path) -> Tally:
     def error(message: str, row: int | None, column: str | None) -> TallyError:
         return TallyError(path, message, where=f"第{row}行" if row else None)
 
-    return tally_from_rows(path, sheet.xlsx_rows(path, error))
+    rows = sheet.xlsx_rows(path, error, limits=TALLY_LIMITS, what="计票表")
+    # A formula without a saved result reads as empty, i.e. as 0 votes: refuse it rather than count 0.
+    for (r, c), f in sorted(sheet.formula_cells(path, TALLY_LIMITS).items()):
+        if r <= len(rows) and (c >= len(rows[r - 1]) or rows[r - 1][c] is None):
+            raise TallyError(path, sheet.FORMULA_MSG.format(f=f[:40]), where=f"第{r}行，第{c + 1}列")
+    return tally_from_rows(path, rows)
 
 
 _cell = sheet.cell_text
@@ -492,6 +534,27 @@ def _ballot_errors(tally: Tally) -> list[InputError]:
     return errors
 
 
+def _roster_size_errors(tally: Tally, members: int, roster_path: Path) -> list[InputError]:
+    """Ballot figures and a member's marks cannot exceed the members on the roster (one ballot each)."""
+    f, b = tally.path, tally.ballots
+    errors: list[InputError] = [
+        TallyError(f, f"{word}{v}超过名册 {roster_path} 中的党员人数{members}（每名党员一张票）", where=word)
+        for key, word in BALLOT_KEYS.items()
+        if (v := getattr(b, key)) is not None and v > members
+    ]
+    for e in tally.entries:
+        if e.marks > members:
+            errors.append(
+                TallyError(
+                    f,
+                    f"得票合计{e.marks}超过名册 {roster_path} 中的党员人数{members}",
+                    e.name,
+                    f"{e.where}，票数合计",
+                )
+            )
+    return errors
+
+
 def _valid_ballots(tally: Tally) -> tuple[int, str, bool]:
     """The valid-ballot figure, where it comes from, and whether it was estimated (then a notice)."""
     if tally.ballots.valid is not None:
@@ -579,6 +642,7 @@ def check(
     roster_path = Path(roster_path)
     rows, errors, notices = _match(tally, roster_path, members)
     errors = tally.errors + errors + _ballot_errors(tally)
+    errors += _roster_size_errors(tally, len(members), roster_path)
     notices = list(tally.notices) + notices
     valid, valid_note, estimated = _valid_ballots(tally)
     if estimated:
@@ -605,8 +669,11 @@ def second_entry_notes(tally: Tally) -> list[str]:
     for k, word in BALLOT_KEYS.items():
         if k in sb and sb.get(k) != getattr(tally.ballots, k):
             out.append(f"{word}：第一人{getattr(tally.ballots, k)}，第二人{sb.get(k)}")
+    members = s.get("members") if isinstance(s.get("members"), list) else []
     second = {
-        str(m.get("name")): m.get("counts") or {} for m in s.get("members") or [] if isinstance(m, dict)
+        str(m.get("name")): m["counts"] if isinstance(m.get("counts"), dict) else {}
+        for m in members
+        if isinstance(m, dict)
     }
     for e in tally.entries:
         if e.name not in second:

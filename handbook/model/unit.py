@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import Field
 
 from ..errors import InputError
+from ..limits import UNIT_LIMITS, check_file_size
 from ..paths import local_dir
 from ..yamlio import load_yaml, validate
 from .editions import Strict
@@ -101,10 +102,39 @@ class Unit(Strict):
         return [x for x in (self.secretary, self.deputy, *self.members) if x]
 
 
+def _long_text(path: Path, data, lines: dict, where: tuple = (), seen: set | None = None) -> None:
+    """Refuse a value longer than a unit profile's line of text (a pasted document, a runaway file)."""
+    seen = set() if seen is None else seen
+    if isinstance(data, dict | list):
+        # YAML aliases share one object many times over: visit each once (no "billion laughs").
+        if id(data) in seen:
+            return
+        seen.add(id(data))
+    if isinstance(data, dict):
+        items = data.items()
+    elif isinstance(data, list):
+        items = enumerate(data)
+    else:
+        if isinstance(data, str) and len(data) > UNIT_LIMITS.cell:
+            field = ".".join(map(str, where))
+            raise InputError(
+                path,
+                f"内容太长（{len(data)} 个字符，上限 {UNIT_LIMITS.cell} 个）",
+                field=field,
+                line=lines.get(where),
+            )
+        return
+    for k, v in items:
+        _long_text(path, v, lines, (*where, k), seen)
+
+
 def load_unit(path: str | Path) -> Unit:
     """Load and validate a unit profile; errors name the file, the field and the line."""
     path = Path(path)
+    if path.is_file():
+        check_file_size(path, "单位信息", UNIT_LIMITS)
     data, lines = load_yaml(path)
+    _long_text(path, data, lines)
     if data is None:
         return Unit()
     if not isinstance(data, dict):

@@ -145,16 +145,18 @@ def render_pdf(
     epoch: int | None = None,
     tooltips: dict[str, str] | None = None,
     tagged: bool = True,
+    cache: bool = True,
 ) -> bytes:
     """One HTML document as PDF bytes: cached by content, byte-identical for the same input.
 
     `tooltips` (field name → text) describe a fillable PDF's fields to viewers and screen readers;
-    `tagged` gives the PDF its structure tree (False for the book's parts, whose merge cannot keep it).
+    `tagged` gives the PDF its structure tree (False for the book's parts, whose merge cannot keep it);
+    `cache=False` for documents with personal data, which must not outlive their output folder.
     """
     path = cache_path(
         cache_key(html, fillable=fillable, base_url=base_url, epoch=epoch, tooltips=tooltips, tagged=tagged)
     )
-    if path.exists():
+    if cache and path.exists():
         return path.read_bytes()
     check_glyphs(html)
     data = postprocess(
@@ -163,5 +165,6 @@ def render_pdf(
         epoch=source_date_epoch(epoch),
         tooltips=tooltips,
     )
-    write_atomic(path, data)
+    if cache:
+        write_atomic(path, data)
     return data

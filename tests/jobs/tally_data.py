@@ -74,6 +74,7 @@ def tally_data(people: list[dict], valid: int = 28, seed: int = 2, branch: str =
             exc = rnd.randint(15, 22) if i % 4 == 0 else rnd.randint(0, 6)
             basic = rnd.randint(0, 2)
             bad = 1 if i == 7 else 0
+            exc = min(exc, valid - blank - basic - bad)
             counts = {
                 "优秀": exc,
                 "合格": valid - blank - exc - basic - bad,
@@ -122,7 +123,8 @@ def branch(
     """A whole branch in `folder`: (roster, tally, unit, tally data)."""
     folder.mkdir(parents=True, exist_ok=True)
     people = members(n, seed)
-    data = tally_data(people, seed=seed + 1, branch=name)
+    # Each member casts one ballot: a branch never has more valid ballots than members.
+    data = tally_data(people, valid=min(28, n - 2), seed=seed + 1, branch=name)
     return (
         write_roster(folder / "roster.csv", people),
         write_tally(folder / "tally.json", data),

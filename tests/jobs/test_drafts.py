@@ -42,5 +42,5 @@ def test_drafts_pdfs(tmp_path):
     assert "应到会6人" in text and "张三、李四、王五" in text
     # The output folder is replaced whole only when it holds nothing but earlier drafts.
     (tmp_path / "drafts" / "notes.txt").write_text("x")
-    with pytest.raises(InputError, match="其他文件"):
+    with pytest.raises(InputError, match="不是 handbook drafts 生成的文件"):
         cmd_drafts(Args())

@@ -437,7 +437,7 @@ def test_results_outputs(tmp_path, capsys):
     said = capsys.readouterr().out
     assert "参加评定等次的党员（正式党员），28人，三分之一即9人" in said
     names = set(job.output_names("2025年度", 30))
-    assert {p.name for p in (tmp_path / "a").iterdir()} == names | {job.MARKER}
+    assert {p.name for p in (tmp_path / "a").iterdir()} == names | {job.MARKER, ".handbook-outputs.json"}
     first = data["members"][0]
     c = first["counts"]
     counts = [c[g] for g in td.GRADES]
