@@ -11,7 +11,10 @@ pytestmark = pytest.mark.slow
 
 def test_rule_shows_the_editions_override_with_its_sources(scenario, editions_copy, latest_year):
     path = editions_copy / f"{latest_year}.yml"
-    entry = "  mobile:\n    text: 本年度流动党员一律书面参加评议。\n    sources: [W]\n"
+    entry = (
+        "  mobile:\n    text: 本年度流动党员一律书面参加评议。\n    strength: 规定\n"
+        "    cite:\n      - {source: S003, phrase: 流动党员}\n"
+    )
     text = path.read_text(encoding="utf-8")
     # The edition may already override other rules: add this one to its rule_overrides.
     if "\nrule_overrides:\n" in text:
@@ -21,7 +24,11 @@ def test_rule_shows_the_editions_override_with_its_sources(scenario, editions_co
     path.write_text(text, encoding="utf-8")
     scenario.page("rules.md", '# 评议规则\n\n{{ rule("mobile") }}\n\n{{ rule("probationary") }}\n')
     page = (scenario.build() / "rules.html").read_text(encoding="utf-8")
-    assert '本年度流动党员一律书面参加评议。<span class="srcs"><a class="src" href="sources.html#src-W"' in page
+    # The register's mark (the guard test reads it), then the override's badges.
+    assert (
+        '<span class="hb-rule" data-rule="mobile" data-strength="规定">本年度流动党员一律书面参加评议。</span>'
+        '<span class="srcs"><a class="src" href="sources.html#src-S003"'
+    ) in page
     # A rule without an override keeps the standing text and its sources.
     assert 'href="sources.html#src-S000"' in page
 
