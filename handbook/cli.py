@@ -18,6 +18,7 @@ from .errors import InputError, InputErrors
 from .jobs import pack
 from .jobs import results as results_job
 from .jobs.drafts import parse_formats, write_drafts
+from .jobs.notice_edition import notice_edition
 from .jobs.scaffold import new_edition
 from .limits import os_message
 from .model.editions import latest_year, load_all
@@ -87,7 +88,13 @@ def cmd_serve(args) -> int:
 
 
 def cmd_new_edition(args) -> int:
-    """Scaffold a new yearly edition and tell the secretary what to check."""
+    """Scaffold a new yearly edition (from its notice, or from an earlier year) and say what to check."""
+    if args.notice:
+        from_year = int(args.from_year) if args.from_year else None
+        for i, notice in enumerate(args.notice):
+            _, text = notice_edition(int(args.year), Path(notice), from_year, args.into)
+            print(("\n" if i else "") + text)
+        return 0
     path = new_edition(int(args.year), int(args.from_year) if args.from_year else None, args.into)
     marks = sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("# TODO 核对"))
     print(f"已生成 {path}（校验通过）")
@@ -127,6 +134,8 @@ def _add_local(sub) -> None:
     p.add_argument("year", type=int, help="年度，如 2026")
     p.add_argument("--from", dest="from_year", help="以这个年度为底稿（默认：此前最新的年度）")
     p.add_argument("--into", choices=("editions", "local"), default="editions")
+    p.add_argument("--notice", action="append", metavar="FILE",
+                   help="本年度通知（.docx、.pdf、.html、.txt）；可再给一份上级的转发通知")
     p.set_defaults(func=cmd_new_edition)
 
     p = sub.add_parser("roster", help="检查党员名册（CSV 或 XLSX），报告读到的内容")

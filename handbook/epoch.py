@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import calendar
-import os
+
+from .settings import current
 
 # 2022-01-01T00:00:00Z: used when neither the caller nor SOURCE_DATE_EPOCH gives a date.
 DEFAULT_EPOCH = 1640995200
@@ -11,9 +12,9 @@ DEFAULT_EPOCH = 1640995200
 
 def source_date_epoch(default: int | None = None) -> int:
     """SOURCE_DATE_EPOCH when set, else the given default (an edition's date), else DEFAULT_EPOCH."""
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if raw.isdigit():
-        return int(raw)
+    given = current().source_date_epoch
+    if given is not None:
+        return given
     return DEFAULT_EPOCH if default is None else default
 
 

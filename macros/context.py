@@ -1,16 +1,28 @@
-"""Which edition a site build is for: HANDBOOK_EDITION (a year or 'latest'), the newest by default."""
+"""Which edition a site build is for, and whether it renders PDFs: the build's mkdocs configuration
+(`extra.handbook_build`, set by macros.site), else the settings (HANDBOOK_EDITION, HANDBOOK_PDF) for a plain
+`mkdocs build` or `serve`; the newest edition by default."""
 
 from __future__ import annotations
 
-import os
-
+from handbook import settings
 from handbook.errors import InputError
 from handbook.model.editions import Common, Edition, latest_year, select
 
+# The key under the configuration's `extra` that carries one build's choices (and the nav it made).
+BUILD_KEY = "handbook_build"
 
-def selected_year() -> int:
-    """The edition chosen by HANDBOOK_EDITION; the newest by default."""
-    raw = os.environ.get("HANDBOOK_EDITION", "").strip()
+
+def build_options(config) -> dict:
+    """This build's choices in its configuration (an empty dict to fill when the build was not told any)."""
+    if config is None:
+        return {}
+    return config.extra.setdefault(BUILD_KEY, {})
+
+
+def selected_year(config=None) -> int:
+    """The edition this build is for (its configuration, else HANDBOOK_EDITION); the newest by default."""
+    given = build_options(config).get("edition")
+    raw = str(given).strip() if given is not None else settings.current().edition
     if not raw or raw == "latest":
         return latest_year()
     if not raw.isdigit():
@@ -18,6 +30,12 @@ def selected_year() -> int:
     return int(raw)
 
 
-def current() -> tuple[Common, Edition, dict[int, Edition]]:
-    """Common data, the selected edition, and all editions."""
-    return select(selected_year())
+def pdfs_enabled(config=None) -> bool:
+    """Whether this build writes the PDFs and Word files (its configuration, else HANDBOOK_PDF)."""
+    given = build_options(config).get("pdfs")
+    return settings.current().pdfs if given is None else bool(given)
+
+
+def current(config=None) -> tuple[Common, Edition, dict[int, Edition]]:
+    """Common data, the edition this build is for, and all editions."""
+    return select(selected_year(config))

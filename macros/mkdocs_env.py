@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 from html import escape
 
@@ -9,7 +10,9 @@ from markupsafe import Markup
 
 from handbook.model.changes import diff_editions, previous_edition
 from handbook.model.editions import (
+    FACT_KEYS,
     FACT_NAMES,
+    PENDING_HINT,
     STEP_KEYS,
     STEP_NAMES,
     Common,
@@ -21,6 +24,7 @@ from handbook.model.editions import (
     finish_text,
     grades_for,
     rule_for,
+    with_documents,
 )
 from handbook.model.forms import forms_for_step
 from handbook.model.unit import BLANK, current_unit
@@ -36,7 +40,8 @@ from .pages import draft_fragment, form_page, forms_index_table
 
 def define_env(env) -> None:
     """Declare the variables and macros the handbook pages use."""
-    common, edition, editions = current()
+    common, edition, editions = current(env.conf)
+    common = with_documents(common, edition)
     env.variables["edition"] = edition
     env.variables["common"] = common
     env.variables["editions"] = editions
@@ -57,7 +62,7 @@ class Macros:
     NAMES = (
         "src", "sourced", "rule", "deadline", "date", "page_link", "forms_for", "form", "forms_index",
         "confidence_banner", "flag", "finish", "edition_changes", "draft", "tally_page", "given",
-        "office_link", "script_start", "section_sources", "follow_up",
+        "office_link", "start_box", "script_start", "section_sources", "follow_up",
     )
 
     def __init__(self, env, common: Common, edition: Edition, editions: dict[int, Edition]):
@@ -176,12 +181,34 @@ class Macros:
         if edition.overall == "confirmed":
             return ""
         note = edition.confidence_note or ""
+        if edition.waiting:
+            waiting = [k for k in FACT_KEYS if edition.pending(k)]
+            items = "".join(f"\n    - **{FACT_NAMES[k]}**：通知中{PENDING_HINT[k]}" for k in waiting)
+            how = self.page_link("new-year.md", "新年度怎样开始")
+            # Folded: the page-top banner and the home box already say the notice is not out.
+            return (
+                f'??? note hb-note "通知下发后，从通知中找哪几处（{"、".join(edition.waiting)}）"\n\n'
+                f"    {note}\n\n    按{how}填写：\n{items}\n"
+            )
         return (
             # The page-top banner already says the edition is unconfirmed: this box says what and why.
             f'!!! warning hb-note "哪些内容需要核对：{edition.confidence_summary()}"\n\n'
             f"    {note}请以上级党组织下发的本年度通知为准，核对主题、学习内容和时间要求。"
             "标有“转引未核对”“需核实”的内容，核对后再使用。\n"
         )
+
+    def start_box(self) -> Markup:
+        """The home page's "本年度从这里开始" box (docs/assets/year.js adds today's date to it)."""
+        ed = self.edition
+        sched = ed.schedule
+        # The meeting season, stretched to the notice's own finish or report date when later.
+        end = max(d for d in (dt.date(ed.year + 1, 3, 31), sched.finish, sched.report) if d)
+        tpl = jinja_env().get_template("site/start_box.html.j2")
+        html = tpl.render(
+            edition=ed, begin=dt.date(ed.year, 12, 1).isoformat(), end=end.isoformat(),
+            years=sorted(self.editions), link=self.rel,
+        )
+        return Markup(html)
 
     def flag(self, fact: str) -> Markup:
         """A fact's confidence flag where the fact appears (nothing for a confirmed fact)."""
@@ -194,7 +221,15 @@ class Macros:
         # A link so that it takes the badge style of the source marks (never read aloud as text).
         href = self.rel("sources/" if self.env.conf.get("use_directory_urls") else "sources.html")
         badge = f'<a class="src fact-flag" href="{href}" title="{escape(tip)}">{short}</a>'
-        return Markup(f'<span class="srcs">{badge}</span>')
+        out = f'<span class="srcs">{badge}</span>'
+        if self.edition.pending(fact):
+            # What to take from the notice when it comes; screen only, never in a printed or Word file.
+            how = f'<a href="{self.rel("new-year.html")}">新年度怎样开始</a>'
+            out += (
+                '<span class="srcs fact-hint screen-only">'
+                f"通知下发后，按通知中{escape(PENDING_HINT[fact])}填写（见{how}）</span>"
+            )
+        return Markup(out)
 
     def finish(self) -> str:
         """When all work must be done, in words (one unit's date only as its example)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
@@ -12,8 +11,6 @@ from pathlib import Path
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from mkdocs.structure.files import get_files
-from mkdocs.structure.nav import get_navigation
 
 from handbook.atomic import replacing_dir, write_atomic
 from handbook.epoch import source_date_epoch
@@ -23,41 +20,31 @@ from handbook.office.zips import zip_time
 from handbook.paths import ROOT
 from handbook.render.env import jinja_env
 
-from .hooks import on_files
+from .context import build_options
 
 
-@contextlib.contextmanager
-def edition_env(year: int | str):
-    """Select an edition for the duration of a build."""
-    old = os.environ.get("HANDBOOK_EDITION")
-    os.environ["HANDBOOK_EDITION"] = str(year)
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("HANDBOOK_EDITION", None)
-        else:
-            os.environ["HANDBOOK_EDITION"] = old
+def edition_config(
+    year: int | str, site_dir: Path, config_file: Path | None = None, *, pdfs: bool | None = None
+):
+    """The mkdocs configuration of one edition's build: the edition (and the PDF switch, default the
+    settings') travel in it, not in the process environment."""
+    cfg = load_config(str(config_file or ROOT / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
+    build_options(cfg).update(edition=str(year), pdfs=pdfs)
+    return cfg
 
 
 def build_edition(
-    year: int, site_dir: Path, config_file: Path | None = None, beside: Path | None = None
+    year: int, site_dir: Path, config_file: Path | None = None, beside: Path | None = None, *,
+    pdfs: bool | None = None,
 ) -> Path:
     """Build one edition strictly into site_dir; on failure the previous site_dir is left untouched.
 
-    `beside` holds the temporary folder (a year of a published site is built outside the site)."""
+    `beside` holds the temporary folder (a year of a published site is built outside the site); `pdfs`
+    overrides the settings' PDF switch for this build."""
     site_dir = Path(site_dir).resolve()
-    with replacing_dir(site_dir, beside=beside) as tmp, edition_env(year):
-        cfg = load_config(str(config_file or ROOT / "mkdocs.yml"), site_dir=str(tmp), strict=True)
-        build(cfg)
+    with replacing_dir(site_dir, beside=beside) as tmp:
+        build(edition_config(year, tmp, config_file, pdfs=pdfs))
     return site_dir
-
-
-def site_nav(config_file: Path | None = None):
-    """The Navigation a build makes (generated form pages included), for PDF runs outside a build."""
-    cfg = load_config(str(config_file or ROOT / "mkdocs.yml"))
-    files = on_files(get_files(cfg), cfg)
-    return get_navigation(files, cfg)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -2,11 +2,14 @@
 
     .venv/bin/python scripts/bench_pack.py                 # 200 units × 30 members, naive side 2 units
     .venv/bin/python scripts/bench_pack.py --units 20 --naive-units 1 --mem-sizes 5,20   # a quick look
+    .venv/bin/python scripts/bench_pack.py --single-members 2000   # a large 党委 packed as one unit
 
 Rosters are synthetic: fictional names drawn with a fixed seed from a few hundred common characters.
 The fast side runs cold (empty PDF and layout caches in a temporary folder) so layout rendering counts.
 Peak memory is measured in fresh processes for two batch sizes (parent and worker peak RSS).
 Size: the batch's bytes per unit beside the first unit packed alone (goal: within 1.3×).
+Single unit: one unit of --single-members members packed as `handbook pack --roster` does (one process),
+cold, its pages/s printed beside the batch's.
 """
 
 from __future__ import annotations
@@ -68,8 +71,9 @@ def make_units(folder: Path, count: int, members: int, seed: int = 20250101) -> 
     return folder
 
 
-def fast(units_dir: Path, out: Path, cache: Path) -> dict:
-    """The real command path (2 worker processes), cold caches; returns pages, seconds and peak RSS."""
+def fast(units_dir: Path, out: Path, cache: Path, single: bool = False) -> dict:
+    """The real command path, cold caches: `--units` (2 worker processes), or with `single` the one unit as
+    `--roster` packs it; returns pages, seconds and peak RSS."""
     import handbook.pdf.engine
     import handbook.pdf.overlay
     from handbook.jobs import pack
@@ -79,7 +83,10 @@ def fast(units_dir: Path, out: Path, cache: Path) -> dict:
     units, _ = pack.find_units(units_dir)
     timings: dict = {}
     t0 = time.perf_counter()
-    outcomes = pack.run_batch(units, lambda s: out / s.key, progress=False, timings=timings)
+    if single:
+        outcomes = pack.run_batch(units, lambda s: out / s.key, workers=1, progress=False, timings=timings)
+    else:
+        outcomes = pack.run_batch(units, lambda s: out / s.key, progress=False, timings=timings)
     total = time.perf_counter() - t0
     failed = [o for o in outcomes if o.error]
     if failed:
@@ -158,13 +165,13 @@ def naive(units_dir: Path, count: int) -> dict:
 def child(args) -> None:
     """Run one fast batch in this (fresh) process and print its figures as JSON."""
     work = Path(args.work)
-    print(json.dumps(fast(work / "units", work / "out", work / "cache")))
+    print(json.dumps(fast(work / "units", work / "out", work / "cache", single=args.single)))
 
 
-def run_child(n: int, members: int, base: Path) -> dict:
-    work = base / f"n{n}"
+def run_child(n: int, members: int, base: Path, single: bool = False) -> dict:
+    work = base / (f"single{members}" if single else f"n{n}")
     make_units(work / "units", n, members)
-    cmd = [sys.executable, __file__, "--child", "--work", str(work)]
+    cmd = [sys.executable, __file__, "--child", "--work", str(work)] + (["--single"] if single else [])
     res = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if res.returncode:
         raise SystemExit(res.stderr[-3000:])
@@ -178,8 +185,11 @@ def main() -> None:
     ap.add_argument("--units", type=int, default=200)
     ap.add_argument("--members", type=int, default=30)
     ap.add_argument("--naive-units", type=int, default=2)
-    ap.add_argument("--mem-sizes", default="20,200", help="two batch sizes for the peak-memory comparison")
+    ap.add_argument("--mem-sizes", default="20,200",
+                    help="batch sizes for the peak-memory comparison (those above --units are left out)")
+    ap.add_argument("--single-members", type=int, default=300, help="members of the unit packed alone")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--single", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--work", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -187,7 +197,7 @@ def main() -> None:
         return
     base = Path(tempfile.mkdtemp(prefix="bench_pack."))
     try:
-        sizes = sorted({int(x) for x in args.mem_sizes.split(",")} | {args.units})
+        sizes = sorted({int(x) for x in args.mem_sizes.split(",") if int(x) <= args.units} | {args.units})
         results = {}
         print(f"one unit alone: 1 unit × {args.members} members …", flush=True)
         alone = run_child(1, args.members, base)
@@ -195,6 +205,8 @@ def main() -> None:
             print(f"fast path: {n} units × {args.members} members …", flush=True)
             results[n] = run_child(n, args.members, base)
         main_run = results[args.units]
+        print(f"single unit: {args.single_members} members, as `handbook pack --roster` …", flush=True)
+        single = run_child(1, args.single_members, base, single=True)
         print(f"naive path: {args.naive_units} unit(s) rendered from scratch by WeasyPrint …", flush=True)
         make_units(base / "naive", args.naive_units, args.members)
         nv = naive(base / "naive", args.naive_units)
@@ -225,6 +237,14 @@ def main() -> None:
         f"(first unit {first / alone['bytes']:.2f}×; goal ≤ 1.3×)"
     )
     print(f"       {main_run['units'] / main_run['seconds']:.1f} units/s overall")
+    st = single["timings"]
+    print(
+        f"single: 1 unit × {args.single_members} members, {single['pages']} pages "
+        f"in {single['seconds']:.1f} s (read roster {st['survey']:.1f} s, "
+        f"layouts+font cold {st['layouts']:.1f} s, unit {st['units']:.1f} s) "
+        f"= {single['pages'] / single['seconds']:.0f} pages/s beside the batch's {fast_pps:.0f} pages/s "
+        f"({single['pages'] / st['units']:.0f} vs {unit_pps:.0f} pages/s once layouts exist)"
+    )
     for n in sizes:
         r = results[n]
         print(

@@ -17,11 +17,11 @@ from ..model.forms import all_forms
 from ..model.unit import current_unit
 from ..office import docx as office_docx
 from ..office import forms_docx, xlsx
-from ..paths import ROOT
+from ..paths import cache_dir
 from ..render.drafts import KINDS, render_draft
 from ..render.forms import render_form
 
-CACHE_DIR = ROOT / ".cache" / "office"
+CACHE_DIR = cache_dir("office")
 OFFICE = "office"
 # The 主持词 pages whose built article becomes a .docx: (page source, file name).
 SCRIPTS = {

@@ -9,7 +9,15 @@ from pathlib import Path
 import yaml
 
 from ..errors import InputError
-from ..model.editions import FACT_KEYS, edition_paths, editions_dir, load_all, load_common, load_edition
+from ..model.editions import (
+    FACT_KEYS,
+    PENDING_FIELDS,
+    edition_paths,
+    editions_dir,
+    load_all,
+    load_common,
+    load_edition,
+)
 from ..paths import local_dir
 from ..yamlio import load_yaml
 
@@ -45,21 +53,27 @@ def _dump(key: str, value) -> str:
 def scaffold_text(source: Path, year: int) -> str:
     """YAML text of a new edition for `year` made from the edition file `source`."""
     data, _ = load_yaml(source)
+    data = dict(data)
+    pending = [k for k, v in (data.get("confidence") or {}).items() if v == "pending"]
+    # A year still waiting for its notice has nothing to copy for those facts: they stay pending.
+    for fact in pending:
+        for key in PENDING_FIELDS.get(fact, ()):
+            data.setdefault(key, None)
     old = int(data["year"])
     delta = year - old
     oldlabel, newlabel = f"{old}年度", f"{year}年度"
-    notice = dict(data["notice"])
+    notice = dict(data["notice"] or {})
     if notice.get("title"):
         notice["title"] = notice["title"].replace(oldlabel, newlabel)
     notice["number"] = None
     notice["confirmed"] = False
-    sched = dict(data["schedule"])
+    sched = dict(data["schedule"] or {})
     sched["window"] = _shift_years_in_text(sched.get("window"), delta)
     sched["note"] = _shift_years_in_text(sched.get("note"), delta)
     sched["steps"] = {k: _shift_date(v, delta) for k, v in (sched.get("steps") or {}).items()}
     sched["finish"] = _shift_date(sched.get("finish"), delta)
     sched["report"] = _shift_date(sched.get("report"), delta)
-    theme_short = re.sub(r"^待核对[：:]", "", str(data["theme_short"]))
+    theme_short = re.sub(r"^待核对[：:]", "", str(data["theme_short"] or ""))
     out = {
         "year": year,
         "title": str(data.get("title") or f"{oldlabel}基层党组织组织生活会和民主评议党员").replace(
@@ -79,6 +93,10 @@ def scaffold_text(source: Path, year: int) -> str:
     }
     if data.get("rule_overrides"):
         out["rule_overrides"] = data["rule_overrides"]
+    for fact in pending:
+        out["confidence"][fact] = "pending"
+        for key in PENDING_FIELDS.get(fact, ()):
+            out.pop(key, None)
     parts = [
         f"# {newlabel}: scaffolded by `handbook new-edition {year} --from {old}` on {dt.date.today()}.\n"
         f"# 本文件从{oldlabel}复制而来。请对照{newlabel}上级通知，逐项核对下面标有“TODO 核对”的字段，\n"

@@ -11,7 +11,8 @@ from typing import Literal
 from .editions import STEP_KEYS, STEP_NAMES, Common, Edition, Notice, Sourced, cn_date
 
 # "unknown": the kit knows the fact in neither year, which is not the same as "unchanged".
-Kind = Literal["added", "removed", "changed", "same", "unknown"]
+# "pending": this year's notice has not come yet; the fact waits for it.
+Kind = Literal["added", "removed", "changed", "same", "unknown", "pending"]
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,12 @@ class Section:
     @property
     def changed(self) -> bool:
         """Whether anything in this part differs from the previous edition."""
-        return any(c.kind not in ("same", "unknown") for c in self.changes)
+        return any(c.kind not in ("same", "unknown", "pending") for c in self.changes)
+
+    @property
+    def pending(self) -> bool:
+        """Whether this part waits for the year's notice."""
+        return any(c.kind == "pending" for c in self.changes)
 
     @property
     def unknown(self) -> list[str]:
@@ -133,7 +139,7 @@ def diff_editions(prev: Edition | None, cur: Edition, common: Common | None = No
         return []
     pt, ct = prev.theme, cur.theme
     pf, cf = prev.focus, cur.focus
-    return [
+    sections = [
         Section("theme", "主题", [_scalar("", pt.text, pt.sources, ct.text, ct.sources)]),
         Section("notice", "通知", _notices(prev, cur)),
         Section("study", "学习内容", _items(prev.study, cur.study, prev, cur)),
@@ -146,6 +152,19 @@ def diff_editions(prev: Edition | None, cur: Edition, common: Common | None = No
         Section("rules", "评议规则", _rules(prev, cur, common)),
         Section("specials", "本年度特别要求", _specials(prev, cur)),
     ]
+    # A fact still waiting for this year's notice is not a change: it is not known yet.
+    return [
+        Section(s.key, s.title, [Change("pending", "", label=SECTION_FACT[s.key])])
+        if s.key in SECTION_FACT and cur.pending(SECTION_FACT[s.key]) else s
+        for s in sections
+    ]
+
+
+# The edition fact (FACT_KEYS) each part of the diff comes from.
+SECTION_FACT = {
+    "theme": "theme", "notice": "notice", "study": "study", "committee": "focus", "member": "focus",
+    "areas": "focus", "schedule": "schedule",
+}
 
 
 def _notices(prev: Edition, cur: Edition) -> list[Change]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from functools import cache
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from .. import settings
 from ..errors import InputError, load_each
 from ..paths import ROOT, local_dir
 from ..yamlio import load_yaml, validate
@@ -31,19 +31,37 @@ STEP_NAMES = {
     "report": "总结上报",
 }
 assert tuple(STEP_NAMES) == STEP_KEYS
-Confidence = Literal["confirmed", "reported", "uncertain"]
+# pending: the year's notice is not out yet (the fact is a blank to fill); extracted: taken by
+# `handbook new-edition --notice` from the notice's own sentence, to be checked by a person.
+Confidence = Literal["confirmed", "extracted", "reported", "uncertain", "pending"]
 # The facts of an edition that carry their own confidence flag, and how pages name each flag.
 FACT_KEYS = ("notice", "theme", "study", "focus", "schedule")
 FACT_NAMES = {
     "notice": "通知", "theme": "主题", "study": "学习内容", "focus": "查摆重点", "schedule": "时间要求",
 }
-CONFIDENCE_RANK = {"uncertain": 0, "reported": 1, "confirmed": 2}
-CONFIDENCE_FLAG = {"confirmed": "", "reported": "转引未核对", "uncertain": "需核实"}
+CONFIDENCE_RANK = {"pending": 0, "uncertain": 1, "reported": 2, "extracted": 2, "confirmed": 3}
+CONFIDENCE_FLAG = {
+    "confirmed": "", "extracted": "摘自通知待核对", "reported": "转引未核对", "uncertain": "需核实",
+    "pending": "待上级通知",
+}
 CONFIDENCE_TIP = {
     "confirmed": "",
+    "extracted": "由命令从通知原文中摘出，请对照通知原句核对",
     "reported": "转引自下级文件或公开网页，未与正式通知核对",
     "uncertain": "本手册尚未核实",
+    "pending": "本年度上级通知尚未下发，通知到后按通知填写",
 }
+# Where each fact is found in a notice, for the pages of an edition whose notice has not come yet.
+PENDING_HINT = {
+    "notice": "通知开头的发文机关、标题和文号（如“组通字〔＿＿〕＿＿号”）",
+    "theme": "通知“总体要求”或“基本要求”一节中“以……为主题”的一句",
+    "study": "“认真组织学习”一节列出的讲话、全会精神、文件和党内法规",
+    "focus": "“查摆问题”一节中对党支部委员会和对党员的要求，以及“在……等方面的问题和不足”",
+    "schedule": "通知末尾“在……前完成”和“于……前报送”的日期",
+}
+# What read-aloud and printed text shows for a fact the notice has not given yet.
+BLANK_FILL = "＿＿＿＿＿＿＿＿"
+BLANK_SHORT = "＿＿＿＿"
 # What read-aloud and draft text prints where a notice's title or number is unknown: a blank to fill.
 BLANK_TITLE = "《＿＿＿＿＿＿＿＿》"
 BLANK_NUMBER = "＿＿〔＿＿〕＿＿号"
@@ -93,6 +111,8 @@ class Sourced(Strict):
 
     text: str = Field(min_length=1)
     sources: list[str]
+    # The notice's own sentence the text was taken from (set by `new-edition --notice`, to be checked).
+    quote: str | None = None
 
     _v = field_validator("sources")(check_sources)
 
@@ -133,6 +153,8 @@ class Notice(Strict):
         """How the notice is cited in running text: 《title》（number）; a plain description when unknown."""
         num = f"（{self.number}）" if self.number else ""
         issuer = self.issuer or ""
+        if not self.sources:  # the blank of a year whose notice has not come yet
+            return "上级党组织关于本年度组织生活会和民主评议党员的通知（尚未下发）"
         if not self.title:
             # Printed on the handbook PDF's cover too: a blank to fill, never an editor's note.
             unknown = num or "（标题和文号以上级转发的通知为准）"
@@ -305,6 +327,40 @@ class RuleText(Strict):
         return list(dict.fromkeys(c.source for c in self.cite))
 
 
+# The fields each fact fills; a pending fact leaves them out of the edition file.
+PENDING_FIELDS = {
+    "notice": ("notice",), "theme": ("theme", "theme_short"), "study": ("study",), "focus": ("focus",),
+    "schedule": ("schedule",),
+}
+
+
+def _blank() -> Sourced:
+    # Built without validation: a blank has no source yet, it is what the notice will give.
+    return Sourced.model_construct(text=BLANK_FILL, sources=[], quote=None)
+
+
+def _pending_value(key: str):
+    """The blank a pending fact reads as: every page and draft still renders, with ＿＿＿＿ to fill."""
+    if key == "notice":
+        return Notice.model_construct(
+            issuer=None, title=None, number=None, level="central", confirmed=False, sources=[]
+        )
+    if key == "theme":
+        return _blank()
+    if key == "theme_short":
+        return BLANK_SHORT
+    if key == "study":
+        return [_blank()]
+    if key == "focus":
+        return Focus.model_construct(
+            committee=[_blank()], member=[_blank()], member_areas=[BLANK_SHORT], areas_sources=[]
+        )
+    return Schedule.model_construct(
+        window="以上级通知为准", example_of=None, steps=dict.fromkeys(STEP_KEYS), finish=None, report=None,
+        note=None, sources=[],
+    )
+
+
 class Edition(Strict):
     """One 年度: what that year's notice asks of a party branch."""
 
@@ -326,6 +382,28 @@ class Edition(Strict):
     ballot: Ballot | None = None
     # A year whose source follows its own meeting procedure (2016: S004's), shown instead of the usual note.
     procedure: Sourced | None = None
+    # The notices this edition was read from (`new-edition --notice`): sources of its own, by id.
+    documents: dict[str, Source] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _pending_blanks(cls, data):
+        # A fact whose notice has not come yet is left out of the file and read as a blank to fill.
+        conf = data.get("confidence") if isinstance(data, dict) else None
+        if not isinstance(conf, dict):
+            return data
+        data = dict(data)
+        for fact, keys in PENDING_FIELDS.items():
+            if conf.get(fact) != "pending":
+                continue
+            for key in keys:
+                if data.get(key) is not None:
+                    raise ValueError(
+                        f"confidence.{fact} 为 pending（待上级通知）时不要写 {key}；"
+                        f"通知下发后写入 {key}，并把 confidence.{fact} 改为 extracted 或 confirmed"
+                    )
+                data[key] = _pending_value(key)
+        return data
 
     @model_validator(mode="after")
     def _note_when_unsure(self) -> Edition:
@@ -344,10 +422,19 @@ class Edition(Strict):
         """The edition's weakest fact flag (banners use it)."""
         return self.confidence.overall
 
+    def pending(self, fact: str) -> bool:
+        """Whether a fact waits for the year's notice (its text is a blank to fill)."""
+        return getattr(self.confidence, fact) == "pending"
+
+    @property
+    def waiting(self) -> list[str]:
+        """The facts waiting for the notice, by their Chinese names."""
+        return [FACT_NAMES[k] for k in FACT_KEYS if self.pending(k)]
+
     def confidence_summary(self) -> str:
         """Which facts are only reported and which need checking, in one line: 主题转引未核对；通知需核实."""
         parts = []
-        for level in ("reported", "uncertain"):
+        for level in ("extracted", "reported", "uncertain", "pending"):
             names = [FACT_NAMES[k] for k in FACT_KEYS if getattr(self.confidence, k) == level]
             if names:
                 parts.append(f"{'、'.join(names)}{CONFIDENCE_FLAG[level]}")
@@ -396,7 +483,8 @@ class Source(Strict):
     """A document the kit's facts come from: what it is (title, issuer, date), never a build path."""
 
     title: str
-    kind: Literal["seed", "notes", "regulation", "web"]
+    # notice: a notice an edition was read from by `handbook new-edition --notice` (in the edition file).
+    kind: Literal["seed", "notes", "regulation", "web", "notice"]
     issuer: str | None = None
     date: str | None = None
     # The stored public page's address (kind web).
@@ -477,7 +565,7 @@ def grades_for(common: Common, edition: Edition) -> list[Grade]:
 
 def editions_dir() -> Path:
     """Where edition files live; HANDBOOK_EDITIONS_DIR points a test or a fork elsewhere."""
-    return Path(os.environ.get("HANDBOOK_EDITIONS_DIR") or EDITIONS_DIR)
+    return settings.current().editions_dir or EDITIONS_DIR
 
 
 def load_common(directory: Path | None = None) -> Common:
@@ -493,7 +581,9 @@ def load_edition(path: Path, common: Common | None = None) -> Edition:
     # A local edition's folder has no common.yml: it shares upstream's.
     common = common or load_common(path.parent if (path.parent / "common.yml").is_file() else None)
     data, lines = load_yaml(path)
-    edition = validate(Edition, data, lines, path, {"source_ids": set(common.sources)})
+    own = (data.get("documents") or {}) if isinstance(data, dict) else {}
+    ids = set(common.sources) | (set(own) if isinstance(own, dict) else set())
+    edition = validate(Edition, data, lines, path, {"source_ids": ids})
     m = YEAR_FILE.match(path.name)
     if m and int(m.group(1)) != edition.year:
         msg = f"年度 {edition.year} 与文件名不符"
@@ -595,3 +685,10 @@ def finish_text(edition: Edition) -> str:
     if sched.example_of:
         return f"上级通知规定的时间（例：{sched.example_of}定为{cn_date(sched.finish)}）"
     return cn_date(sched.finish)
+
+
+def with_documents(common: Common, edition: Edition) -> Common:
+    """Common data whose source registry also holds the edition's own notices (badges, sources page)."""
+    if not edition.documents:
+        return common
+    return common.model_copy(update={"sources": {**common.sources, **edition.documents}})

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-import os
 from functools import cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from .. import settings
 from ..errors import InputError, InputErrors, load_each
 from ..paths import ROOT
 from ..yamlio import line_for, load_yaml, validate
@@ -235,7 +235,7 @@ def _member_name(member: dict) -> str:
 
 def forms_dir() -> Path:
     """Where form folders live; HANDBOOK_FORMS_DIR points a test or a fork elsewhere."""
-    return Path(os.environ.get("HANDBOOK_FORMS_DIR") or FORMS_DIR)
+    return settings.current().forms_dir or FORMS_DIR
 
 
 def load_form(path: Path, source_ids: set[str] | None = None) -> Form:

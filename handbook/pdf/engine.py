@@ -12,14 +12,14 @@ from pathlib import Path
 
 from ..atomic import write_atomic
 from ..epoch import source_date_epoch
-from ..paths import ROOT
+from ..paths import cache_dir
 from .fix import postprocess, subsetter
 from .fonts import PdfError, check_glyphs, font_identity
 
 # Part of every cache key, with the source of this module and pdf_fix.py (hashed in cache_key), so
 # editing the pipeline never serves a stale PDF; bump it for changes outside those files.
 CODE_VERSION = "pdf-5"
-CACHE_DIR = ROOT / ".cache" / "pdf"
+CACHE_DIR = cache_dir("pdf")
 # WeasyPrint embeds the font of form widgets whole and unsubset; giving widgets a small font that no page
 # text uses keeps the CJK text fonts subset, and pdf_fix drops this one after pointing fields at STSong.
 WIDGET_FONT_CSS = (

@@ -22,12 +22,12 @@ from fontTools.ttLib import TTFont
 from pikepdf import Array, ContentStreamInstruction, Dictionary, Name, Operator, String
 
 from ..atomic import write_atomic
-from ..paths import ROOT
+from ..paths import cache_dir
 from .engine import cache_key, render_pdf, weasyprint_pdf
 from .fix import set_dates, tounicode_cmap, w_array
 from .fonts import coverage, drawn, font_file, missing
 
-CACHE_DIR = ROOT / ".cache" / "pack"
+CACHE_DIR = cache_dir("pack")
 FONT_FAMILY = "Noto Serif CJK SC"
 # Noto CJK's ideographic em box runs from -0.12 to 0.88 of the size around the baseline.
 EM_DESCENT = 0.12

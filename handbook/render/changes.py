@@ -6,12 +6,14 @@ from collections.abc import Callable
 from html import escape
 
 from ..model.changes import Section
-from ..model.editions import Edition
+from ..model.editions import PENDING_HINT, Edition
 from .register import quoted_rule
 
 
 def _status(s: Section) -> str:
-    """The summary table's cell: changed, the same, or unknown in both years."""
+    """The summary table's cell: changed, the same, unknown in both years, or waiting for the notice."""
+    if s.pending:
+        return "**待上级通知**"
     if s.changed:
         return "**有变化**"
     return "均未掌握" if not any(c.kind == "same" for c in s.changes) else "相同"
@@ -37,7 +39,16 @@ def changes_markdown(
             f"{cur.label}是本手册收录的最早年度，没有上一年度用来比较。"
             "以后各年度的本页列出与上一年度相比的变化。\n"
         )
-    out = [
+    out = []
+    if cur.waiting:
+        out += [
+            f"**{cur.label}的上级通知尚未下发。**\n",
+            "- **沿用的内容**：工作流程和各步骤做法、评议规则（四个等次、优秀比例、预备党员等）、"
+            "表格、主持词和文稿的框架、检查清单、计票与评定，与往年相同，现在就可以用来准备。",
+            f"- **等待通知的内容**：{'、'.join(cur.waiting)}。手册和文稿中这些地方留有空白（＿＿＿＿），"
+            "通知下发后按通知填写；下表中标为“待上级通知”。\n",
+        ]
+    out += [
         f"与上一年度（**{prev.label}**）相比，{cur.label}的变化如下，均根据两个年度的资料自动对比得出；"
         "角标表示出处，点击可查看；“相同”表示与上一年度一致。\n",
         "| 内容 | 与上一年度相比 |",
@@ -51,6 +62,10 @@ def changes_markdown(
         if not s.changes:
             continue
         out.append(f"## {s.title} {{#chg-{s.key}}}\n")
+        if s.pending:
+            fact = s.changes[0].label
+            out.append(f"待上级通知：通知下发后，按通知中{PENDING_HINT[fact]}填写。\n")
+            continue
         if not s.changed:
             out.append(f"{_unchanged(s)}\n")
             continue

@@ -12,7 +12,14 @@ import pytest
 
 from handbook import cli
 from handbook.errors import InputError, InputErrors
-from handbook.model.editions import EDITIONS_DIR, deadline_text, finish_text, load_all, load_common
+from handbook.model.editions import (
+    BLANK_SHORT,
+    EDITIONS_DIR,
+    deadline_text,
+    finish_text,
+    load_all,
+    load_common,
+)
 from handbook.model.forms import load_forms
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,6 +74,9 @@ def test_handbook_check_exits_zero():
 def test_theme_short_is_distinctive():
     common_text = (EDITIONS_DIR / "common.yml").read_text(encoding="utf-8")
     for year, ed in EDITIONS.items():
+        if ed.pending("theme"):  # a blank to fill until the notice comes
+            assert ed.theme_short == BLANK_SHORT and "＿" in ed.theme.text
+            continue
         assert ed.theme_short in ed.theme.text, f"{year}: theme_short is not part of the theme"
         assert ed.theme_short not in common_text, f"{year}: theme_short appears in common.yml"
         for other in YEARS:
