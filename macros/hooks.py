@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from handbook.jobs.edition_office import build_edition_office
@@ -41,6 +42,38 @@ def on_nav(nav, config, files, **_):
     return nav
 
 
+# 404.html is served for any missing path, so without a site_url mkdocs writes its links from the server's
+# root ("/assets/..."), which misses under /<年度>/ and /latest/. A <base> set first, from the path's year
+# folder (else "/"), and links relative to it make one file work in every year folder and at the root.
+_BASE_404 = (
+    '<script>(function(){var m=location.pathname.match(/^(.*?\\/(?:\\d{4}|latest)\\/)/);'
+    "document.write('<base href=\"'+(m?m[1]:'/')+'\">')})()</script>"
+)
+
+
+def relocate_404(site_dir: Path) -> None:
+    """Make site/404.html find its assets from any depth of any year folder."""
+    path = site_dir / "404.html"
+    if not path.is_file():
+        return
+    html = path.read_text(encoding="utf-8")
+    if _BASE_404 in html:
+        return
+    html = re.sub(r'(\s(?:href|src)=")/(?!/)', r"\1", html)
+    html = html.replace('new URL("/",location)', 'new URL(".",document.baseURI)')
+    html = html.replace('"search": "/assets/', '"search": "assets/')
+    # The theme resolves its config's base against the location, not <base>: give it the base itself.
+    html = re.sub(
+        r'("base": )"/"(.*?</script>)',
+        r'\1"."\2<script>(function(){var c=document.getElementById("__config");'
+        r"c.textContent=c.textContent.replace('\"base\": \".\"',"
+        r"'\"base\": \"'+document.baseURI+'\"')})()</script>",
+        html, count=1, flags=re.S,
+    )
+    html = html.replace("<head>", "<head>\n" + _BASE_404, 1)
+    path.write_text(html, encoding="utf-8")
+
+
 def on_post_build(config, **_):
     """Refine the search index, then write the edition's PDFs (site/pdf/) and Word/Excel files (site/office/).
 
@@ -49,6 +82,7 @@ def on_post_build(config, **_):
     # Runs after material's search plugin wrote the index and before its offline plugin (priority -100)
     # copies it into search_index.js, so http and file:// use the same refined index.
     refine_index(Path(config.site_dir))
+    relocate_404(Path(config.site_dir))
     if not pdfs_enabled(config):
         return
     common, edition, _ = current(config)

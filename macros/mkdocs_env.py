@@ -30,6 +30,7 @@ from handbook.model.forms import forms_for_step
 from handbook.model.unit import BLANK, current_unit
 from handbook.render.changes import changes_markdown
 from handbook.render.env import jinja_env
+from handbook.render.members import render_member_list
 from handbook.render.register import render_rule
 from handbook.render.tally import render_tally
 from handbook.render.view import Blankable
@@ -56,13 +57,26 @@ def define_env(env) -> None:
         env.macro(getattr(macros, name), name)
 
 
+# The drafts and meeting scripts each step uses (listed on its page with its forms).
+STEP_DRAFTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "plan": (("drafts/plan.md", "工作方案（草稿）"), ("drafts/notice.md", "通知（草稿）")),
+    "criticism": (
+        ("scripts/committee.md", "支部委员会会议主持词"),
+        ("scripts/general.md", "党员大会主持词"),
+        ("scripts/group.md", "党小组会主持词"),
+    ),
+    "evaluation": (("scripts/general.md", "党员大会主持词"), ("steps/counting.md", "计票与评定")),
+    "report": (("drafts/report.md", "情况报告（草稿）"),),
+}
+
+
 class Macros:
     """The macros the pages call, for one edition; `env.page` is the page being rendered."""
 
     NAMES = (
         "src", "sourced", "rule", "deadline", "date", "page_link", "forms_for", "form", "forms_index",
         "confidence_banner", "flag", "finish", "edition_changes", "draft", "tally_page", "given",
-        "office_link", "start_box", "script_start", "section_sources", "follow_up",
+        "office_link", "member_list", "start_box", "script_start", "section_sources", "follow_up",
     )
 
     def __init__(self, env, common: Common, edition: Edition, editions: dict[int, Edition]):
@@ -160,8 +174,12 @@ class Macros:
         return Markup(f"[{text}]({self.rel(target)})")
 
     def forms_for(self, step: str) -> Markup:
-        """Links to the (optional) forms a step uses, from forms/*/form.yml."""
+        """Links to the (optional) forms a step uses (forms/*/form.yml), its drafts and the handbook PDF."""
         items = [f"- [{f.title}]({self.rel(f'forms/{f.id}.md')})（可选）" for f in forms_for_step(step)]
+        items += [f"- 文稿草稿：[{text}]({self.rel(target)})" for target, text in STEP_DRAFTS.get(step, ())]
+        # Raw HTML: the PDF is written after the pages, so a Markdown link would fail the strict build.
+        pdf = self.rel(f"pdf/handbook-{self.edition.year}.md")[: -len(".md")] + ".pdf"
+        items.append(f'- 整本手册打印版：<a href="{pdf}">{self.edition.label}工作手册（PDF）</a>')
         return Markup("\n".join(items))
 
     def form(self, form_id: str) -> Markup:
@@ -244,6 +262,10 @@ class Macros:
     def draft(self, kind: str) -> Markup:
         """A draft document (a kind of handbook.render.drafts.KINDS) for this edition and unit."""
         return Markup(draft_fragment(kind, self.edition, self.common))
+
+    def member_list(self) -> Markup:
+        """The 本支部名单 tool (docs/assets/members.js reads the list by the rules embedded here)."""
+        return Markup(render_member_list(self.edition))
 
     def tally_page(self) -> Markup:
         """The 计票与评定 tool (docs/assets/tally.js fills it in the browser)."""

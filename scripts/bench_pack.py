@@ -127,8 +127,9 @@ def naive(units_dir: Path, count: int) -> dict:
         uv = pack.unit_values(src.key, unit, members, "优秀")
         ud = {"branch": uv.branch}
         parts = []
-        for form in pack.pack_forms(all_forms()):
-            if isinstance(form, str):
+        for entry in pack.pack_entries(all_forms()):
+            form = entry.form
+            if form is None:
                 body = talk_plan_html(edition, common, len(uv.talk_rows))
                 body = body[body.index("<body>") + 6 : body.index("</body>")]
                 for no, a, b, kind, way in uv.talk_rows:
@@ -137,19 +138,19 @@ def naive(units_dir: Path, count: int) -> dict:
                         body = body.replace(f'name="{r}_{k}">', f'name="{r}_{k}" value="{escape(v)}">')
                 body = re.sub(r'(name="branch")>', rf'\1 value="{escape(uv.branch)}">', body, count=1)
                 parts.append(body)
-            elif form.id == "member-register":
+            elif form.pack == "register":
                 parts += [
                     render_form(form, edition, common, target="pdf", values=r.values, unit=ud)
                     for r in uv.registers
                 ]
-            elif form.id == "member-ballot":
+            elif form.pack == "ballot":
                 ms = [
                     {"name": label.removesuffix("（预备党员）"), "probationary": prob}
                     for _, label, prob in uv.ballot_rows
                 ]
                 parts.append(render_form(form, edition, common, target="pdf", members=ms, unit=ud))
             else:
-                values = uv.stats if form.id == "statistics" else {}
+                values = uv.stats if form.pack == "statistics" else {}
                 parts.append(render_form(form, edition, common, target="pdf", values=values, unit=ud))
         html = (
             f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>{print_css()}'

@@ -53,8 +53,11 @@
     }
   });
 
-  function storageKey(root) {
-    return "zzshh:" + root.getAttribute("data-year") + ":form:" + root.getAttribute("data-form-id");
+  /* One key per edition and form; a form kept per member (the 登记表) adds the member (data-member). */
+  function storageKey(root, member) {
+    if (member === undefined) member = root.getAttribute("data-member");
+    return "zzshh:" + root.getAttribute("data-year") + ":form:" + root.getAttribute("data-form-id") +
+      (member ? ":" + member : "");
   }
 
   function fields(form) {
@@ -160,12 +163,56 @@
       year: Number(root.getAttribute("data-year")),
       values: collect(form)
     };
-    var name = data.form + "-" + data.year + ".json";
+    var member = root.getAttribute("data-member");
+    var name = data.form + (member ? "-" + member : "") + "-" + data.year + ".json";
     files.download(data, name);
     setStatus(root, "已导出为文件 " + name + "。");
   }
 
+  /* Several files at once into a per-member form: each is stored under the member named in it. */
+  function importMany(root, form, input) {
+    var list = Array.prototype.slice.call(input.files || []);
+    var done = [];
+    var bad = [];
+    var next = function () {
+      var file = list.shift();
+      if (!file) {
+        input.value = "";
+        if (typeof root.zfReload === "function") root.zfReload();
+        setStatus(root, (done.length ? "已导入 " + done.length + " 名党员的登记表：" + done.join("、") + "。" : "") +
+          (bad.length ? "未导入：" + bad.join("；") + "。" : ""), bad.length > 0);
+        return;
+      }
+      var reader = new FileReader();
+      reader.onload = function () {
+        var data = null;
+        try { data = JSON.parse(String(reader.result)); } catch (e) { /* reported below */ }
+        var why = data === null ? "不是导出的表格内容（JSON）" : refusal(data, root.getAttribute("data-form-id"));
+        var who = data && isObject(data.values) ? String(data.values.name || "").trim() : "";
+        if (!why && !who) why = "文件中没有姓名";
+        if (why) {
+          bad.push(file.name + "（" + why.replace(/^导入失败：/, "").replace(/本表未作改动。$/, "") + "）");
+        } else {
+          try {
+            window.localStorage.setItem(storageKey(root, who), JSON.stringify(data.values));
+            done.push(who);
+          } catch (e) {
+            bad.push(file.name + "（浏览器不允许在本机保存）");
+          }
+        }
+        next();
+      };
+      reader.onerror = function () { bad.push(file.name + "（无法读取文件）"); next(); };
+      reader.readAsText(file);
+    };
+    next();
+  }
+
   function importValues(root, form, input) {
+    if (input.multiple) {
+      importMany(root, form, input);
+      return;
+    }
     files.readJson(input, function (data, name) {
       var why = refusal(data, root.getAttribute("data-form-id"));
       if (why) {
@@ -226,6 +273,13 @@
     var form = root.querySelector("form.zf-form");
     if (!form) return;
     restore(root, form);
+    /* members.js switches a per-member form to another member: show that member's stored values. */
+    root.zfReload = function () {
+      apply(form, {});
+      setStatus(root, "");
+      restore(root, form);
+      root.dispatchEvent(new CustomEvent("zf-restored"));
+    };
     form.addEventListener("input", function () { save(root, form); });
     form.addEventListener("change", function () { save(root, form); });
     root.querySelector(".zf-print").addEventListener("click", function () { window.print(); });

@@ -444,6 +444,393 @@
     return rankOf(m.position);
   }
 
+
+  /* --- the 本支部名单 page ----------------------------------------------------------------------- */
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function counts(members) {
+    var full = members.filter(function (m) { return m.category !== "预备党员"; });
+    return {
+      all: members.length,
+      full: full.length,
+      probationary: members.length - full.length,
+      voting: full.filter(function (m) { return !m.on_probation; }).length
+    };
+  }
+
+  function showList(page) {
+    var data = stored();
+    var list = data && data.members ? data.members : [];
+    var body = page.querySelector(".zm-table tbody");
+    body.textContent = "";
+    var names = labels(list);
+    list.forEach(function (m, i) {
+      var tr = el("tr");
+      var rank = m.committee_rank === undefined ? committeeRank(page.zmRules, m) : m.committee_rank;
+      [String(i + 1), names[i], m.category, m.group || "", rank === null ? "" : (m.committee_post || "是"),
+        m.mobile ? "是" : "", m.on_probation ? "是" : ""].forEach(function (t, j) {
+        tr.appendChild(el(j === 1 ? "th" : "td", "", t));
+      });
+      body.appendChild(tr);
+    });
+    page.querySelector(".zm-empty").hidden = list.length > 0;
+    page.querySelector(".zm-table-wrap").hidden = list.length === 0;
+    var c = counts(list);
+    page.querySelector(".zm-summary").textContent = list.length
+      ? "共 " + c.all + " 名党员：正式党员 " + c.full + " 名，预备党员 " + c.probationary + " 名；有表决权的党员 " +
+        c.voting + " 名（正式党员中不在留党察看期间的）。" + (data.source ? "来自：" + data.source + "。" : "")
+      : "";
+  }
+
+  function report(page, result, source, encoding) {
+    var box = page.querySelector(".zm-status");
+    box.textContent = "";
+    if (result.errors.length) {
+      box.appendChild(el("p", "zm-problem", (source ? source + "：" : "") + "名单有下列问题，未保存（原来保存的名单不变）："));
+      var ul = el("ul", "zm-errors");
+      result.errors.forEach(function (e) { ul.appendChild(el("li", "", e.text)); });
+      box.appendChild(ul);
+      return;
+    }
+    result.members.forEach(function (m) { m.committee_rank = committeeRank(page.zmRules, m); });
+    try {
+      save(result.members, source);
+    } catch (e) {
+      box.appendChild(el("p", "zm-problem", "浏览器不允许在本机保存，名单未保存。"));
+      return;
+    }
+    box.appendChild(el("p", "zm-ok", "已读取并保存 " + result.members.length + " 名党员" +
+      (encoding ? "（编码 " + encoding + "）" : "") + "。"));
+    result.notices.forEach(function (n) { box.appendChild(el("p", "zm-notice", n)); });
+    showList(page);
+  }
+
+  function initPage(page) {
+    if (page.getAttribute("data-zm-ready")) return;
+    page.setAttribute("data-zm-ready", "1");
+    var rules = JSON.parse(page.querySelector(".zm-rules").textContent);
+    page.zmRules = rules;
+    page.querySelector(".zm-read").addEventListener("click", function () {
+      var text = page.querySelector(".zm-paste").value;
+      if (!text.trim()) {
+        report(page, { errors: [problem("请先粘贴名单", null, null)] }, "粘贴的名单");
+        return;
+      }
+      report(page, readRows(rules, textRows(text), { pasted: true }), "粘贴的名单");
+    });
+    var input = page.querySelector(".zm-open");
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
+      if (!file) return;
+      var reader = new FileReader();
+      reader.onload = function () {
+        fileRows(file.name, new Uint8Array(reader.result), root.readXlsxFile).then(function (got) {
+          report(page, readRows(rules, got.rows), file.name, got.encoding);
+        }, function (p) {
+          report(page, { errors: [p && p.text ? p : problem(String(p), null, null)] }, file.name);
+        });
+        input.value = "";
+      };
+      reader.onerror = function () { report(page, { errors: [problem("无法读取文件", null, null)] }, file.name); };
+      reader.readAsArrayBuffer(file);
+    });
+    page.querySelector(".zm-clear-all").addEventListener("click", function () {
+      if (!root.confirm("清除本手册在这台电脑上保存的全部内容（名单、各表格填写的内容、计票结果）？此操作不能撤销。")) return;
+      var n = clearAll();
+      var box = page.querySelector(".zm-status");
+      box.textContent = "";
+      box.appendChild(el("p", "zm-ok", "已清除本手册在这台电脑上保存的全部内容（" + n + " 项）。"));
+      showList(page);
+    });
+    showList(page);
+  }
+
+  /* --- forms that take the list ------------------------------------------------------------------ */
+
+  function rowName(i) { return "r" + (i < 10 ? "0" : "") + i; }
+
+  /* A table row renamed from one row number to another (names, ids, labels, the 序号 cell). */
+  function renumber(tr, from, to) {
+    var a = rowName(from) + "_";
+    var b = rowName(to) + "_";
+    Array.prototype.forEach.call(tr.querySelectorAll("[name],[id],[for],[aria-label]"), function (x) {
+      ["name", "id", "for"].forEach(function (attr) {
+        var v = x.getAttribute(attr);
+        if (v && v.indexOf(a) >= 0) x.setAttribute(attr, v.replace(a, b));
+      });
+      var label = x.getAttribute("aria-label");
+      if (label) x.setAttribute("aria-label", label.replace("第" + from + "行", "第" + to + "行"));
+    });
+    var no = tr.querySelector("td.zf-no");
+    if (no && !no.querySelector("input")) no.textContent = String(to);
+  }
+
+  /* At least n rows in a form's table (copies of its first row, blank). */
+  function ensureRows(table, n) {
+    var body = table.tBodies[0];
+    var have = body.rows.length;
+    for (var i = have + 1; i <= n; i++) {
+      var tr = body.rows[0].cloneNode(true);
+      Array.prototype.forEach.call(tr.querySelectorAll("input, textarea"), function (x) {
+        if (x.type === "radio" || x.type === "checkbox") { x.checked = false; x.defaultChecked = false; }
+        else { x.value = ""; x.defaultValue = ""; }
+      });
+      renumber(tr, 1, i);
+      body.appendChild(tr);
+    }
+  }
+
+  function setField(form, name, value) {
+    var x = form.elements[name];
+    if (x && "value" in x) x.value = value;
+  }
+
+  function hasSaved(zf) {
+    try {
+      var key = "zzshh:" + zf.getAttribute("data-year") + ":form:" + zf.getAttribute("data-form-id");
+      return root.localStorage.getItem(key) !== null;
+    } catch (e) {
+      return false;
+    }
+  }
+
+  /* The 本支部名单 page, from this script's own address (assets/members.js), so it works at any depth. */
+  var HOME = typeof document !== "undefined" && document.currentScript && document.currentScript.src
+    ? new URL("../branch.html", document.currentScript.src).href : "";
+
+  /* A bar above the form: "本支部名单" (a link to the list page), then `text`. */
+  function bar(zf, text) {
+    var b = el("div", "zm-bar");
+    b.setAttribute("role", "group");
+    b.setAttribute("aria-label", "本支部名单");
+    var p = el("p", "zm-bar-text");
+    var a = el("a", "", "本支部名单");
+    a.href = HOME || "#";
+    p.appendChild(a);
+    p.appendChild(document.createTextNode(text));
+    b.appendChild(p);
+    zf.insertBefore(b, zf.firstChild);
+    return b;
+  }
+
+  function button(parent, text, onClick) {
+    var x = el("button", "md-button zm-bar-button", text);
+    x.type = "button";
+    x.addEventListener("click", onClick);
+    parent.appendChild(x);
+    return x;
+  }
+
+  /* Sign-in rows: name (as on the ballot), 党小组, 类别; signature and reason stay for the meeting. */
+  function fillSignin(zf, people, all) {
+    var form = zf.querySelector("form.zf-form");
+    var table = form.querySelector("table.zf-table");
+    ensureRows(table, people.length);
+    var names = labels(all);
+    var at = function (m) { return all.indexOf(m); };
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (_, k) {
+      var m = people[k];
+      var r = rowName(k + 1);
+      setField(form, r + "_name", m ? names[at(m)] : "");
+      setField(form, r + "_group", m ? m.group || "" : "");
+      setField(form, r + "_category", m ? m.category : "");
+    });
+  }
+
+  /* The 支委 in order (书记, 副书记, 委员): the rank was worked out by the rules when the list was read. */
+  function committeeOf(list) {
+    return list.filter(function (m) { return m.committee_rank !== null && m.committee_rank !== undefined; })
+      .map(function (m, i) { return { m: m, k: m.committee_rank * 10000 + i }; })
+      .sort(function (a, b) { return a.k - b.k; }).map(function (x) { return x.m; });
+  }
+
+  function groupsOf(list) {
+    var out = {};
+    var order = [];
+    list.forEach(function (m) {
+      if (!m.group) return;
+      if (!out[m.group]) { out[m.group] = []; order.push(m.group); }
+      out[m.group].push(m);
+    });
+    return order.map(function (g) { return { name: g, people: out[g] }; });
+  }
+
+  function fillGeneral(zf, list) {
+    var form = zf.querySelector("form.zf-form");
+    fillSignin(zf, list, list);
+    var c = counts(list);
+    setField(form, "expected_full", String(c.full));
+    setField(form, "expected_probationary", String(c.probationary));
+  }
+
+  function fillCommittee(zf, list) {
+    var board = committeeOf(list);
+    fillSignin(zf, board, list);
+    setField(zf.querySelector("form.zf-form"), "attendance_expected", board.length ? String(board.length) : "");
+  }
+
+  function fillGroup(zf, list, group) {
+    fillSignin(zf, group.people, list);
+    var form = zf.querySelector("form.zf-form");
+    setField(form, "group_name", group.name);
+    setField(form, "attendance_expected", String(group.people.length));
+  }
+
+  /* For print: one copy of the sheet per 党小组, then the page's own sheet is hidden (print CSS). */
+  function printGroups(zf, list) {
+    var groups = groupsOf(list);
+    var holder = el("div", "zm-copies");
+    groups.forEach(function (g) {
+      var copy = zf.cloneNode(true);
+      copy.removeAttribute("data-form-id");
+      copy.classList.add("zm-copy");
+      Array.prototype.forEach.call(copy.querySelectorAll(".zf-toolbar, .zm-bar"), function (x) { x.remove(); });
+      Array.prototype.forEach.call(copy.querySelectorAll("[id]"), function (x) { x.removeAttribute("id"); });
+      holder.appendChild(copy);
+      fillGroup(copy, list, g);
+    });
+    zf.parentNode.insertBefore(holder, zf.nextSibling);
+    document.documentElement.classList.add("zm-printing-copies");
+    var done = function () {
+      document.documentElement.classList.remove("zm-printing-copies");
+      holder.remove();
+      root.removeEventListener("afterprint", done);
+    };
+    root.addEventListener("afterprint", done);
+    root.print();
+  }
+
+  /* The ballot: one row per member (any number), names printed, 预备党员 rows say 不评定等次. */
+  function ballotRows(zf, list) {
+    var table = zf.querySelector("table.zf-ballot");
+    var body = table.tBodies[0];
+    var first = body.rows[0];
+    var names = labels(list);
+    var ticks = first.querySelectorAll("td.zf-tick").length;
+    var rows = list.map(function (m, k) {
+      var tr = first.cloneNode(true);
+      renumber(tr, 1, k + 1);
+      Array.prototype.forEach.call(tr.querySelectorAll("input"), function (x) {
+        if (x.type === "radio") { x.checked = false; x.defaultChecked = false; }
+        else { x.value = ""; x.defaultValue = ""; }
+        var label = x.getAttribute("aria-label");
+        if (label) x.setAttribute("aria-label", label.replace("第" + (k + 1) + "行", names[k]));
+      });
+      var cell = tr.querySelector(".zf-name");
+      var th = el("th", "zf-name", names[k]);
+      th.scope = "row";
+      if (m.category === "预备党员") th.appendChild(el("span", "zf-tag", "（预备党员）"));
+      cell.parentNode.replaceChild(th, cell);
+      if (m.category === "预备党员") {
+        var cells = tr.querySelectorAll("td.zf-tick");
+        var na = el("td", "zf-na", "不评定等次");
+        na.colSpan = ticks;
+        cells[0].parentNode.insertBefore(na, cells[0]);
+        Array.prototype.forEach.call(cells, function (x) { x.remove(); });
+      }
+      return tr;
+    });
+    body.textContent = "";
+    rows.forEach(function (tr) { body.appendChild(tr); });
+  }
+
+  function initForm(zf) {
+    var id = zf.getAttribute("data-form-id");
+    var uses = ["member-ballot", "sign-in-general", "sign-in-committee", "sign-in-group", "member-register"];
+    if (uses.indexOf(id) < 0 || zf.getAttribute("data-zm-ready")) return;
+    zf.setAttribute("data-zm-ready", "1");
+    var list = get();
+    if (!list) {
+      bar(zf, "：在该页输入一次名单后，本表按名单填好姓名（名单只保存在这台电脑上）");
+      return;
+    }
+    var c = counts(list);
+    var text = "：" + c.all + " 名党员";
+    if (id === "member-ballot") {
+      ballotRows(zf, list);
+      bar(zf, text + "，测评表按名单列出每名党员（共 " + list.length + " 行）");
+    } else if (id === "sign-in-general") {
+      var b1 = bar(zf, text + "，签到表按名单填入全体党员");
+      if (!hasSaved(zf)) fillGeneral(zf, list); else ensureRows(zf.querySelector("table.zf-table"), list.length);
+      button(b1, "按名单重新填入", function () { fillGeneral(zf, list); zf.querySelector("form").dispatchEvent(new Event("input")); });
+    } else if (id === "sign-in-committee") {
+      var board = committeeOf(list);
+      var b2 = bar(zf, text + "，其中支委 " + board.length + " 名，签到表按名单填入支委");
+      if (!hasSaved(zf)) fillCommittee(zf, list); else ensureRows(zf.querySelector("table.zf-table"), board.length);
+      button(b2, "按名单重新填入", function () { fillCommittee(zf, list); zf.querySelector("form").dispatchEvent(new Event("input")); });
+    } else if (id === "sign-in-group") {
+      var groups = groupsOf(list);
+      var b3 = bar(zf, text + "，" + (groups.length ? "分 " + groups.length + " 个党小组，每个党小组一张签到表" : "名单中没有党小组"));
+      if (!groups.length) return;
+      var most = Math.max.apply(null, groups.map(function (g) { return g.people.length; }));
+      ensureRows(zf.querySelector("table.zf-table"), most);
+      var pick = el("select", "zm-group");
+      pick.setAttribute("aria-label", "党小组");
+      groups.forEach(function (g, i) { var o = el("option", "", g.name + "（" + g.people.length + "人）"); o.value = String(i); pick.appendChild(o); });
+      b3.appendChild(pick);
+      button(b3, "按此党小组填入", function () { fillGroup(zf, list, groups[+pick.value]); zf.querySelector("form").dispatchEvent(new Event("input")); });
+      button(b3, "打印全部党小组（每组一张）", function () { printGroups(zf, list); });
+      if (!hasSaved(zf)) fillGroup(zf, list, groups[0]);
+    } else if (id === "member-register") {
+      initRegister(zf, list, text);
+    }
+  }
+
+  /* The 登记表: one record per member (stored under the member's name); pick the member to fill. */
+  function initRegister(zf, list, text) {
+    var names = labels(list);
+    var b = bar(zf, text + "，每名党员一张登记表，分别保存。选择党员：");
+    var pick = el("select", "zm-member");
+    pick.setAttribute("aria-label", "党员");
+    list.forEach(function (m, i) { var o = el("option", "", names[i]); o.value = String(i); pick.appendChild(o); });
+    b.appendChild(pick);
+    var input = zf.querySelector(".zf-import");
+    if (input) input.multiple = true;
+    var form = zf.querySelector("form.zf-form");
+    var prefill = function () {
+      var m = list[+pick.value];
+      var put = function (name, value) {
+        var x = form.elements[name];
+        if (x && "value" in x && !x.value && value) x.value = value;
+      };
+      put("name", m.name);
+      put("gender", m.gender);
+      put("ethnicity", m.ethnicity);
+      put("education", m.education);
+      put("category", m.category);
+      put("position", m.position);
+      var day = function (prefix, d) {
+        if (!d) return;
+        var p = d.split(".");
+        put(prefix + "_y", p[0]);
+        put(prefix + "_m", String(+p[1]));
+        if (p[2]) put(prefix + "_d", String(+p[2]));
+      };
+      day("birth", m.birth);
+      day("joined", m.joined);
+    };
+    var show = function () {
+      zf.setAttribute("data-member", names[+pick.value]);
+      if (typeof zf.zfReload === "function") zf.zfReload();
+      prefill();
+    };
+    pick.addEventListener("change", show);
+    zf.setAttribute("data-member", names[0]);
+    root.setTimeout(prefill, 0);
+  }
+
+  function initAll() {
+    var page = document.querySelector(".zm");
+    if (page) initPage(page);
+    Array.prototype.forEach.call(document.querySelectorAll(".zf-web[data-form-id]"), initForm);
+  }
+
   var api = {
     KEY: KEY,
     readRows: readRows,
@@ -461,4 +848,10 @@
   };
   root.zzshhMembers = api;
   if (typeof module !== "undefined" && module.exports) module.exports = api;
+  if (typeof document !== "undefined") {
+    // Before forms.js (listed after this script), so rows added here exist when it restores saved values.
+    if (root.document$ && typeof root.document$.subscribe === "function") root.document$.subscribe(initAll);
+    else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", initAll);
+    else initAll();
+  }
 })(typeof window !== "undefined" ? window : globalThis);

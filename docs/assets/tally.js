@@ -283,13 +283,14 @@
         out.push({ level: "提示", text: self.who(i) + "的支委会建议等次为“" + m.proposal + "”，但多数票（" + (c[0] + c[1]) + "/" + sum + "）为“" + self.grades[0] + "”或“" + self.grades[1] + "”", cell: { i: i, field: "proposal" } });
       }
     });
-    // 7. A 正式党员 without a proposal, once any proposal is given.
+    // 7. 正式党员 without a proposal, once any proposal is given: one tip naming them, not one per member
+    //    (while the proposals are being typed, a tip each would fill the list).
     if (S.members.some(function (m) { return m.proposal; })) {
-      S.members.forEach(function (m, i) {
-        if (!m.probationary && !m.proposal) {
-          out.push({ level: "提示", text: self.who(i) + "（正式党员）还没有支委会建议等次", cell: { i: i, field: "proposal" } });
-        }
-      });
+      var without = [];
+      S.members.forEach(function (m, i) { if (!m.probationary && !m.proposal) without.push(i); });
+      if (without.length) {
+        out.push({ level: "提示", text: "还有" + without.length + "名正式党员没有支委会建议等次：" + without.map(function (i) { return self.who(i); }).join("、"), cell: { i: without[0], field: "proposal" } });
+      }
     }
     var seen = {};
     S.members.forEach(function (m, i) {

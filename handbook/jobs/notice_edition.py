@@ -420,6 +420,11 @@ def notice_edition(
             else:
                 msg = "文件已存在，且不是由 --notice 生成的，不会覆盖；请换 --into 或先自行改名"
                 raise InputError(target, msg)
+    if existing:
+        title = _document(facts, notice, year)["title"]
+        for sid, doc in (existing.get("documents") or {}).items():
+            if doc.get("title") == title:
+                raise InputError(notice, f"这份通知已经读入 {target.name}（{sid}：{title}），不再重复读取")
     data, origin = compose(year, facts, notice, prev_data, existing, into)
     target_dir.mkdir(parents=True, exist_ok=True)
     header = (

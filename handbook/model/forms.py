@@ -114,6 +114,14 @@ class Example(Strict, strict=True):
     unit: dict[str, str] | None = None
 
 
+# How `handbook pack` fills a form from a unit's roster (handbook/jobs/pack.py ROLES): the ballot lists every
+# member, one register per member, the statistics form the roster's counts, a sign-in sheet who should come
+# (every member, the 支委, or one sheet per 党小组).
+PackRole = Literal[
+    "ballot", "register", "statistics", "sign-in-members", "sign-in-committee", "sign-in-groups"
+]
+
+
 class PrintOptions(Strict, strict=True):
     """How the form is printed."""
 
@@ -137,6 +145,9 @@ class Form(Strict, strict=True):
     layout: list[list[str]] = Field(default_factory=list)
     print: PrintOptions = Field(default_factory=PrintOptions)
     examples: list[Example] = Field(min_length=1)
+    pack: PackRole | None = Field(
+        default=None, description="how `handbook pack` fills it from the roster; none: the unit's name only"
+    )
 
     _sources = field_validator("sources")(check_sources)
 

@@ -240,7 +240,7 @@ _STUDY_HEAD = re.compile(r"组织学习|集中学习|认真学习|深化学习|�
 # "组织党员原原本本、逐字逐句学党的二十大报告": 学 without 习, after its adverbs.
 _STUDY_PLAIN = re.compile(r"^(?:组织党员)?(?:原原本本|逐字逐句|、)+学(?!习)(.+)$")
 _STUDY_CLAUSE = re.compile(
-    r"^(?:以及|特别是要?|并)?(?:组织党员)?(?:深入|认真|重点|原原本本)?(?:组织)?学习(?:领会|贯彻|掌握)?(?!研讨|宣传|交流|材料|资料)(.+)$"
+    r"^(?:以及|特别是要?|并)?(?:组织党员)?(?:深入|认真|重点|原原本本|一体)?(?:组织)?学习(?:领会|贯彻|掌握)?(?!研讨|宣传|交流|材料|资料)(.+)$"
 )
 _STUDY_WORDS = ("精神", "讲话", "《", "党章", "条例", "决议", "思想", "意见", "文件")
 
@@ -319,6 +319,15 @@ def _deadlines(facts: NoticeFacts, sents: list[str]) -> None:
                 day = _day(m, year)
                 if day:
                     facts.report = Found(day, s)
+    if facts.finish is None:
+        # "工作时间：2019年1月8日至2019年1月22日": the end of the stated period.
+        for s in sents:
+            m = re.search(r"\d{4}年\d{1,2}月\d{1,2}日(?:—|－|-|至)" + _DATE + r"$", s.rstrip("。"))
+            if m and len(s) < 40:
+                day = _day(m, year)
+                if day:
+                    facts.finish = Found(day, s)
+                    break
     if facts.year is None and facts.finish:
         # A plan without 年度 (2016年度's, done by March 2017): the year under review ends before the finish.
         f = facts.finish.value

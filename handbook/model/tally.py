@@ -628,10 +628,11 @@ def _proposal_hints(rows: list[Row], formal: list[Row]) -> list[str]:
             hints.append(
                 f"提示：“{r.label}”支委会建议等次为“{r.entry.proposal}”，但得票多数为{side}（{votes}），请核对"
             )
-    if any(r.entry.proposal for r in rows):
-        for r in formal:
-            if not r.entry.proposal:
-                hints.append(f"提示：“{r.label}”是正式党员，没有支委会建议等次")
+    without = [r.label for r in formal if not r.entry.proposal]
+    if without and any(r.entry.proposal for r in rows):
+        # One hint naming them all, as the 计票 page gives it, not one per member.
+        names = "、".join(f"“{n}”" for n in without)
+        hints.append(f"提示：还有{len(without)}名正式党员没有支委会建议等次：{names}")
     return hints
 
 

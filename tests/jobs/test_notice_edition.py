@@ -130,6 +130,8 @@ def test_second_notice_adds_what_it_says_and_names_both(editions_copy, tmp_path)
     assert "某某全会精神" in ed.theme.text  # the first notice's theme stays
     assert ed.schedule.finish == dt.date(2027, 2, 28) and ed.schedule.sources == ["N2"]
     assert any("N2" in n.sources for n in ed.related_notices)
+    with pytest.raises(InputError, match="已经读入"):
+        _run(second)
 
 
 @pytest.mark.parametrize("suffix, content, why", [

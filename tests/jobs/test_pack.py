@@ -217,3 +217,22 @@ def test_failure_leaves_nothing_half_written(unit_dir, tmp_path, monkeypatch):
     calls["n"] = 0
     assert main(["pack", "--roster", roster, "--out", str(fresh)]) == 1
     assert not fresh.exists()
+
+
+def test_a_unit_past_99_members_lists_everyone_on_the_sign_in_sheet(tmp_path, capsys):
+    """Rows past 99 are r100…: the 党员大会 sheet must not stop at the 99th member."""
+    lines = ["姓名,党员类别,党小组"]
+    names = [
+        f"{'王李张刘陈'[i % 5]}{'甲乙丙丁戊己庚辛壬癸'[i // 10 % 10]}{'一二三四五六七八九十'[i % 10]}"
+        + "之" * (i // 100)
+        for i in range(120)
+    ]
+    lines += [f"{n},正式党员,第{'一二'[i % 2]}党小组" for i, n in enumerate(names)]
+    roster = tmp_path / "roster.csv"
+    roster.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "pack"
+    assert main(["pack", "--roster", str(roster), "--out", str(out), "--format", "pdf"]) == 0
+    text = _text(_one(out / pack.SINGLES, "*-党员大会签到表.pdf"))
+    assert all(n in text for n in names), [n for n in names if n not in text][:5]
+    # A single unit's pack shows its progress (documents written) on stderr.
+    assert "表格包" in capsys.readouterr().err

@@ -221,7 +221,8 @@ def test_proposal_far_from_votes_and_missing_proposal(tmp_path, people, data):
     res = _run(tmp_path, data, people)
     assert any(formal[0]["name"] in h and "得票多数为基本合格、不合格" in h for h in res.hints)
     assert any(formal[1]["name"] in h and "得票多数为优秀、合格" in h for h in res.hints)
-    assert any(f"“{formal[2]['name']}”是正式党员，没有支委会建议等次" in h for h in res.hints)
+    missing = [h for h in res.hints if "没有支委会建议等次" in h]
+    assert len(missing) == 1 and f"“{formal[2]['name']}”" in missing[0], missing
     assert all(h.startswith("提示：") for h in res.hints)
     # No proposal anywhere: nobody is flagged for lacking one.
     for m in data["members"]:

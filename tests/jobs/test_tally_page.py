@@ -106,14 +106,14 @@ def test_starter_tally_has_the_shared_format():
 def test_sign_in_values_from_the_roster():
     members = _members()
     sheets = signin_values(members, members[:1], "第一党支部")
-    (general,) = sheets["sign-in-general"]
+    (general,) = sheets["sign-in-members"]
     assert general["expected_full"] == "3" and general["expected_probationary"] == "1"
     assert general["r03_name"] == "党员丙" and general["r03_category"] == "预备党员"
     assert general["r03_group"] == "第二党小组" and general["branch"] == "第一党支部"
     assert not any(k.endswith(("_signature", "_reason")) for k in general)
     (board,) = sheets["sign-in-committee"]
     assert board["r01_name"] == "书记甲" and board["attendance_expected"] == "1" and "r02_name" not in board
-    first, second = sheets["sign-in-group"]
+    first, second = sheets["sign-in-groups"]
     assert (first["group_name"], first["attendance_expected"]) == ("第一党小组", "2")
     assert [second[k] for k in ("r01_name", "r02_name")] == ["党员丙", "党员乙（第二党小组）"]
 
@@ -122,8 +122,8 @@ def test_sign_in_without_groups_or_committee_leaves_blank_rows():
     members = [Member("党员甲", "正式党员", row=2), Member("党员乙", "预备党员", row=3)]
     sheets = signin_values(members, [], "")
     assert sheets["sign-in-committee"] == [{}]
-    assert sheets["sign-in-group"] == [{}]
-    assert sheets["sign-in-general"][0]["expected_probationary"] == "1"
+    assert sheets["sign-in-groups"] == [{}]
+    assert sheets["sign-in-members"][0]["expected_probationary"] == "1"
 
 
 @pytest.mark.parametrize(("base", "value"), [("正式党员", "graded"), ("党员总数", "all")])

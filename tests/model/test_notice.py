@@ -135,3 +135,19 @@ def test_not_a_notice_is_refused_saying_why(text, why):
 
 def test_seeds_are_there():
     assert len(list(Path(SEEDS).glob("*.txt"))) == 5
+
+
+PUBLIC_2018 = """关于开展2018年度学生党支部组织生活会和开展民主评议党员的通知
+根据《关于召开2018年度基层党支部组织生活会和开展民主评议党员的通知》(某某党发[2019]4号)的相关要求,现将有关事宜通知如下。
+一、工作时间
+2019年1月8日至2019年1月22日
+二、工作要求
+其中预备党员参加评议但不评等次,民主评议党员结果作为评奖评优的重要参考。
+"""
+
+
+def test_public_forwarding_notice_2018_period_and_cited_number():
+    f = extract(normalize(PUBLIC_2018))
+    assert f.year.value == 2018 and f.finish.value == dt.date(2019, 1, 22)
+    assert [c[2] for c in f.cited] == ["某某党发[2019]4号"]
+    assert "预备党员" in f.specials and f.theme is None and f.study == []

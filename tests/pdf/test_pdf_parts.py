@@ -10,8 +10,8 @@ import pytest
 from fontTools.cffLib import CFFFontSet
 
 from handbook.atomic import replacing_dir, write_atomic
-from handbook.jobs.pack import _rows_by_page
 from handbook.pdf import fonts as F
+from handbook.pdf.fill import rows_by_page
 from handbook.pdf.fix import cid_widths, tounicode_cmap, w_array
 from handbook.pdf.overlay import NO_LINE_START, Canvas, Layout, Widget, build_font
 
@@ -114,10 +114,10 @@ def _layout(pages: dict[str, int]) -> Layout:
 def test_row_map_belongs_to_its_layout():
     """Rows are kept on the layout object, so a later layout never sees an earlier one's map."""
     first = _layout({"r01_no": 0, "r02_no": 0, "r03_no": 1})
-    assert _rows_by_page(first) == {0: [1, 2], 1: [3]}
+    assert rows_by_page(first) == {0: [1, 2], 1: [3]}
     del first
     second = _layout({"r01_no": 1})
-    assert _rows_by_page(second) == {1: [1]}
+    assert rows_by_page(second) == {1: [1]}
 
 
 def test_write_atomic_replaces_whole_or_not_at_all(tmp_path, monkeypatch):

@@ -17,6 +17,7 @@ PAGES = {
     "checklist": "checklists/before.html",
     "form": "forms/member-ballot.html",
     "register": "forms/member-register.html",
+    "member list": "branch.html",
     "forms index": "forms/index.html",
     "drafts": "drafts/plan.html",
     "changes": "changes.html",

@@ -122,6 +122,22 @@ def test_search_results_contain_the_word(page, base):
 
 
 @pytest.mark.browser
+def test_search_marks_the_query_not_its_characters(page, base):
+    """预备党员 is marked whole (or by its two-character parts), never as the single character 党."""
+    page.goto(f"{base}/index.html")
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially("预备党员")
+    box.press("End")
+    page.wait_for_selector(".md-search-result__item mark", timeout=15_000)
+    marks = [t.replace(ZWSP, "") for t in page.locator(".md-search-result__item mark").all_text_contents()]
+    assert "预备党员" in marks
+    assert all(len(m) >= 2 for m in marks), sorted(set(marks))
+    snippets = "".join(page.locator(".md-search-result__item").all_inner_texts())
+    assert not re.search(r"S00\dS00\d", snippets)
+
+
+@pytest.mark.browser
 def test_checklist_ticks_survive_reload_and_clear(page, base, shots):
     """A ticked item stays ticked after a reload; the clear button unticks everything for good."""
     page.goto(f"{base}/{CHECKLIST}")

@@ -113,10 +113,53 @@
     return keyed.map(function (k) { return k.group; });
   }
 
+  function escapeRe(s) {
+    return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+
+  /* The words to mark in a result: each query word whole where the result holds it, else its dictionary
+   * parts of two or more characters; never the theme's single-character prefixes (预备党员 lit up every 党). */
+  function marks(item, words) {
+    var text = plain(item.title, "") + " " + plain(item.text, "");
+    var out = [];
+    words.forEach(function (w) {
+      if (text.indexOf(w) !== -1) out.push(w);
+      else parts(w).forEach(function (p) { if (p.length > 1 || w.length === 1) out.push(p); });
+    });
+    return out.filter(function (w, i) { return out.indexOf(w) === i; }).sort(function (a, b) { return b.length - a.length; });
+  }
+
+  function remark(html, list) {
+    if (!html || !list.length) return html;
+    // ZWSP may sit between any two characters of a word (the index's segmentation).
+    var re = new RegExp("(" + list.map(function (w) { return w.split("").map(escapeRe).join("\u200b?"); }).join("|") + ")", "gi");
+    return String(html).replace(/<mark[^>]*>|<\/mark>/g, "").replace(/(<[^>]*>)|([^<]+)/g, function (_, tag, txt) {
+      return tag || txt.replace(re, "<mark data-md-highlight>$1</mark>");
+    });
+  }
+
+  function highlight(query, groups) {
+    var words = String(query || "").toLowerCase().replace(/["+\-*~^]/g, " ").split(/\s+/).filter(Boolean);
+    if (!words.length) return groups;
+    groups.forEach(function (group) {
+      group.forEach(function (item) {
+        var list = marks(item, words);
+        item.title = remark(item.title, list);
+        item.text = remark(item.text, list);
+        // The theme builds the page's ?h= highlight from these terms: the same words as the snippet.
+        var terms = {};
+        list.forEach(function (w) { terms[w] = true; });
+        item.terms = terms;
+      });
+    });
+    return groups;
+  }
+
   var post = self.postMessage.bind(self);
   self.postMessage = function (message) {
     if (message && message.type === 3 && message.data && Array.isArray(message.data.items)) {
-      message.data.items = rank(queries.shift(), message.data.items);
+      var query = queries.shift();
+      message.data.items = highlight(query, rank(query, message.data.items));
     }
     return post.apply(self, arguments);
   };
