@@ -6,12 +6,12 @@ import re
 
 import pytest
 
-from handbook.jobs.pack import signin_values
 from handbook.model.changes import diff_editions
 from handbook.model.editions import snapshot
 from handbook.model.roster import Member
 from handbook.model.unit import Unit
 from handbook.render.drafts import render_draft
+from handbook.render.pack import signin_values
 from handbook.render.results import DOCS
 
 COMMON, EDITIONS = snapshot()
@@ -46,7 +46,7 @@ def test_no_draft_makes_the_survey_a_vote_or_counts_votes_by_full_members(year):
 
 
 def test_sign_in_sheet_counts_the_voting_members():
-    values = signin_values(roster(), [], "第一党支部")["sign-in-general"][0]
+    values = signin_values(roster(), [], "第一党支部")["sign-in-members"][0]
     assert values["expected_full"] == "3" and values["voting_expected"] == "2"
 
 
