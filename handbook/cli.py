@@ -212,6 +212,8 @@ def cmd_results(args) -> int:
         rectification=Path(args.rectification) if args.rectification else None,
         pledges=[Path(p) for p in args.pledges or []],
         allow_year_mismatch=args.allow_year_mismatch,
+        branch=args.branch,
+        ask=(lambda: input("党支部名称（上级汇总用，可直接回车跳过）：")) if sys.stdin.isatty() else None,
     )
     if not opts.unit_file:
         print("没有单位信息（--unit）：党支部名称按计票文件，“优秀”比例基数按默认（正式党员）")
@@ -226,6 +228,7 @@ def _add_results(sub) -> None:
     p.add_argument("--tally", help="the 计票 page's .json, or an .xlsx (姓名 优秀 合格 基本合格 不合格)")
     p.add_argument("--out", required=True, help="output folder (replaced whole); with --collect a .xlsx")
     p.add_argument("--unit", help="unit profile (unit.yml); 优秀比例基数 sets the ⅓ base")
+    p.add_argument("--branch", help="党支部 name when neither --unit nor the tally gives it")
     p.add_argument("--edition", help="年度 (default: the tally's, else the newest)")
     for name, word in (("issued", "发出票数"), ("returned", "收回票数"), ("valid", "有效票数")):
         p.add_argument(f"--{name}", type=_count, help=f"{word} (overrides the tally file)")

@@ -27,6 +27,7 @@ from ..model.unit import Unit, load_unit
 from ..office.results_xlsx import (
     BranchFile,
     NotReadable,
+    blank_figures,
     collected_workbook,
     grades_workbook,
     read_branch_file,
@@ -68,6 +69,8 @@ class Options:
     rectification: Path | None = None
     pledges: list[Path] = field(default_factory=list)
     allow_year_mismatch: bool = False
+    branch: str | None = None  # --branch: the 党支部 when neither the unit profile nor the tally names it
+    ask: Callable[[], str] | None = None  # asks the user for the 党支部 (the command, on a terminal)
 
 
 def _form_export(path: Path, form_id: str) -> dict[str, str]:
@@ -418,6 +421,22 @@ def _marker_text(label: str, roster_file: Path, tally_file: Path, results: Resul
     return "\n".join(lines) + "\n"
 
 
+def _branch_fallback(roster_file: Path, opts: Options, say: Callable[[str], None]) -> str | None:
+    """The 党支部 from --branch, the roster's folder (a name with 支部) or the user; else a warning."""
+    # Without it the workbooks carry no branch name and the 党委's --collect skips them.
+    if opts.branch and opts.branch.strip():
+        return opts.branch.strip()
+    folder = Path(roster_file).resolve().parent.name
+    if "支部" in folder:
+        say(f"党支部名称按名册所在文件夹：{folder}")
+        return folder
+    answer = opts.ask().strip() if opts.ask else ""
+    if answer:
+        return answer
+    say("注意：没有党支部名称（--unit、--branch、计票文件都没有），上级汇总（--collect）会跳过这些工作簿")
+    return None
+
+
 def write_results(
     out: Path, roster_file: Path, tally_file: Path, opts: Options, say: Callable[[str], None] = print
 ) -> Results:
@@ -430,7 +449,9 @@ def write_results(
     common, edition = _edition_of(tally, opts.year)
     results = check(tally, roster_file, report.members, unit.excellent_base)
     _year_checked(results, edition, unit, opts)
-    branch = _branch_noted(results, edition, unit)
+    branch = _branch_noted(results, edition, unit) or _branch_fallback(roster_file, opts, say)
+    if branch and not unit.branch:
+        unit = unit.model_copy(update={"branch": branch})
     base_from = base_source(unit, opts.unit_file)
     _say_checks(results, base_from, say)
     publicity = _checked_publicity(results, branch, report, roster_file, opts, say)
@@ -557,6 +578,11 @@ def collect(
     years = sorted({f.year for f in files if f.year})
     for path, why in skipped:
         say(f"跳过 {path}：{why}")
+    blanks: dict[str, list[str]] = {}
+    for branch, item in blank_figures(files):
+        blanks.setdefault(branch, []).append(item)
+    for branch, items in blanks.items():
+        say(f"注意：{branch}的统计表未填：{'、'.join(items)}（汇总表中标为“未填”，合计不含）")
     if files:
         write_private(
             out, collected_workbook(files, skipped, edition_epoch(years[-1]) if years else None, folder)

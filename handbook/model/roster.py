@@ -133,7 +133,8 @@ _DATE_RE = re.compile(
 def parse_day(value) -> Day:
     """A roster date: 1980.05, 1980-05, 1980年5月, 1980/5/1, 198005, an Excel date or serial number."""
     if isinstance(value, dt.datetime):
-        value = value.date()
+        serial = _typed_year(value)
+        value = serial if serial is not None else value.date()
     if isinstance(value, dt.date):
         return _checked(value.year, value.month, value.day)
     if isinstance(value, float) and not value.is_integer():
@@ -152,6 +153,19 @@ def parse_day(value) -> Day:
     if not m or not m.group("m"):
         raise ValueError(f"看不懂的日期“{text}”（可写成 1980.05、1980-05、1980年5月 或 1980/5/1）")
     return _checked(int(m.group("y")), int(m.group("m")), int(m.group("d")) if m.group("d") else None)
+
+
+def _typed_year(value: dt.datetime) -> float | None:
+    """The number typed into a date-formatted cell when it was a year: 1975.03 shows as 1905-05-28."""
+    # Excel keeps the typed 1975.03 and shows it as day 1975 after 1899-12-30; no member's date is in 1905.
+    days = value - dt.datetime(1899, 12, 30)
+    serial = days.days + days.seconds / 86400 + days.microseconds / 86400e6
+    if not 1900 <= serial < dt.date.today().year + 1:
+        return None
+    if serial.is_integer() or round((serial - int(serial)) * 100) == 0:
+        year = int(serial)
+        raise ValueError(f"“{year}”是设成日期格式的数字，缺月份（可写成 {year}.05，单元格设为文本或常规）")
+    return round(serial, 2)
 
 
 def _checked(year: int, month: int, day: int | None) -> Day:

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from ..model.tally import GRADES
+from .printing import a4_one_page_wide
 from .zips import normalize
 
 META_SHEET = "说明"
@@ -81,6 +82,8 @@ def _meta(wb: Workbook, kind: str, branch: str | None, year: int) -> None:
 
 
 def _bytes(wb: Workbook, epoch: int | None) -> bytes:
+    # The wide tables (a column per grade or figure) print landscape.
+    a4_one_page_wide(wb, landscape=(GRADES_SHEET, "情况统计汇总", "评定结果汇总"))
     buf = io.BytesIO()
     wb.save(buf)
     return normalize(buf.getvalue(), epoch)
@@ -117,6 +120,7 @@ def grades_workbook(
         _put(ws, last + k, 1, s)
     _widths(ws, [6, 14, 12, 10, 7, 7, 9, 7, 9, 14, 10, 24])
     ws.freeze_panes = "C4"
+    ws.print_title_rows = "1:3"
     _meta(wb, KIND_GRADES, branch, year)
     return _bytes(wb, epoch)
 
@@ -133,6 +137,7 @@ def statistics_workbook(
     _put(ws, 2, 2, branch or "")
     for j, h in enumerate(("项目", "数值", "来源"), start=1):
         _put(ws, 3, j, h, bold=True, box=True)
+    ws.print_title_rows = "1:3"
     for i, name in enumerate(STAT_ITEMS, start=4):
         value, source = items.get(name, (None, "未提供"))
         _put(ws, i, 1, name, box=True)
@@ -261,9 +266,12 @@ def _stats_sheet(ws, stats: list[BranchFile], root: Path | None) -> None:
     for i, f in enumerate(stats, start=1):
         cells = [i, f.branch, f.year, *(f.stats.get(c) for c in STAT_COLS), _shown(f.path, root)]
         for j, v in enumerate(cells, start=1):
-            _put(ws, 2 + i, j, v, box=True)
+            cell = _put(ws, 2 + i, j, v, box=True)
+            if v is None and 3 < j <= 3 + len(STAT_COLS):
+                cell.value, cell.data_type, cell.fill = "未填", "s", _BLANK
     _totals(ws, 3 + len(stats), 4, len(STAT_COLS), [[f.stats.get(c) for c in STAT_COLS] for f in stats])
     _widths(ws, [6, 30, 8] + [10] * len(STAT_COLS) + [30])
+    ws.print_title_rows = "1:2"
 
 
 def _grade_counts(f: BranchFile) -> list[int]:
@@ -286,6 +294,7 @@ def _grades_sheet(ws, grades: list[BranchFile], root: Path | None) -> None:
             _put(ws, 2 + i, j, v, box=True)
     _totals(ws, 3 + len(grades), 4, len(GRADE_COLS), table)
     _widths(ws, [6, 30, 8] + [9] * len(GRADE_COLS) + [30])
+    ws.print_title_rows = "1:2"
 
 
 def _members_sheet(ws, grades: list[BranchFile]) -> None:
@@ -300,6 +309,7 @@ def _members_sheet(ws, grades: list[BranchFile]) -> None:
                 _put(ws, r, j, v)
             r += 1
     _widths(ws, [30, 14, 10, 14, 10, 24])
+    ws.print_title_rows = "1:1"
 
 
 def _reading_sheet(ws, files: list[BranchFile], skipped: list[tuple[Path, str]], root: Path | None) -> None:
@@ -316,6 +326,7 @@ def _reading_sheet(ws, files: list[BranchFile], skipped: list[tuple[Path, str]],
             _put(ws, r, j, v)
         r += 1
     _widths(ws, [50, 10, 60])
+    ws.print_title_rows = "1:1"
 
 
 def collected_workbook(
@@ -332,8 +343,19 @@ def collected_workbook(
 
 
 def _totals(ws, row: int, first_col: int, n: int, table: list[list]) -> None:
-    """A 合计 row: each column summed over the branches that gave a figure (blank when none did)."""
+    """A 合计 row of formulas (a figure corrected later is added in); blank where no branch gave one."""
     _put(ws, row, 2, "合计", bold=True, box=True)
     for k in range(n):
-        vals = [r[k] for r in table if r[k] is not None]
-        _put(ws, row, first_col + k, sum(vals) if vals else None, bold=True, box=True)
+        col = get_column_letter(first_col + k)
+        cell = _put(ws, row, first_col + k, None, bold=True, box=True)
+        if any(r[k] is not None for r in table):
+            cell.value = f"=SUM({col}3:{col}{row - 1})"  # our own formula: not forced to text as names are
+
+
+# A figure a branch left blank is marked in the collected workbook, so the 党委 asks for it.
+_BLANK = PatternFill("solid", fgColor="FFF2CC")
+
+
+def blank_figures(files: list[BranchFile]) -> list[tuple[str, str]]:
+    """(党支部, 项目) of every figure a branch's 统计表 left blank."""
+    return [(f.branch, c) for f in _of_kind(files, KIND_STATS) for c in STAT_COLS if f.stats.get(c) is None]

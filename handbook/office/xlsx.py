@@ -18,6 +18,7 @@ from ..epoch import source_date_epoch
 from ..model.editions import Edition
 from ..model.forms import Form
 from ..model.roster import CATEGORIES, COLUMNS
+from .printing import a4_one_page_wide
 from .zips import normalize
 
 ROSTER_ROWS = 200
@@ -40,6 +41,7 @@ def _props(wb: Workbook, title: str, epoch: int | None) -> None:
 
 
 def _bytes(wb: Workbook, epoch: int | None) -> bytes:
+    a4_one_page_wide(wb)
     buf = io.BytesIO()
     wb.save(buf)
     return normalize(buf.getvalue(), source_date_epoch(epoch))
@@ -58,6 +60,7 @@ def roster_template(groups: list[str] | None = None, *, epoch: int | None = None
         cell.alignment = Alignment(horizontal="center")
         ws.column_dimensions[get_column_letter(col)].width = WIDTHS.get(name, 10)
     ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
     last = ROSTER_ROWS + 1
 
     def column(name: str) -> str:
@@ -134,7 +137,9 @@ def statistics_sheet(
                         _number(values.get(f"{f.name}_{it.value}")),
                     ]
                 )
-            ws.append([f"{f.label}：合计", f"=SUM(B{first}:B{ws.max_row})", "自动计算"])
+            # VALUE(0&cell) adds a number typed as text too (SUM skips it); an empty cell counts 0.
+            total = f"=SUMPRODUCT(VALUE(0&B{first}:B{ws.max_row}))"
+            ws.append([f"{f.label}：合计", total, "自动计算"])
         else:
             value = values.get(f.name, "")
             ws.append([f.label, _number(value) if f.type == "number" else value, f.hint or ""])

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pikepdf
-from pikepdf import Array, Dictionary, NameTree, OutlineItem
+from pikepdf import Array, Dictionary, Name, NameTree, OutlineItem
 
 from .fix import save, set_dates
 from .fontmerge import merge_fonts
@@ -123,6 +123,11 @@ def merge_book(front: bytes, chunks: list[bytes], *, epoch: int) -> bytes:
                 warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
                 pdf.pages.extend(part.pages)
         _number_pages(pdf, lead, body)
+        # Viewers show the printed numbers: the front pages i, ii, …, then "— 1 —" is page label 1.
+        pdf.Root.PageLabels = Dictionary(
+            Nums=Array([0, Dictionary(S=Name.r), lead, Dictionary(S=Name.D, St=1)])
+        )
+        pdf.Root.Lang = pikepdf.String("zh-CN")
         _resolve_links(pdf, pdf.pages[lead:], set(dests))
         if "/Names" in pdf.Root:
             del pdf.Root["/Names"]

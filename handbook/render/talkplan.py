@@ -7,13 +7,13 @@ from .forms import print_css
 
 TALK_TITLE = "谈心谈话安排表"
 SOURCE_IDS = ("S000", "S002", "S003", "S004")
-# (input name suffix, heading, relative width); 序号 has a fixed width in the CSS below.
+# (input name suffix, heading, relative width); 序号 is as wide as the forms' (var(--zf-no)), the rest share
+# what it leaves, so the table is exactly the text block's width.
 COLUMNS = [("no", "序号", None), ("a", "谈话人", 3), ("b", "谈话对象", 3), ("kind", "类别", 2),
            ("way", "方式（建议）", 2), ("note", "备注", 3)]
 CSS = (
     ".zf-rules { margin: 0 0 1mm; padding-left: 2em; } .zf-rules li { margin: 0; }"
     " .zf-sources { font-size: 0.8em; color: #333; margin: 0 0 1mm; }"
-    " .zf-talks col.zf-no { width: 12mm; }"
     " .zf-talks td > input.zf-in { display: block; width: 100%; height: 1.6em; }"
 )
 
@@ -21,7 +21,8 @@ CSS = (
 def talk_plan_html(edition, common, rows: int) -> str:
     """The 谈心谈话安排表 layout: fixed rules with their sources, a summary line and `rows` blank rows."""
     total = sum(w for _, _, w in COLUMNS if w)
-    columns = [(n, t, None if w is None else f"{w / total * 100:.1f}%") for n, t, w in COLUMNS]
+    share = "calc((100% - var(--zf-no)) * {:.4f})"
+    columns = [(n, t, None if w is None else share.format(w / total)) for n, t, w in COLUMNS]
     sources = "；".join(f"{i}：{common.sources[i].title}" for i in SOURCE_IDS if i in common.sources)
     body = jinja_env().get_template("talk_plan.html.j2").render(
         edition=edition, title=TALK_TITLE, sources=sources, columns=columns, rows=rows

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 
 from handbook.cli import main
 from handbook.errors import InputError, InputErrors
@@ -338,12 +339,19 @@ def test_collect_ten_branches_one_broken(tmp_path, capsys):
     assert stats[0][-1] == str(Path("测试第1党支部") / "2025年度情况统计表.xlsx")
     head = next(wb["情况统计汇总"].iter_rows(min_row=2, max_row=2, values_only=True))
     col = {h: j for j, h in enumerate(head)}
-    assert stats[-1][col["党员总数"]] == sum(f["members"] for f in facts)
-    assert stats[-1][col["实参加人数"]] == sum(f["attended"] for f in facts)
-    assert stats[-1][col["评定等次：优秀"]] == sum(f["excellent"] for f in facts)
+    # 合计 is a formula over the branches' rows, whose figures add up to the branches' own.
+    for name, key in (("党员总数", "members"), ("实参加人数", "attended"), ("评定等次：优秀", "excellent")):
+        letter = get_column_letter(col[name] + 1)
+        assert stats[-1][col[name]] == f"=SUM({letter}3:{letter}12)"
+        assert sum(r[col[name]] for r in stats[:-1]) == sum(f[key] for f in facts)
     grades = [r for r in wb["评定结果汇总"].iter_rows(min_row=3, values_only=True)]
     ghead = next(wb["评定结果汇总"].iter_rows(min_row=2, max_row=2, values_only=True))
-    assert grades[-1][ghead.index("优秀")] == sum(f["excellent"] for f in facts)
+    assert sum(r[ghead.index("优秀")] for r in grades[:-1]) == sum(f["excellent"] for f in facts)
+    assert str(grades[-1][ghead.index("优秀")]).startswith("=SUM(")
+    # Every sheet prints on A4, one page wide, its heading rows repeated.
+    for ws in wb.worksheets:
+        assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.fitToWidth == 1, ws.title  # 9: A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows, ws.title
     skipped = {r[0]: r[2] for r in wb["读取情况"].iter_rows(min_row=2, values_only=True) if r[1] == "已跳过"}
     assert any("坏文件.xlsx" in k and "无法作为 Excel 工作簿打开" in v for k, v in skipped.items())
     assert any("别的表.xlsx" in k and "说明" in v for k, v in skipped.items())
@@ -602,3 +610,54 @@ def test_unknown_edition_in_tally_and_bad_sign_in_counts(tmp_path, people, data)
         job.write_results(tmp_path / "out", roster, tally, job.Options(), say=lambda _: None)
     with pytest.raises(InputError, match="实参加人数31大于应参加人数30"):
         job.write_results(tmp_path / "out", roster, tally, job.Options(attended=31, expected=30), say=print)
+
+
+@pytest.mark.slow
+def test_results_without_unit_take_the_branch_from_the_roster_folder(tmp_path, capsys, monkeypatch):
+    """No --unit, a tally without a 党支部: the roster's folder names it, so --collect reads the workbooks."""
+    people = td.members(30)
+    data = td.tally_data(people)
+    data["branch"] = ""
+    (tmp_path / "第九党支部").mkdir()
+    (tmp_path / "名册").mkdir()
+    roster = td.write_roster(tmp_path / "第九党支部" / "roster.csv", people)
+    tally = td.write_tally(tmp_path / "tally.json", data)
+    out = tmp_path / "inbox" / "out"
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    assert main(["results", "--roster", str(roster), "--tally", str(tally), "--out", str(out)]) == 0
+    assert "党支部名称按名册所在文件夹：第九党支部" in capsys.readouterr().out
+    assert main(["results", "--collect", str(tmp_path / "inbox"), "--out", str(tmp_path / "汇总.xlsx")]) == 0
+    said = capsys.readouterr().out
+    assert "（1 个党支部），跳过 0 个" in said or "跳过" not in said, said
+    stats = list(load_workbook(tmp_path / "汇总.xlsx")["情况统计汇总"].iter_rows(min_row=3, values_only=True))
+    assert stats[0][1] == "第九党支部"
+    # Elsewhere and with no way to ask, the command says what --collect will do with its workbooks.
+    other = td.write_roster(tmp_path / "名册" / "roster.csv", people)
+    args = ["results", "--roster", str(other), "--tally", str(tally)]
+    assert main([*args, "--out", str(tmp_path / "o2")]) == 0
+    assert "上级汇总（--collect）会跳过这些工作簿" in capsys.readouterr().out
+    # --branch names it outright.
+    assert main([*args, "--out", str(tmp_path / "o3"), "--branch", "第十党支部"]) == 0
+    assert "会跳过" not in capsys.readouterr().out
+
+
+def test_collect_flags_blank_figures(tmp_path, capsys):
+    """A branch that left figures blank is named on the terminal and its cells say 未填 in the workbook."""
+    _branch_books(tmp_path, 1)
+    name = "测试第2党支部"
+    roster, tally, _, _ = td.branch(tmp_path / "src2", n=22, seed=2, name=name)
+    res = check(load_tally(tally), roster, read_roster(roster).members)
+    _, edition, _ = select(2025)
+    out = tmp_path / "inbox" / name
+    out.mkdir(parents=True)
+    for fname, blob in job.workbooks(res, job.Options(), edition, name).items():  # no 应参加/实参加
+        (out / fname).write_bytes(blob)
+    assert main(["results", "--collect", str(tmp_path / "inbox"), "--out", str(tmp_path / "汇总.xlsx")]) == 0
+    said = capsys.readouterr().out
+    lines = {line.split("的统计表")[0]: line for line in said.splitlines() if "未填" in line}
+    assert "应参加人数、实参加人数" in lines[f"注意：{name}"]  # given neither
+    assert "实参加人数" not in lines["注意：测试第1党支部"]  # gave 实参加 only
+    ws = load_workbook(tmp_path / "汇总.xlsx")["情况统计汇总"]
+    head = next(ws.iter_rows(min_row=2, max_row=2, values_only=True))
+    row = next(r for r in ws.iter_rows(min_row=3, values_only=True) if r[1] == name)
+    assert row[head.index("实参加人数")] == "未填"

@@ -113,3 +113,25 @@ def test_office_roster_packs_cleanly(tmp_path, capsys):
     assert "王　芳" not in "".join(texts)
     talks = _text(next((out / pack.SINGLES).glob("*-谈心谈话安排表.pdf")))
     assert "电话、网络" in talks and "未分党小组" in talks
+
+
+def test_year_month_typed_into_a_date_cell(tmp_path):
+    """1975.03 typed into a cell formatted as a date shows as 1905-05-28: it is read as March 1975."""
+    path = tmp_path / "名册.xlsx"
+    office_roster(path)
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    ws = wb.active
+    ws.cell(3, 5).value = 1975.03
+    ws.cell(3, 5).number_format = "yyyy-mm-dd"
+    wb.save(path)
+    first = read_roster(path).members[0]
+    assert (first.birth.year, first.birth.month) == (1975, 3)
+    # A bare year in a date cell cannot be March 1975 or May 1975: an error names the cell.
+    ws.cell(3, 5).value = 1975
+    wb.save(path)
+    with pytest.raises(InputErrors) as exc:
+        read_roster(path)
+    text = str(exc.value)
+    assert "第3行" in text and "出生年月" in text and "1975" in text and "1905" not in text

@@ -223,6 +223,12 @@ def test_merged_text_header_and_numbers(mini_book, tmp_path):
     pages = _pdftotext(merged, tmp_path)
     body = [p for p in pages if re.search(r"—\s*\d+\s*—", p)]
     assert [int(re.findall(r"—\s*(\d+)\s*—", p)[-1]) for p in body] == list(range(1, len(body) + 1))
+    # A viewer's page label is the printed number ("— 3 —" is page 3), and the book says its language.
+    with pikepdf.open(io.BytesIO(merged)) as pdf:
+        numbered = [i for i, p in enumerate(pages) if re.search(r"—\s*\d+\s*—", p)]
+        printed = [re.findall(r"—\s*(\d+)\s*—", pages[i])[-1] for i in numbered]
+        assert [pdf.pages[i].label for i in numbered] == printed
+        assert str(pdf.Root.Lang) == "zh-CN"
     titles = [p.title for p in hb.pages]
     headers = [next(line for line in p.splitlines() if line.strip()).strip() for p in body]
     assert all(h in titles for h in headers), headers
