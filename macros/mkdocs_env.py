@@ -31,6 +31,7 @@ from handbook.model.unit import BLANK, current_unit
 from handbook.render.changes import changes_markdown
 from handbook.render.env import jinja_env
 from handbook.render.members import render_member_list
+from handbook.render.register import render_rule
 from handbook.render.tally import render_tally
 from handbook.render.view import Blankable
 
@@ -75,11 +76,41 @@ class Macros:
     NAMES = (
         "src", "sourced", "rule", "deadline", "date", "page_link", "forms_for", "form", "forms_index",
         "confidence_banner", "flag", "finish", "edition_changes", "draft", "tally_page", "given",
-        "office_link", "member_list", "start_box",
+        "office_link", "member_list", "start_box", "script_start", "section_sources", "follow_up",
     )
 
     def __init__(self, env, common: Common, edition: Edition, editions: dict[int, Edition]):
         self.env, self.common, self.edition, self.editions = env, common, edition, editions
+        # Read-aloud pages (主持词) gather their badges and flags per section instead of inline (issue 15
+        # item 18): the page being collected, and what its current section cited so far.
+        self._collect_page: str | None = None
+        self._pending: list[str] = []
+        self._pending_flags: list[str] = []
+
+    def _collecting(self) -> bool:
+        page = self.env.page
+        return page is not None and self._collect_page == page.file.src_uri
+
+    def script_start(self) -> str:
+        """From here on this page is read aloud: badges and flags wait for the next section_sources()."""
+        self._collect_page = self.env.page.file.src_uri if self.env.page else None
+        self._pending, self._pending_flags = [], []
+        return ""
+
+    def section_sources(self) -> Markup:
+        """The sources and flags of the section just read, in one note line after it (one tap away)."""
+        ids = list(dict.fromkeys(self._pending))
+        flags = list(dict.fromkeys(self._pending_flags))
+        self._pending, self._pending_flags = [], []
+        if not ids and not flags:
+            return Markup("")
+        page, self._collect_page = self._collect_page, None
+        try:
+            badges = self.src(*ids) if ids else Markup("")
+        finally:
+            self._collect_page = page
+        flag_text = f"；{'，'.join(flags)}" if flags else ""
+        return Markup(f'<p class="hb-note hb-section-srcs">本节依据：{badges}{escape(flag_text)}</p>')
 
     def rel(self, target: str) -> str:
         """A link from the page being rendered to another page of docs/ (by its source path)."""
@@ -96,6 +127,9 @@ class Macros:
         for i in flat:
             if i not in sources:
                 raise KeyError(f"页面 {self.env.page.file.src_uri} 引用了未知的来源编号 {i}")
+        if self._collecting():
+            self._pending.extend(flat)
+            return Markup("")
         # Raw HTML links are not rewritten by mkdocs, so point at the built page, not the .md source.
         href = self.rel("sources/" if self.env.conf.get("use_directory_urls") else "sources.html")
         tpl = jinja_env().get_template("site/badges.html.j2")
@@ -105,9 +139,17 @@ class Macros:
         """A sourced statement followed by its source badges."""
         return Markup(f"{escape(item.text)}{self.src(*item.sources)}")
 
-    def rule(self, rule_id: str) -> Markup:
-        """A standing rule (or this edition's override of it) with its sources."""
-        return self.sourced(rule_for(self.edition, self.common, rule_id))
+    def rule(self, rule_id: str, stop: bool = True) -> Markup:
+        """A rule of the register (or this edition's override of it), marked as such, with its sources."""
+        r = rule_for(self.edition, self.common, rule_id)
+        return render_rule(rule_id, r, self.src(*r.sources), stop)
+
+    def follow_up(self, grade) -> Markup:
+        """What follows a grade; a restated rule (2024年度's 不合格) is marked as the register's."""
+        if not grade.rule:
+            return Markup(escape(grade.follow_up))
+        r = rule_for(self.edition, self.common, grade.rule)
+        return render_rule(grade.rule, r.model_copy(update={"text": grade.follow_up}))
 
     def deadline(self, step: str) -> str:
         """The deadline of a step in this edition."""
@@ -163,12 +205,12 @@ class Macros:
             how = self.page_link("new-year.md", "新年度怎样开始")
             # Folded: the page-top banner and the home box already say the notice is not out.
             return (
-                f'??? note "通知下发后，从通知中找哪几处（{"、".join(edition.waiting)}）"\n\n'
+                f'??? note hb-note "通知下发后，从通知中找哪几处（{"、".join(edition.waiting)}）"\n\n'
                 f"    {note}\n\n    按{how}填写：\n{items}\n"
             )
         return (
             # The page-top banner already says the edition is unconfirmed: this box says what and why.
-            f'!!! warning "哪些内容需要核对：{edition.confidence_summary()}"\n\n'
+            f'!!! warning hb-note "哪些内容需要核对：{edition.confidence_summary()}"\n\n'
             f"    {note}请以上级党组织下发的本年度通知为准，核对主题、学习内容和时间要求。"
             "标有“转引未核对”“需核实”的内容，核对后再使用。\n"
         )
@@ -190,6 +232,9 @@ class Macros:
         """A fact's confidence flag where the fact appears (nothing for a confirmed fact)."""
         short, tip = self.edition.flag(fact)
         if not short:
+            return Markup("")
+        if self._collecting():
+            self._pending_flags.append(f"{FACT_NAMES[fact]}{short}")
             return Markup("")
         # A link so that it takes the badge style of the source marks (never read aloud as text).
         href = self.rel("sources/" if self.env.conf.get("use_directory_urls") else "sources.html")

@@ -12,6 +12,7 @@ from handbook.model.unit import current_unit
 from handbook.render.drafts import render_draft
 from handbook.render.env import jinja_env
 from handbook.render.forms import render_form
+from handbook.render.register import render_rule
 
 
 def form_page(
@@ -26,7 +27,10 @@ def form_page(
     body = "\n".join(line.strip() for line in html.splitlines() if line.strip())
     return jinja_env().get_template("site/form_page.html.j2").render(
         form=form,
-        rule=common.rule("no-formalism"),
+        rules=[
+            render_rule(rid, common.rule(rid), badges(*common.rule(rid).sources))
+            for rid in ("no-formalism", "forms-optional")
+        ],
         step_names=STEP_NAMES,
         link=link,
         badges=badges,

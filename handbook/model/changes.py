@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -78,9 +79,45 @@ def _keyed(old: Mapping[str, Iterable[str]], new: Mapping[str, Iterable[str]], *
     return out
 
 
-def _items(old: Iterable[Sourced], new: Iterable[Sourced]) -> list[Change]:
-    """Compare two sourced lists by text."""
-    return _keyed({o.text: o.sources for o in old}, {n.text: n.sources for n in new})
+# Wording that does not make an item another item: 党章 and 修改后的党章 (2022) are the same study item,
+# 合格党员标准 and 新时代合格党员标准 the same standard.
+_SAME_ITEM = re.compile(r"修改后的|新时代|对照|[《》“”\s]")
+
+
+def _key(text: str) -> str:
+    return _SAME_ITEM.sub("", text)
+
+
+def _whole(edition: Edition | None) -> str:
+    """Every text of an edition, keyed as _key does: an item elsewhere in it (a special) is still in it."""
+    if edition is None:
+        return ""
+
+    def strings(obj):
+        if isinstance(obj, str):
+            yield obj
+        elif isinstance(obj, dict):
+            for v in obj.values():
+                yield from strings(v)
+        elif isinstance(obj, list | tuple):
+            for v in obj:
+                yield from strings(v)
+
+    return _key("|".join(strings(edition.model_dump())))
+
+
+def _items(old: Iterable[Sourced], new: Iterable[Sourced], prev: Edition | None = None,
+           cur: Edition | None = None) -> list[Change]:
+    """Compare two sourced lists; an item is new or dropped only if the other edition lacks it whole."""
+    olds = {_key(o.text): o for o in old}
+    news = {_key(n.text): n for n in new}
+    before, after = _whole(prev), _whole(cur)
+    was = {k for k in news if k in olds or k in before}
+    out = [Change("added", n.text, tuple(n.sources)) for k, n in news.items() if k not in was]
+    gone = [o for k, o in olds.items() if k not in news and k not in after]
+    out += [Change("removed", o.text, tuple(o.sources)) for o in gone]
+    out += [Change("same", n.text, tuple(n.sources)) for k, n in news.items() if k in was]
+    return out
 
 
 def _notice(n: Notice | None) -> str | None:
@@ -105,9 +142,9 @@ def diff_editions(prev: Edition | None, cur: Edition, common: Common | None = No
     sections = [
         Section("theme", "主题", [_scalar("", pt.text, pt.sources, ct.text, ct.sources)]),
         Section("notice", "通知", _notices(prev, cur)),
-        Section("study", "学习内容", _items(prev.study, cur.study)),
-        Section("committee", "支部委员会查摆重点", _items(pf.committee, cf.committee)),
-        Section("member", "党员查摆重点", _items(pf.member, cf.member)),
+        Section("study", "学习内容", _items(prev.study, cur.study, prev, cur)),
+        Section("committee", "支部委员会查摆重点", _items(pf.committee, cf.committee, prev, cur)),
+        Section("member", "党员查摆重点", _items(pf.member, cf.member, prev, cur)),
         Section("areas", "党员查摆的方面", _keyed(
             dict.fromkeys(pf.member_areas, pf.areas_sources), dict.fromkeys(cf.member_areas, cf.areas_sources)
         )),

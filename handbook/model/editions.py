@@ -156,7 +156,8 @@ class Notice(Strict):
         if not self.sources:  # the blank of a year whose notice has not come yet
             return "上级党组织关于本年度组织生活会和民主评议党员的通知（尚未下发）"
         if not self.title:
-            unknown = num or "（标题和文号本手册尚未掌握）"
+            # Printed on the handbook PDF's cover too: a blank to fill, never an editor's note.
+            unknown = num or "（标题和文号以上级转发的通知为准）"
             return f"{issuer or '上级党组织'}关于本年度组织生活会和民主评议党员的通知{unknown}"
         return f"{issuer}《{self.title}》{num}"
 
@@ -224,6 +225,18 @@ class Special(Strict):
     _v = field_validator("sources")(check_sources)
 
 
+class Ballot(Strict):
+    """What the superior's ballot says (notice or attached ballot): printed as given, or nothing."""
+
+    # Its words on how many 优秀 one ballot may tick; no source gives any, so most editions leave it out.
+    excellent: str | None = None
+    # Whether the ballot has members tick a grade for a 预备党员 (勾选) or leaves the row out (不勾选).
+    probationary: Literal["勾选", "不勾选"] | None = None
+    sources: list[str]
+
+    _v = field_validator("sources")(check_sources)
+
+
 class FactConfidence(Strict):
     """How sure the kit is of each fact of an edition: a confirmed notice number says nothing of the theme."""
 
@@ -241,6 +254,77 @@ class FactConfidence(Strict):
     def unsure(self) -> list[str]:
         """The facts not confirmed, by their Chinese names."""
         return [FACT_NAMES[k] for k in FACT_KEYS if getattr(self, k) != "confirmed"]
+
+
+# How binding a rule is, and the words its text must use so that a reader can tell (issue 15):
+# 规定 a rule text says it; 一般 guidance ("一般"); 惯例 common practice; 建议 this kit's advice.
+Strength = Literal["规定", "一般", "惯例", "建议"]
+STRENGTH_WORDS = {"规定": (), "一般": ("一般",), "惯例": ("通行做法", "惯例"), "建议": ("建议",)}
+# Hard words a rule weaker than 规定 must not use: guidance or practice never reads as an order.
+HARD_WORDS = ("必须", "须", "不得", "应当", "方可")
+PHRASE_MAX = 20
+
+
+class Citation(Strict):
+    """Where a rule comes from: a source id and a short phrase found verbatim in it (a W page: its url)."""
+
+    source: str
+    phrase: str = Field(min_length=2, max_length=PHRASE_MAX)
+    url: str | None = None
+
+    @field_validator("source")
+    @classmethod
+    def _known(cls, source: str, info: ValidationInfo) -> str:
+        check_sources([source], info)
+        return source
+
+    @model_validator(mode="after")
+    def _web_needs_url(self) -> Citation:
+        if self.source.startswith("W") and not (self.url or "").startswith(("http://", "https://")):
+            raise ValueError(f"引用网页资料 {self.source} 须写明网页地址（url）和其中的关键语句（phrase）")
+        if self.url and not self.source.startswith("W"):
+            raise ValueError(f"来源 {self.source} 不是网页资料，不写 url")
+        return self
+
+
+def check_wording(strength: str, text: str) -> None:
+    """A rule's text shows its strength: guidance says 一般, practice says so, advice says 建议."""
+    words = STRENGTH_WORDS[strength]
+    if words and not any(w in text for w in words):
+        shown = "”或“".join(words)
+        raise ValueError(f"强度为“{strength}”的规则，文字中要写明“{shown}”，让读者看出它的约束力")
+    if strength in ("惯例", "建议"):
+        hard = [w for w in HARD_WORDS if w in text]
+        if hard:
+            raise ValueError(f"强度为“{strength}”的规则不能用“{'、'.join(hard)}”这样的硬性措辞")
+
+
+class RuleText(Strict):
+    """A rule's wording, its strength and its citations (also an edition's override of a standing rule)."""
+
+    text: str = Field(min_length=1)
+    strength: Strength
+    cite: list[Citation] = Field(default_factory=list)
+
+    @field_validator("text")
+    @classmethod
+    def _fold_cjk_spaces(cls, text: str) -> str:
+        return _CJK_SPACE.sub("", text).strip()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RuleText:
+        check_wording(self.strength, self.text)
+        # Advice is the kit's own; practice is cited as practice (its wording says so) where no page is known.
+        if self.strength in ("规定", "一般") and not self.cite:
+            raise ValueError(f"强度为“{self.strength}”的规则至少要有一条引用（cite：来源和原文关键语句）")
+        if self.strength == "规定" and all(c.source == "W" for c in self.cite):
+            raise ValueError("强度为“规定”的规则要引用文件或条文，不能只引用一般网页资料")
+        return self
+
+    @property
+    def sources(self) -> list[str]:
+        """The cited source ids, in order, each once (badges and 来源 lists use them)."""
+        return list(dict.fromkeys(c.source for c in self.cite))
 
 
 # The fields each fact fills; a pending fact leaves them out of the edition file.
@@ -294,7 +378,8 @@ class Edition(Strict):
     focus: Focus
     schedule: Schedule
     specials: list[Special] = Field(default_factory=list)
-    rule_overrides: dict[str, Sourced] = Field(default_factory=dict)
+    rule_overrides: dict[str, RuleText] = Field(default_factory=dict)
+    ballot: Ballot | None = None
     # A year whose source follows its own meeting procedure (2016: S004's), shown instead of the usual note.
     procedure: Sourced | None = None
     # The notices this edition was read from (`new-edition --notice`): sources of its own, by id.
@@ -421,21 +506,19 @@ class Grade(Strict):
     name: str
     follow_up: str
     sources: list[str]
+    # Set when the follow-up is a rule of the register restated (an edition's 不合格 override).
+    rule: str | None = None
 
     _v = field_validator("sources")(check_sources)
 
 
-class Rule(Strict):
-    """A rule of the procedure, stated in the kit's words, with its sources."""
+class Rule(RuleText):
+    """A rule of the procedure, stated in the kit's words, with its strength and citations."""
 
     id: str
     title: str
-    text: str
-    sources: list[str]
     configurable: bool = False
     certain: bool = True
-
-    _v = field_validator("sources")(check_sources)
 
 
 def fill(template: str, params: dict) -> str:
@@ -559,7 +642,9 @@ def grades_for(common: Common, edition: Edition) -> list[Grade]:
     if not override:
         return list(common.grades)
     return [
-        g.model_copy(update={"follow_up": _follow_up(override.text), "sources": override.sources})
+        g.model_copy(update={
+            "follow_up": _follow_up(override.text), "sources": override.sources, "rule": "unqualified",
+        })
         if g.name == "不合格" else g
         for g in common.grades
     ]
@@ -658,7 +743,7 @@ def cn_date(day, blank: str = "") -> str:
     return f"{day.year}年{day.month}月" + (f"{day.day}日" if day.day else "")
 
 
-def rule_for(edition: Edition, common: Common, rule_id: str) -> Sourced | Rule:
+def rule_for(edition: Edition, common: Common, rule_id: str) -> RuleText:
     """A standing rule, or this edition's override of it; both carry text and sources."""
     standing = common.rule(rule_id)
     return edition.rule_overrides.get(rule_id, standing)

@@ -173,7 +173,9 @@ def _row(i: int) -> str:
     return f"r{i:02d}"
 
 
-def field_input_names(f: FormField, members: list[dict] | None) -> list[str]:
+def field_input_names(
+    f: FormField, members: list[dict] | None, exclude_probationary: bool = False
+) -> list[str]:
     """The input names one field renders: PDF field names and storage keys."""
     n = f.name
     if f.type in STATIC_TYPES:
@@ -193,7 +195,8 @@ def field_input_names(f: FormField, members: list[dict] | None) -> list[str]:
         for i in range(1, count + 1):
             if members is None:
                 out.append(f"{_row(i)}_name")
-            if members is None or not _probationary(members[i - 1]):
+            # A 预备党员's row has ticks unless the superior's ballot leaves it out (edition or unit says so).
+            if members is None or not (exclude_probationary and _probationary(members[i - 1])):
                 out.append(f"{_row(i)}_{n}")
             if f.extra:
                 out.append(f"{_row(i)}_note")
@@ -349,8 +352,8 @@ def forms_for_step(step: str) -> list[Form]:
 
 
 def ballot_cap(members: list[dict] | None) -> tuple[int, int] | None:
-    """(graded members, cap on 优秀): members who are not 预备党员, and a third of them rounded down."""
+    """(党员总数, a third of it rounded down): the sources' base for the 优秀 guideline, named in print."""
     if members is None:
         return None
-    graded = sum(1 for m in members if not _probationary(m))
-    return graded, math.floor(graded / 3)
+    total = len(members)
+    return total, math.floor(total / 3)

@@ -99,6 +99,11 @@ class Member:
         """预备党员 take part in the evaluation but receive no grade."""
         return self.category == "预备党员"
 
+    @property
+    def voting(self) -> bool:
+        """有表决权: a 正式党员 not under 留党察看 (党章); 预备党员 have no vote either."""
+        return not self.probationary and not self.on_probation
+
 
 @dataclass
 class RosterReport:

@@ -92,6 +92,9 @@ class Unit(Strict):
     contact: Person = Field(default_factory=Person, alias="联系人")
     # The ⅓ base a unit chose; unset, the sources' words apply (editions/common.yml tally.cap.default_base).
     excellent_base: Literal["正式党员", "党员总数"] | None = Field(None, alias="优秀比例基数")
+    # What the superior's ballot says (issue 15 items 10 and 11), printed on the ballot as given, or nothing.
+    ballot_excellent: str | None = Field(None, alias="测评表优秀说明")
+    ballot_probationary: Literal["勾选", "不勾选"] | None = Field(None, alias="测评表预备党员")
 
     @property
     def committee(self) -> list[str]:

@@ -292,8 +292,9 @@ def save(document, epoch: int | None = None) -> bytes:
 
 # Runs of ASCII white space collapse as in HTML; U+3000 is content.
 _SPACE = re.compile(r"[ \t\r\n]+")
-# Web-only parts of a page: source badges, the form toolbar, heading anchors, download links.
-SKIP = {"srcs", "zf-toolbar", "headerlink", "hb-office"}
+# Web-only parts of a page: source badges (and a script's per-section source lines), the form toolbar,
+# heading anchors, download links.
+SKIP = {"srcs", "zf-toolbar", "headerlink", "hb-office", "hb-section-srcs"}
 
 
 def _classes(el) -> set[str]:

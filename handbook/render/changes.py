@@ -7,6 +7,7 @@ from html import escape
 
 from ..model.changes import Section
 from ..model.editions import PENDING_HINT, Edition
+from .register import quoted_rule
 
 
 def _status(s: Section) -> str:
@@ -35,7 +36,7 @@ def changes_markdown(
     """The 本年度变化 page body in Markdown; `badge(*ids)` renders source badges."""
     if prev is None:
         return (
-            f"{cur.label}是本手册收录的最早年度，没有上一年度可以比较。"
+            f"{cur.label}是本手册收录的最早年度，没有上一年度用来比较。"
             "以后各年度的本页列出与上一年度相比的变化。\n"
         )
     out = []
@@ -43,7 +44,7 @@ def changes_markdown(
         out += [
             f"**{cur.label}的上级通知尚未下发。**\n",
             "- **沿用的内容**：工作流程和各步骤做法、评议规则（四个等次、优秀比例、预备党员等）、"
-            "表格、主持词和文稿的框架、检查清单、计票与评定，与往年相同，现在就可以用来准备。",
+            "表格、主持词和文稿的框架、检查清单、计票与评定，与往年相同，现在就能用来准备。",
             f"- **等待通知的内容**：{'、'.join(cur.waiting)}。手册和文稿中这些地方留有空白（＿＿＿＿），"
             "通知下发后按通知填写；下表中标为“待上级通知”。\n",
         ]
@@ -68,17 +69,19 @@ def changes_markdown(
         if not s.changed:
             out.append(f"{_unchanged(s)}\n")
             continue
+        # A rule's words are the register's (marked as such), whichever year they come from.
+        text = quoted_rule if s.key == "rules" else escape
         for c in s.changes:
             if c.kind == "same":
                 continue
             label = f"{escape(c.label)}：" if c.label else ""
             if c.kind == "changed":
-                out.append(f"- {label}**改为** {escape(c.text)}{badge(*c.sources)}")
-                out.append(f"    <br>（上一年度：{escape(c.old or '')}{badge(*c.old_sources)}）")
+                out.append(f"- {label}**改为** {text(c.text)}{badge(*c.sources)}")
+                out.append(f"    <br>（上一年度：{text(c.old or '')}{badge(*c.old_sources)}）")
             elif c.kind == "added":
-                out.append(f"- {label}**新增** {escape(c.text)}{badge(*c.sources)}")
+                out.append(f"- {label}**新增** {text(c.text)}{badge(*c.sources)}")
             else:
-                out.append(f"- {label}**不再列入** <del>{escape(c.text)}</del>{badge(*c.sources)}")
+                out.append(f"- {label}**不再列入** <del>{text(c.text)}</del>{badge(*c.sources)}")
         if s.unknown:
             out.append(f"- {'、'.join(s.unknown)}：两个年度均未掌握。")
         same = sum(c.kind == "same" for c in s.changes)

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from ..model.editions import STEP_KEYS, STEP_NAMES, Common, Edition, cn_date, grades_for, rule_for
+from ..model.editions import STEP_KEYS, STEP_NAMES, Common, Edition, cn_date, grades_for
 from ..model.roster import Member, labels
 from ..model.unit import BLANK, Unit
 from .env import ASSETS_DIR, jinja_env
+from .register import rule_of
 
 CSS = ASSETS_DIR / "gbt9704.css"
 KINDS = {"plan": "工作方案", "notice": "通知", "outline": "主持词提纲", "report": "情况报告"}
@@ -37,6 +38,7 @@ class Stats:
 
     total: int
     formal: int
+    voting: int  # 有表决权: 正式党员 not under 留党察看
     probationary: int
     mobile: int
     leaders: int
@@ -80,8 +82,8 @@ def draft_context(
         day = (sched.steps.get(step) if year_sched else None) or getattr(unit.deadlines, step)
         return Markup("{}前").format(cn_date(day, date_blank(edition.year + 1)))
 
-    def rule(rule_id: str) -> str:
-        return rule_for(edition, common, rule_id).text
+    def rule(rule_id: str, stop: bool = True) -> Markup:
+        return rule_of(edition, common, rule_id, stop=stop)
 
     groups: dict[str, list[str]] = {}
     for m in members:
@@ -93,6 +95,7 @@ def draft_context(
         Stats(
             total=len(members),
             formal=sum(not m.probationary for m in members),
+            voting=sum(m.voting for m in members),
             probationary=sum(m.probationary for m in members),
             mobile=sum(m.mobile for m in members),
             leaders=sum(m.leader for m in members),

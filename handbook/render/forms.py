@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from markupsafe import Markup
 
-from ..model.editions import Common, Edition
+from ..model.editions import Common, Edition, rule_for
 from ..model.forms import (
     GRADE_VALUES,
     PLACEHOLDERS,
@@ -20,6 +20,7 @@ from ..model.forms import (
     ballot_cap,
 )
 from .env import ASSETS_DIR, document, jinja_env
+from .register import render_rule
 
 PRINT_CSS = ASSETS_DIR / "forms-print.css"
 
@@ -36,6 +37,11 @@ def _fill(text: str | None, edition: Edition) -> str | None:
         "year": str(edition.year),
     }
     return re.sub(r"\{(" + "|".join(PLACEHOLDERS) + r")\}", lambda m: facts[m.group(1)], text)
+
+
+def _ballot_probationary(unit: dict, edition: Edition) -> str | None:
+    """Whether the superior's ballot leaves 预备党员 unrated: the unit's word, else the edition's."""
+    return unit.get("ballot_probationary") or (edition.ballot.probationary if edition.ballot else None)
 
 
 def render_form(
@@ -75,6 +81,11 @@ def render_form(
         members=members_view,
         unit=unit,
         cap=ballot_cap(members),
+        # What the superior's ballot says (the unit's profile first, then the edition): printed as given.
+        ballot_excellent=unit.get("ballot_excellent") or (edition.ballot and edition.ballot.excellent),
+        exclude_probationary=_ballot_probationary(unit, edition) == "不勾选",
+        cap_rule=render_rule("excellent-cap-short", common.rule("excellent-cap-short")),
+        probationary_rule=render_rule("probationary", rule_for(edition, common, "probationary")),
         fill=lambda t: _fill(t, edition),
         row=_row,
         blocks=_blocks(form),

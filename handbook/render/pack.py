@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..model.editions import snapshot
 from ..model.forms import ballot_cap
 from ..model.roster import Member, labels
 from ..model.talks import TalkPlan, committee_of
@@ -82,13 +83,17 @@ def unit_values(key: str, unit, members: list[Member], ballot_item: str) -> Unit
 
     names = labels(members)
     branch = unit.branch or ""
-    graded, cap = ballot_cap([{"category": m.category} for m in members])
+    total, cap = ballot_cap([{"category": m.category} for m in members])
+    # The same words as the ballot template (fields.html.j2): the register's rules, the base named.
+    common = snapshot()[0]
     cap_text = (
-        f"供参考：党支部评定为“{ballot_item}”的党员一般不超过三分之一，按参加等次评定的党员{graded}人计约为{cap}人"
-        "（基数是否包括预备党员尚未核实）；本表勾选人数不受此限。预备党员参加测评，但不评定等次。"
+        f"供参考：{common.rule('excellent-cap-short').text}按党员总数{total}人计，约为{cap}人。"
+        f"{common.rule('probationary').text}"
     )
+    # A 预备党员's row is rated unless the superior's ballot leaves it out (the unit's profile says so).
+    leave_out = getattr(unit, "ballot_probationary", None) == "不勾选"
     ballot_rows = [
-        (str(i), names[m.row] + ("（预备党员）" if m.probationary else ""), m.probationary)
+        (str(i), names[m.row] + ("（预备党员）" if m.probationary else ""), m.probationary and leave_out)
         for i, m in enumerate(members, start=1)
     ]
     registers = []
@@ -148,6 +153,8 @@ def signin_values(
     full = sum(not m.probationary for m in members)
     general = head | _signin_rows(members, names)
     general |= {"expected_full": str(full), "expected_probationary": str(len(members) - full)}
+    # 有表决权: 正式党员 minus those under 留党察看 (a roster column).
+    general["voting_expected"] = str(sum(m.voting for m in members))
     board = head | (
         _signin_rows(committee, names) | {"attendance_expected": str(len(committee))} if committee else {}
     )

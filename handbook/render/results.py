@@ -16,6 +16,7 @@ from ..model.forms import GRADE_VALUES
 from ..model.tally import GRADES, Results, Row
 from ..model.unit import BLANK, Unit
 from .env import ASSETS_DIR, jinja_env
+from .register import render_rule
 
 CSS = ASSETS_DIR / "results-print.css"
 # What each document is, its file name and the sources that require it (DOMAIN.md, "After the evaluation").
@@ -24,7 +25,12 @@ DOCS = {
         "民主测评结果汇总表",
         "报上级党组织备案：报上一级党（工）委备案（S000），报党委组织部备案（S002），报镇党委备案（S003）",
     ),
-    "grades": ("评定结果表", "报上级党组织审批（S002）或备案（S000、S003）"),
+    # S000 and S003 file the 测评结果 (the summary), not the grades: only S002 and S004 send grades up.
+    "grades": (
+        "评定结果表",
+        "评定等次报上级党组织审批（S002）或审定（S004）；"
+        "S000、S003 要求报上级备案的是党员民主测评结果（见民主测评结果汇总表）",
+    ),
     "feedback": ("评定意见反馈单", "评定意见向本人反馈（S000、S003）；评议结果反馈给党员本人（S002）"),
     "mobile": (
         "流动党员评定意见反馈函",
@@ -101,6 +107,8 @@ def results_context(
         "blank_rows": BLANK_ROWS,
         "docs": DOCS,
         "probationary_rule": common.rule("probationary"),
+        "probationary_html": render_rule("probationary", common.rule("probationary")),
+        "cap_rule": render_rule("excellent-cap-short", common.rule("excellent-cap-short")),
     }
 
 

@@ -82,13 +82,13 @@ def test_ballot_lists_members_cap_and_probationary(packs, unit_dir):
     names = labels(members)
     for m in members:
         assert names[m.row] in text, names[m.row]
-    # 7 members are graded (周文涛 is 预备党员): about 2 may be 优秀, a guideline with its base unconfirmed.
-    assert "党员7人计约为2人" in text and "尚未核实" in text and "不受此限" in text
+    # 8 members (周文涛 is 预备党员): the base is 党员总数, named; no editor's note, nothing about ticks.
+    assert "按党员总数8人计，约为2人" in text and "尚未核实" not in text and "不受此限" not in text
     assert "周文涛（预备党员）" in text
-    # The 预备党员's row says 不评定等次 where the others have the four grade boxes.
+    # Whether members rate a 预备党员 is the superior ballot's choice: rated unless the unit says not.
     lines = _layout(_one(packs["a"] / pack.SINGLES, "*-民主评议党员民主测评表.pdf"))
     at = next(i for i, line in enumerate(lines) if "周文涛" in line)
-    assert any("不评定等次" in line for line in lines[at - 1 : at + 3])
+    assert not any("不评定等次" in line for line in lines[at - 1 : at + 3])
     # Namesakes are told apart as handbook.model.roster.labels documents: 党小组 and 出生年月.
     assert "王芳（第一党小组，1979年8月）" in text and "王芳（第二党小组，1990年5月1日）" in text
     assert "<b>{{x}}</b>" in text

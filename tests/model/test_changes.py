@@ -46,7 +46,7 @@ def test_diff_finds_each_kind_of_change(eds):
         study=[*base.study[1:], new_item],
         focus=base.focus.model_copy(update={"member_areas": [*base.focus.member_areas[1:], "新方面"]}),
         schedule=base.schedule.model_copy(update={"window": "另一个时间段"}),
-        rule_overrides={rule_id: Sourced(text="本年度另有规定", sources=["W"])},
+        rule_overrides={**base.rule_overrides, rule_id: Sourced(text="本年度另有规定", sources=["W"])},
     )
     by_key = {s.key: s for s in diff_editions(base, cur, common)}
     assert by_key["theme"].changes[0].kind == "changed"
@@ -57,7 +57,7 @@ def test_diff_finds_each_kind_of_change(eds):
     assert ("removed", base.focus.member_areas[0]) in {(c.kind, c.text) for c in by_key["areas"].changes}
     window = next(c for c in by_key["schedule"].changes if c.label == "时间安排")
     assert (window.kind, window.text, window.old) == ("changed", "另一个时间段", base.schedule.window)
-    rule = by_key["rules"].changes[0]
+    rule = next(c for c in by_key["rules"].changes if c.label == common.rule(rule_id).title)
     assert rule.kind == "added" and rule.label == common.rule(rule_id).title and rule.sources == ("W",)
     assert not by_key["notice"].changed and not by_key["committee"].changed
     md = changes_markdown(base, cur, list(by_key.values()), lambda *ids: f"[{','.join(ids)}]")

@@ -85,12 +85,12 @@ def test_forms_for_step():
         forms_for_step("party")
 
 
-def test_cap_counts_members_who_are_not_probationary():
+def test_cap_counts_every_member_by_default():
     members = [{"name": f"党员{i}"} for i in range(1, 9)] + [
         {"name": "党员九", "category": "预备党员"},
         {"name": "党员十", "probationary": True},
     ]
-    # 8 graded members (either way of marking a 预备党员 counts): at most floor(8/3) = 2 优秀.
-    assert ballot_cap(members) == (8, 2)
+    # The sources' base is 党员总数 (预备党员 included): floor(10/3) = 3, printed as "按党员总数10人计".
+    assert ballot_cap(members) == (10, 3)
     assert ballot_cap(members[:2]) == (2, 0)
     assert ballot_cap(None) is None

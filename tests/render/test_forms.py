@@ -137,26 +137,43 @@ def test_prefill_stays_empty_without_a_unit_and_never_beats_a_value(blank_regist
     assert re.search(r'name="review_year"[^>]*value="2020年度"', blank_register.html())
 
 
-def test_cap_text_counts_graded_members_only(ballot_from_roster):
+def test_cap_text_names_its_base_and_says_nothing_about_ticks(ballot_from_roster):
     text = "".join(parse(ballot_from_roster.html()).text)
-    # Seven members, one 预备党员: six are graded, about a third of them is 2 — information, not a cap.
-    assert "按参加等次评定的党员6人计约为2人" in text and "不受此限" in text and "尚未核实" in text
-    assert "最多" not in text
+    # Seven members: the sources' base is 党员总数, so about a third of 7 is 2; information, not a cap.
+    assert "一般不超过党员总数的三分之一" in text and "按党员总数7人计，约为2人" in text
+    # No source says how many 优秀 a ballot may tick, and no editor's note reaches a member's ballot.
+    for wrong in ("不受此限", "不限制", "尚未核实", "最多"):
+        assert wrong not in text
 
 
 def test_cap_text_of_a_blank_ballot_leaves_the_number_to_write(blank_ballot):
     text = "".join(parse(blank_ballot.html("pdf")).text)
-    assert "一般不超过三分之一，按＿＿人计约为＿＿人（基数是否包括预备党员尚未核实）" in text
+    assert "按党员总数＿＿人计，约为＿＿人" in text and "尚未核实" not in text
 
 
-def test_probationary_member_row_is_listed_but_not_graded(ballot_from_roster):
+def test_ballot_prints_what_the_superior_ballot_says_about_ticks(ballot_from_roster):
+    said = "每张测评表勾选“优秀”不超过3人。"
+    kw = dict(ballot_from_roster.kwargs, unit={"branch": "第一党支部", "ballot_excellent": said})
+    html = render_form(ballot_from_roster.form, ballot_from_roster.edition, ballot_from_roster.common, **kw)
+    assert said in "".join(parse(html).text)
+
+
+def test_probationary_row_is_rated_unless_the_ballot_leaves_it_out(ballot_from_roster):
+    def row7(html):
+        return re.search(r"<tr><td class=\"zf-no\">7</td>.*?</tr>", html, re.S).group(0)
+
+    # Whether members rate a 预备党员 is the superior ballot's choice: by default the row is rated.
     html = ballot_from_roster.html()
-    row = re.search(r"<tr><td class=\"zf-no\">7</td>.*?</tr>", html, re.S).group(0)
-    assert "党员庚" in row and "（预备党员）" in row and "不评定等次" in row
-    assert 'type="radio"' not in row and 'name="r07_note"' in row
+    row = row7(html)
+    assert "党员庚" in row and "（预备党员）" in row and "不评定等次" not in row and 'type="radio"' in row
     names = {n for _, _, n in parse(html).inputs}
-    assert "r06_grade" in names and "r07_grade" not in names
-    assert "r01_name" not in names  # names are printed, not asked for
+    assert "r07_grade" in names and "r01_name" not in names  # names are printed, not asked for
+    assert names == set(ballot_from_roster.form.input_names(ballot_from_roster.kwargs["members"]))
+    # Where the unit (or edition) says the ballot leaves them out, the row says so and has no ticks.
+    kw = dict(ballot_from_roster.kwargs, unit={"branch": "第一党支部", "ballot_probationary": "不勾选"})
+    html = render_form(ballot_from_roster.form, ballot_from_roster.edition, ballot_from_roster.common, **kw)
+    row = row7(html)
+    assert "不评定等次" in row and 'type="radio"' not in row and 'name="r07_note"' in row
 
 
 def test_blank_ballot_asks_for_names(blank_ballot):

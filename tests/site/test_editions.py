@@ -100,7 +100,8 @@ def test_built_edition_shows_its_own_facts_only(site_cache, year):
     if ed.schedule.example_of:
         assert f"{ed.schedule.example_of}的要求，仅作示例" in text
     for other in YEARS:
-        if other != year:
+        # A year still waiting for its notice has a blank (＿＿＿＿) for a theme, which every site has.
+        if other != year and not EDITIONS[other].pending("theme"):
             assert EDITIONS[other].theme_short not in text, f"{year} site shows {other}'s theme"
 
 
