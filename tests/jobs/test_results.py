@@ -625,7 +625,8 @@ def test_report_draft_with_and_without_figures(tmp_path, people, data):
     assert "共有党员30名，其中正式党员28名、预备党员2名、流动党员2名" in html
     assert "收回29张，其中有效票28张" in html and f"评为“优秀”的{decided.count('优秀')}名" in html
     assert "应参加30人，实参加27人，未参加3人" in html
-    assert "按党员总数（含预备党员）30人计，三分之一为10人（" + "、".join(common.excellent_cap.sources) + "）" in html
+    sources = "、".join(common.excellent_cap.sources)
+    assert f"按党员总数（含预备党员）30人计，三分之一为10人（{sources}）" in html
 
 
 def test_unprintable_text_is_named_before_rendering(tmp_path, people, data):
