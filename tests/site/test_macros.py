@@ -27,7 +27,7 @@ def test_rule_shows_the_editions_override_with_its_sources(scenario, editions_co
     # The register's mark (the guard test reads it), then the override's badges.
     assert (
         '<span class="hb-rule" data-rule="mobile" data-strength="规定">本年度流动党员一律书面参加评议。</span>'
-        '<span class="srcs"><a class="src" href="sources.html#src-S003"'
+        '<span class="srcs" data-search-exclude><a class="src" href="sources.html#src-S003"'
     ) in page
     # A rule without an override keeps the standing text and its sources.
     assert 'href="sources.html#src-S000"' in page
