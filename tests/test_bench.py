@@ -32,6 +32,6 @@ def test_bench_pack_prints_the_single_unit_rate_beside_the_batch():
 
 def test_bench_pdf_builds_an_edition_cold_and_warm():
     out = _bench("bench_pdf.py", "--years", "1")
-    assert re.search(r"one edition, cold \(empty cache\)\s+\d+\.\d s", out), out
+    assert re.search(r"one edition, cold \(empty cache\)\s+\d+\.\ds", out), out
     assert re.search(r"ratio cold / warm: \d+\.\d×", out), out
     assert "form-pack-" in out and "handbook-" in out
