@@ -28,6 +28,7 @@ from .model.tally import Ballots
 from .outputs import claim_parent
 from .paths import ROOT
 from .pdf.fonts import covered_codepoints
+from .render.pack import cap_note
 
 
 def cmd_check(args) -> int:
@@ -175,9 +176,7 @@ def cmd_pack(args) -> int:
             print("没有单位信息（--unit）：党支部名称等处留空，供手写")
     for line in pack.summary(outcomes):
         print(line)
-    # The printed cap leaves 预备党员 out of the base; only web notes say so, so the secretary must check it.
-    print("注：测评表上印出的“优秀”参考人数按参加等次评定的党员（不含预备党员）的三分之一计算，只是提示，"
-          "不限制勾选；计算基数是否包括预备党员尚未核实，请以上级通知为准（见手册“评议规则”）。")
+    print(cap_note())
     return 1 if any(o.error for o in outcomes) else 0
 
 

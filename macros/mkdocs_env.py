@@ -184,8 +184,9 @@ class Macros:
 
     def form(self, form_id: str) -> Markup:
         """A form page's body: the optional-form note, PDF links and the fillable form."""
-        branch = current_unit().branch
-        unit = {"branch": branch} if branch else None
+        profile = current_unit()
+        unit = {"branch": profile.branch, "excellent_base": profile.excellent_base}
+        unit = {k: v for k, v in unit.items() if v} or None
         html = form_page(form_id, self.edition, self.common, link=self.rel, badges=self.src, unit=unit)
         return Markup(html)
 

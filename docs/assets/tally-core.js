@@ -89,9 +89,10 @@
     var third = rest ? (n * cap.numerator / cap.denominator).toFixed(1) : String(whole);
     var baseText = cap.bases[kind].text;
     var params = { grade: vocab.grades[0], base: baseText, n: n, third: third, limit: whole };
+    var figure = fill(rest ? cap.inexact : cap.exact, params);
     return {
-      base_kind: kind, base_text: baseText, n: n, third: third, limit: whole,
-      sentence: fill(rest ? cap.inexact : cap.exact, params), sources: vocab.cap_sources.slice()
+      base_kind: kind, base_text: baseText, n: n, third: third, limit: whole, figure: figure,
+      sentence: fill(cap.lead, params) + "：" + figure, sources: vocab.cap_sources.slice()
     };
   }
 

@@ -536,7 +536,8 @@ class CapFigure(BaseModel):
     n: int
     third: str  # n/3 as printed: an integer, else one decimal
     limit: int  # whole members: n/3 rounded down
-    sentence: str
+    figure: str  # the count alone (按…人计，三分之一为…人), for lines that state the rule first
+    sentence: str  # the lead and the figure: what a result or a check prints
     sources: list[str] = []
 
 
@@ -547,8 +548,10 @@ class CapRule(Strict):
     denominator: int = Field(gt=0)
     default_base: str
     bases: dict[str, Sourced]
+    lead: str
     exact: str
     inexact: str
+    blank: str
 
     @model_validator(mode="after")
     def _default_is_a_base(self):
@@ -568,10 +571,16 @@ class CapRule(Strict):
         third = str(whole) if not rest else f"{n * self.numerator / self.denominator:.1f}"
         base_text = self.bases[kind].text
         params = {"grade": grade, "base": base_text, "n": n, "third": third, "limit": whole}
-        sentence = fill(self.inexact if rest else self.exact, params)
+        figure = fill(self.inexact if rest else self.exact, params)
+        sentence = f"{fill(self.lead, params)}：{figure}"
         return CapFigure(
-            base_kind=kind, base_text=base_text, n=n, third=third, limit=whole, sentence=sentence
+            base_kind=kind, base_text=base_text, n=n, third=third, limit=whole, figure=figure,
+            sentence=sentence,
         )
+
+    def blank_figure(self, base_kind: str | None) -> str:
+        """The figure with the count left to write in (a ballot printed without a roster)."""
+        return fill(self.blank, {"base": self.bases[self.base_of(base_kind)].text})
 
 
 class TallyCheck(Strict):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -349,11 +348,3 @@ def forms_for_step(step: str) -> list[Form]:
     """The forms a step of the procedure uses, in form-file order."""
     check_steps([step])
     return [f for f in all_forms().values() if step in f.steps]
-
-
-def ballot_cap(members: list[dict] | None) -> tuple[int, int] | None:
-    """(党员总数, a third of it rounded down): the sources' base for the 优秀 guideline, named in print."""
-    if members is None:
-        return None
-    total = len(members)
-    return total, math.floor(total / 3)

@@ -17,7 +17,6 @@ from ..model.forms import (
     _member_name,
     _probationary,
     _row,
-    ballot_cap,
 )
 from .env import ASSETS_DIR, document, jinja_env
 from .register import render_rule
@@ -42,6 +41,18 @@ def _fill(text: str | None, edition: Edition) -> str | None:
 def _ballot_probationary(unit: dict, edition: Edition) -> str | None:
     """Whether the superior's ballot leaves 预备党员 unrated: the unit's word, else the edition's."""
     return unit.get("ballot_probationary") or (edition.ballot.probationary if edition.ballot else None)
+
+
+def _cap_figure(common: Common, unit: dict, members: list[dict] | None) -> Markup:
+    """The ballot's ⅓ figure (the unit's 优秀比例基数, else the sources' base) or its blank, marked."""
+    cap, base = common.tally.cap, unit.get("excellent_base")
+    if members is None:
+        figure = cap.blank_figure(base)
+    else:
+        formal = sum(not m["probationary"] for m in members)
+        figure = common.cap_figure(base, total=len(members), formal=formal).figure
+    strength = common.rule("excellent-cap").strength
+    return render_rule("excellent-cap", {"text": figure, "strength": strength}, stop=False)
 
 
 def render_form(
@@ -80,7 +91,7 @@ def render_form(
         values=values,
         members=members_view,
         unit=unit,
-        cap=ballot_cap(members),
+        cap=_cap_figure(common, unit, members_view),
         # What the superior's ballot says (the unit's profile first, then the edition): printed as given.
         ballot_excellent=unit.get("ballot_excellent") or (edition.ballot and edition.ballot.excellent),
         exclude_probationary=_ballot_probationary(unit, edition) == "不勾选",

@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model.editions import snapshot
-from ..model.forms import ballot_cap
 from ..model.roster import Member, labels
 from ..model.talks import TalkPlan, committee_of
 from ..model.talks import talk_plan as plan_talks
 from ..model.tally import KIND as TALLY_KIND
 from ..model.tally import VERSION as TALLY_VERSION
+from .env import jinja_env
 
 # Drawn across a 预备党员's tick cells on the ballot.
 NOT_GRADED = "不评定等次"
@@ -69,6 +69,17 @@ class UnitValues:
         return out
 
 
+def cap_note() -> str:
+    """The terminal's note on the ballots' ⅓ reference: the register's lead and which base it counts."""
+    common = snapshot()[0]
+    cap = common.tally.cap
+    lead = cap.lead.replace("{grade}", common.grade_names[0])
+    return (
+        f"注：测评表上印出的参考人数（{lead}）按单位信息“优秀比例基数”所选的基数计算，"
+        f"未选时按{cap.bases[cap.default_base].text}；只作参考（见手册“评议规则”）。"
+    )
+
+
 def _day_parts(prefix: str, day, parts: str) -> dict[str, str]:
     if day is None:
         return {}
@@ -83,13 +94,13 @@ def unit_values(key: str, unit, members: list[Member], ballot_item: str) -> Unit
 
     names = labels(members)
     branch = unit.branch or ""
-    total, cap = ballot_cap([{"category": m.category} for m in members])
-    # The same words as the ballot template (fields.html.j2): the register's rules, the base named.
+    # The same words as the ballot template (fields.html.j2, _cap.j2): the register's rules, the base named.
     common = snapshot()[0]
-    cap_text = (
-        f"供参考：{common.rule('excellent-cap-short').text}按党员总数{total}人计，约为{cap}人。"
-        f"{common.rule('probationary').text}"
-    )
+    formal = sum(not m.probationary for m in members)
+    figure = common.cap_figure(getattr(unit, "excellent_base", None), total=len(members), formal=formal)
+    reference = jinja_env().get_template("_cap.j2").module.ballot_reference
+    cap_text = str(reference(common.rule("excellent-cap-short").text, figure.figure))
+    cap_text += common.rule("probationary").text
     # A 预备党员's row is rated unless the superior's ballot leaves it out (the unit's profile says so).
     leave_out = getattr(unit, "ballot_probationary", None) == "不勾选"
     ballot_rows = [

@@ -83,7 +83,8 @@ def test_ballot_lists_members_cap_and_probationary(packs, unit_dir):
     for m in members:
         assert names[m.row] in text, names[m.row]
     # 8 members (周文涛 is 预备党员): the base is 党员总数, named; no editor's note, nothing about ticks.
-    assert "按党员总数8人计，约为2人" in text and "尚未核实" not in text and "不受此限" not in text
+    assert "按党员总数（含预备党员）8人计，三分之一约为2.7人，即一般不超过2人" in text
+    assert "尚未核实" not in text and "不受此限" not in text
     assert "周文涛（预备党员）" in text
     # Whether members rate a 预备党员 is the superior ballot's choice: rated unless the unit says not.
     lines = _layout(_one(packs["a"] / pack.SINGLES, "*-民主评议党员民主测评表.pdf"))

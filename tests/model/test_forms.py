@@ -7,7 +7,8 @@ import shutil
 import pytest
 
 from handbook.errors import InputErrors
-from handbook.model.forms import FORMS_DIR, ballot_cap, forms_for_step, get_form, load_forms
+from handbook.model.editions import snapshot
+from handbook.model.forms import FORMS_DIR, forms_for_step, get_form, load_forms
 
 EXPECTED = {
     "member-register",
@@ -86,11 +87,12 @@ def test_forms_for_step():
 
 
 def test_cap_counts_every_member_by_default():
-    members = [{"name": f"党员{i}"} for i in range(1, 9)] + [
-        {"name": "党员九", "category": "预备党员"},
-        {"name": "党员十", "probationary": True},
-    ]
-    # The sources' base is 党员总数 (预备党员 included): floor(10/3) = 3, printed as "按党员总数10人计".
-    assert ballot_cap(members) == (10, 3)
-    assert ballot_cap(members[:2]) == (2, 0)
-    assert ballot_cap(None) is None
+    common = snapshot()[0]
+    # The sources' base is 党员总数 (预备党员 included): 10 members, 8 graded, a third of 10 is 3.3, so 3.
+    fig = common.cap_figure(None, total=10, formal=8)
+    assert (fig.base_kind, fig.n, fig.third, fig.limit) == ("党员总数", 10, "3.3", 3)
+    assert fig.figure == "按党员总数（含预备党员）10人计，三分之一约为3.3人，即一般不超过3人"
+    assert fig.sentence == "“优秀”一般不超过三分之一：" + fig.figure
+    # A unit that chose 正式党员 counts the graded only; a blank ballot leaves the count to write in.
+    assert common.cap_figure("正式党员", total=10, formal=9).figure.endswith("9人计，三分之一为3人")
+    assert common.tally.cap.blank_figure(None) == "按党员总数（含预备党员）＿＿人计，三分之一为＿＿人"

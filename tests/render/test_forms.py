@@ -11,6 +11,9 @@ import pytest
 
 from handbook.model.editions import snapshot
 from handbook.model.forms import get_form, load_forms
+from handbook.model.roster import read_roster
+from handbook.model.unit import Unit
+from handbook.paths import ROOT
 from handbook.render.forms import example_kwargs, form_document, render_form
 
 FORMS = load_forms()
@@ -140,7 +143,8 @@ def test_prefill_stays_empty_without_a_unit_and_never_beats_a_value(blank_regist
 def test_cap_text_names_its_base_and_says_nothing_about_ticks(ballot_from_roster):
     text = "".join(parse(ballot_from_roster.html()).text)
     # Seven members: the sources' base is 党员总数, so about a third of 7 is 2; information, not a cap.
-    assert "一般不超过党员总数的三分之一" in text and "按党员总数7人计，约为2人" in text
+    assert "一般不超过党员总数的三分之一" in text
+    assert "按党员总数（含预备党员）7人计，三分之一约为2.3人，即一般不超过2人。" in text
     # No source says how many 优秀 a ballot may tick, and no editor's note reaches a member's ballot.
     for wrong in ("不受此限", "不限制", "尚未核实", "最多"):
         assert wrong not in text
@@ -148,7 +152,33 @@ def test_cap_text_names_its_base_and_says_nothing_about_ticks(ballot_from_roster
 
 def test_cap_text_of_a_blank_ballot_leaves_the_number_to_write(blank_ballot):
     text = "".join(parse(blank_ballot.html("pdf")).text)
-    assert "按党员总数＿＿人计，约为＿＿人" in text and "尚未核实" not in text
+    assert "按党员总数（含预备党员）＿＿人计，三分之一为＿＿人" in text and "尚未核实" not in text
+
+
+def test_ballot_counts_the_base_the_unit_chose(ballot_from_roster):
+    # 优秀比例基数 = 正式党员: the six graded of the seven (one 预备党员), as the results count it.
+    kw = dict(ballot_from_roster.kwargs, unit={"excellent_base": "正式党员"})
+    html = render_form(ballot_from_roster.form, ballot_from_roster.edition, ballot_from_roster.common, **kw)
+    assert "按参加评定等次的党员（不含预备党员）6人计，三分之一为2人。" in "".join(parse(html).text)
+
+
+def test_the_cap_wording_lives_in_common_yml(ballot_from_roster, monkeypatch):
+    # One edit of editions/common.yml's tally.cap reaches the ballot, the pack's overlay text and the results.
+    from handbook.render import pack as render_pack
+
+    common = ballot_from_roster.common
+    words = {"exact": "按{base}{n}人算，{limit}人", "inexact": "按{base}{n}人算，约{limit}人"}
+    cap = common.tally.cap.model_copy(update=words)
+    changed = common.model_copy(update={"tally": common.tally.model_copy(update={"cap": cap})})
+    ballot = ballot_from_roster
+    html = render_form(ballot.form, ballot.edition, changed, **ballot.kwargs)
+    assert "按党员总数（含预备党员）7人算，约2人。" in "".join(parse(html).text)
+    sentence = changed.cap_figure(None, 30, 28).sentence
+    assert sentence == "“优秀”一般不超过三分之一：按党员总数（含预备党员）30人算，10人"
+    monkeypatch.setattr(render_pack, "snapshot", lambda: (changed, {}))
+    members = read_roster(ROOT / "local/example/roster.csv").members
+    values = render_pack.unit_values("a", Unit(), members, "优秀")
+    assert f"按党员总数（含预备党员）{len(members)}人算，" in values.cap_text
 
 
 def test_ballot_prints_what_the_superior_ballot_says_about_ticks(ballot_from_roster):
