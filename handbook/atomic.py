@@ -124,14 +124,19 @@ def replacing_dir(dest: Path, *, beside: Path | None = None, private: bool = Fal
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def write_atomic(path: Path, data: bytes, *, private: bool = False) -> None:
+def write_atomic(path: Path, data: bytes, *, private: bool = False, beside: Path | None = None) -> None:
     """Write a file so that readers see either the old or the whole new content (safe across processes).
 
-    `private` gives the file mode 0600 (personal data); otherwise the mode open() would give."""
+    `private` gives the file mode 0600 (personal data); otherwise the mode open() would give. `beside` holds
+    the temporary file instead of path's folder (on the same file system: a site's root files are written
+    from outside the site, so nothing temporary is ever inside it)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    sweep(path.parent, path.name)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-{os.getpid()}-", dir=path.parent)
+    parent = Path(beside) if beside is not None else path.parent
+    tag = path.name if beside is None else f"{path.parent.name}-{path.name}"
+    parent.mkdir(parents=True, exist_ok=True)
+    sweep(parent, tag)
+    fd, tmp = tempfile.mkstemp(prefix=f".{tag}.tmp-{os.getpid()}-", dir=parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)

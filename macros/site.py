@@ -78,10 +78,10 @@ def site_years(site_root: Path) -> list[int]:
     return sorted(int(p.name) for p in root.iterdir() if p.is_dir() and p.name.isdigit() and len(p.name) == 4)
 
 
-def _finish_root(root: Path, years: list[int]) -> None:
-    """Write versions.json and the root index.html for the years present."""
-    write_atomic(root / "versions.json", versions_json(years).encode())
-    write_atomic(root / "index.html", root_index_html(years, f"{LATEST}/index.html").encode())
+def _finish_root(root: Path, years: list[int], beside: Path | None = None) -> None:
+    """Write versions.json and the root index.html for the years present (temporary files in `beside`)."""
+    write_atomic(root / "versions.json", versions_json(years).encode(), beside=beside)
+    write_atomic(root / "index.html", root_index_html(years, f"{LATEST}/index.html").encode(), beside=beside)
 
 
 def _all_years() -> list[int]:
@@ -116,7 +116,7 @@ def build_one(year: int, site_root: Path, config_file: Path | None = None) -> Pa
     if year == max(_all_years()):
         with replacing_dir(site_root / LATEST, beside=site_root.parent) as tmp:
             shutil.copytree(out, tmp, dirs_exist_ok=True)
-    _finish_root(site_root, site_years(site_root))
+    _finish_root(site_root, site_years(site_root), beside=site_root.parent)
     return out
 
 
