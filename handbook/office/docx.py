@@ -29,6 +29,7 @@ from docx.shared import Mm, Pt, Twips
 from lxml import etree
 
 from ..epoch import source_date_epoch
+from . import styles as st
 from .zips import normalize
 
 # Office font names and the installed face LibreOffice should use for each (w:altName in the font table).
@@ -75,6 +76,13 @@ CHAR_PT = TEXT_WIDTH_PT / 28
 # justification spreads the remaining 2.6 pt). At -0.25 pt LibreOffice drops a comma it hangs past a
 # justified line's end.
 BODY_SPACING = -0.3
+
+
+def layout_faces(layout: Layout) -> st.Faces:
+    """The shared styles' faces for a layout: a GB/T 9704 draft's or a form's."""
+    if layout.gbt:
+        return st.draft_faces(FANGSONG, XIAOBIAOSONG, HEITI, KAITI, CHAR_PT, BODY_SPACING)
+    return st.form_faces(SONGTI, HEITI, KAITI, layout.body_pt)
 
 
 def form_layout(orientation: str, font_size: float) -> Layout:
@@ -228,6 +236,7 @@ def new_document(layout: Layout, title: str, epoch: int | None = None):
     section.header_distance = Mm(15)
     section.footer_distance = Mm(layout.footer_mm)
     _defaults(document, FANGSONG if layout.gbt else SONGTI, layout.body_pt)
+    st.add_styles(document, layout_faces(layout), latin=LATIN, line_twips=layout.line_twips)
     normal = document.styles["Normal"]
     normal.font.size = Pt(layout.body_pt)
     set_east_asian(normal.element, FANGSONG if layout.gbt else SONGTI)
@@ -283,6 +292,7 @@ def _footers(document, section, layout: Layout) -> None:
 
 def save(document, epoch: int | None = None) -> bytes:
     """The document's bytes, normalized so equal input gives equal bytes."""
+    st.order_package(document)
     buf = io.BytesIO()
     document.save(buf)
     return normalize(buf.getvalue(), source_date_epoch(epoch))
@@ -290,6 +300,13 @@ def save(document, epoch: int | None = None) -> bytes:
 
 # ------------------------------------------------------------------------------------- HTML to Word
 
+# python-docx's alignments as the w:jc values the styles write.
+_JC = {
+    WD_ALIGN_PARAGRAPH.LEFT: "left",
+    WD_ALIGN_PARAGRAPH.CENTER: "center",
+    WD_ALIGN_PARAGRAPH.RIGHT: "right",
+    WD_ALIGN_PARAGRAPH.JUSTIFY: "both",
+}
 # Runs of ASCII white space collapse as in HTML; U+3000 is content.
 _SPACE = re.compile(r"[ \t\r\n]+")
 # Web-only parts of a page: source badges (and a script's per-section source lines), the form toolbar,
@@ -305,7 +322,7 @@ def _classes(el) -> set[str]:
 class Style:
     """How one block is set: font, size, alignment, indent, spacing."""
 
-    font: str = FANGSONG
+    font: str | None = None  # None: the Word style's
     size: float | None = None
     bold: bool = False
     italic: bool = False
@@ -316,14 +333,17 @@ class Style:
     right_chars: float = 0
     keep_next: bool = False
     spacing: float | None = None  # character spacing in pt, when not the body's
+    word: str = st.BODY  # the Word paragraph style; only what differs from it is set on the paragraph
 
 
 class Converter:
     """Writes HTML blocks (drafts, forms, handbook articles) into a python-docx document."""
 
-    def __init__(self, document, layout: Layout):
+    def __init__(self, document, layout: Layout, faces: dict[str, st.Face] | None = None):
         self.doc = document
         self.layout = layout
+        # What each Word style already sets (the document's styles, also for a box's inner converter).
+        self.faces = faces or st.face_map(layout_faces(layout))
         self.pending_break = False
         self.in_cell = False
         # Looked up once: finding a style by name walks all of python-docx's template styles.
@@ -383,13 +403,15 @@ class Converter:
         if not text.strip() and not paragraph.runs:
             return
         run = paragraph.add_run(text)
-        if style.size:
+        face = self.faces[style.word]
+        if style.size and style.size != face.size:
             run.font.size = Pt(style.size)
-        run.bold = style.bold or bold or None
+        if bool(style.bold or bold) != face.bold:
+            run.bold = bool(style.bold or bold)
         run.italic = style.italic or italic or None
-        if style.font != FANGSONG or not self.layout.gbt:
+        if style.font and style.font != face.font:
             set_east_asian(run._r, style.font)
-        if style.spacing is not None:
+        if style.spacing is not None and style.spacing != face.spacing_pt:
             char_spacing(run._r, style.spacing)
 
     # -- blocks
@@ -398,13 +420,15 @@ class Converter:
         """One paragraph from an element's inline content."""
         target = container if container is not None else self.doc
         p = target.add_paragraph()
+        face = self.faces[style.word]
+        if style.word != st.BODY:
+            p._p.style = style.word
         pf = p.paragraph_format
         char = CHAR_PT if self.layout.gbt else self.layout.body_pt
-        pf.first_line_indent = Pt(style.indent_chars * char) if style.indent_chars else Pt(0)
-        if style.align is not None:
+        if round(style.indent_chars * char * 20) != round(face.indent_pt * 20):
+            pf.first_line_indent = Pt(style.indent_chars * char)
+        if style.align is not None and _JC.get(style.align) != face.align:
             p.alignment = style.align
-        elif self.layout.gbt:
-            p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         line = Twips(self.layout.line_twips) if self.layout.line_twips else Pt(self.layout.body_pt * 1.5)
         if style.before_lines:
             pf.space_before = Twips(int(line.twips * style.before_lines))
@@ -412,7 +436,7 @@ class Converter:
             pf.space_after = Twips(int(line.twips * style.after_lines))
         if style.right_chars:
             pf.right_indent = Pt(style.right_chars * char)
-        if style.keep_next:
+        if style.keep_next and not face.keep_next:
             pf.keep_with_next = True
         if self.pending_break:
             pf.page_break_before = True
@@ -448,6 +472,7 @@ class Converter:
                     font=font,
                     size=size,
                     bold=not gbt,
+                    word=st.TITLE,
                     align=WD_ALIGN_PARAGRAPH.CENTER,
                     indent_chars=0,
                     after_lines=1 if gbt else 0.3,
@@ -456,9 +481,9 @@ class Converter:
                 container,
             )
         elif "gw-h1" in cls or tag == "h2":
-            self.paragraph(el, Style(font=HEITI, keep_next=True, bold=not gbt), container)
+            self.paragraph(el, Style(font=HEITI, keep_next=True, bold=not gbt, word=st.HEADING_1), container)
         elif "gw-h2" in cls or tag in ("h3", "h4"):
-            self.paragraph(el, Style(font=KAITI, keep_next=True), container)
+            self.paragraph(el, Style(font=KAITI, keep_next=True, word=st.HEADING_2), container)
         elif "gw-note" in cls or "admonition" in cls:
             self.boxed(el, container)
         elif "gw-sign" in cls:
@@ -537,7 +562,8 @@ class Converter:
         table.style = self.grid_style
         cell = table.cell(0, 0)
         size = 10.5 if note else self.layout.body_pt
-        inner = Converter(self.doc, replace(self.layout, gbt=False, line_twips=None, body_pt=size))
+        inner_layout = replace(self.layout, gbt=False, line_twips=None, body_pt=size)
+        inner = Converter(self.doc, inner_layout, self.faces)
         inner.blocks(el, cell)
         # A new cell holds one empty paragraph; the content follows it.
         if len(cell.paragraphs) > 1 and not cell.paragraphs[0].text:
@@ -601,19 +627,18 @@ class Converter:
         """A table cell's content: its text, form controls as values or blanks, textareas as lines."""
         cls = _classes(el)
         p = cell.paragraphs[0]
-        p.paragraph_format.first_line_indent = Pt(0)
-        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        p._p.style = st.TABLE_TEXT
         bold = bool(cls & {"zf-section"}) or el.getparent().getparent().tag == "thead"
         if el.tag == "th" or cls & {"zf-no", "zf-tick", "zf-na"}:
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER if not cls & {"zf-item", "zf-section"} else None
-        style = Style(size=self.layout.body_pt, indent_chars=0)
+        style = Style(size=self.layout.body_pt, indent_chars=0, word=st.TABLE_TEXT)
         self.in_cell = True
         self._runs(p, el, style, bold=bold)
         self.in_cell = False
         area = el.find(".//textarea")
         if area is not None and not area.text_content().strip():
             for _ in range(max(int(area.get("rows", "2")) - 1, 0)):
-                cell.add_paragraph()
+                cell.add_paragraph(style=None)._p.style = st.TABLE_TEXT
 
 
 def _col_widths(table, ncols: int) -> list[float] | None:
