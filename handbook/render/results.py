@@ -76,6 +76,66 @@ def source_line(results: Results, unit: Unit, unit_file: Path | None) -> dict[st
     }
 
 
+def results_static(edition: Edition, common: Common) -> dict:
+    """What the result templates print that is the same for every branch of an edition (JSON-able: the
+    计票 page embeds it and builds the rest from its tally by the same rules, `tally-results.js`)."""
+    return {
+        "label": edition.label,
+        "edition": {"title": edition.title, "year": edition.year},
+        "blank": str(Markup('<span class="rs-blank">{}</span>').format(BLANK)),
+        "date_blank": '<span class="rs-blank">＿＿＿＿年＿＿月＿＿日</span>',
+        "grades": list(GRADES),
+        "grade_span": len(GRADES) + 2,  # the 预备党员 line's one cell: the grades, 合计 and 未勾选
+        "grade_info": {g.name: {"follow_up": g.follow_up, "sources": list(g.sources)} for g in common.grades},
+        "docs": {kind: list(words) for kind, words in DOCS.items()},
+        "blank_rows": BLANK_ROWS,
+        "probationary_sources": "、".join(common.rule("probationary").sources),
+        "probationary_html": str(render_rule("probationary", common.rule("probationary"))),
+        "cap_rule": str(render_rule("excellent-cap-short", common.rule("excellent-cap-short"))),
+    }
+
+
+def row_facts(results: Results, row: Row) -> dict:
+    """One member's line as the templates print it (plain values, no methods)."""
+    m, e = row.member, row.entry
+    return {
+        "label": row.label,
+        "member": {
+            "category": m.category,
+            "group": m.group or "",
+            "probationary": m.probationary,
+            "mobile": m.mobile,
+        },
+        "counts": list(row.counts),
+        "shares": [share(c, results.valid) for c in row.counts],
+        "marks": e.marks,
+        "blanks": results.blanks(row),
+        "entry": {"proposal": e.proposal or "", "decided": e.decided or "", "note": e.note or ""},
+    }
+
+
+def results_facts(results: Results, branch: str | None, src: dict[str, str]) -> dict:
+    """The figures of one branch's tally as the templates print them; `tally-results.js` computes the same
+    from the page's tally (tests/render/test_results_engines.py compares both)."""
+    rows = [row_facts(results, r) for r in results.rows]
+    counts = results.graded_counts()
+    b = results.tally.ballots
+    return {
+        "branch": branch or "",
+        "ballots": {
+            k: "" if v is None else str(v) for k, v in (("issued", b.issued), ("returned", b.returned))
+        },
+        "valid": results.valid,
+        "rows": rows,
+        "mobile": [r for r in rows if r["member"]["mobile"]],
+        "formal": sum(not r.member.probationary for r in results.rows),
+        "probationary": sum(r.member.probationary for r in results.rows),
+        "counts": {g: counts[g] for g in GRADES},
+        "undecided": counts[None],
+        "src": src,
+    }
+
+
 def results_context(
     results: Results,
     edition: Edition,
@@ -84,32 +144,14 @@ def results_context(
     unit_file: Path | None = None,
     publicity: Publicity | None = None,
 ) -> dict:
-    """Everything the result templates use."""
-    grades = {g.name: g for g in common.grades}
-    branch = unit.branch or results.tally.branch
-    return {
-        "label": edition.label,
-        "edition": edition,
-        "branch": branch,
-        "blank": Markup('<span class="rs-blank">{}</span>').format(BLANK),
-        "date_blank": Markup('<span class="rs-blank">＿＿＿＿年＿＿月＿＿日</span>'),
-        "grades": GRADES,
-        "grade_info": grades,
-        "rows": results.rows,
-        "results": results,
-        "ballots": results.tally.ballots,
-        "valid": results.valid,
-        "share": share,
-        "src": source_line(results, unit, unit_file),
-        "counts": results.graded_counts(),
-        "mobile": [r for r in results.rows if r.member.mobile],
-        "publicity": publicity or Publicity(),
-        "blank_rows": BLANK_ROWS,
-        "docs": DOCS,
-        "probationary_rule": common.rule("probationary"),
-        "probationary_html": render_rule("probationary", common.rule("probationary")),
-        "cap_rule": render_rule("excellent-cap-short", common.rule("excellent-cap-short")),
-    }
+    """Everything the result templates use, JSON-able (the same templates render in Jinja and Nunjucks)."""
+    pub = publicity or Publicity()
+    facts = results_facts(results, unit.branch or results.tally.branch, source_line(results, unit, unit_file))
+    return (
+        results_static(edition, common)
+        | facts
+        | {"publicity": {"rows": pub.items, "pledges": pub.pledges, "sources": pub.sources}}
+    )
 
 
 def render_result(kind: str, ctx: dict) -> str:
