@@ -171,7 +171,8 @@ def cmd_pack(args) -> int:
         unit_file = Path(args.unit) if args.unit else None
         src = pack.UnitSource(out.name, Path(args.roster), unit_file)
         pack.claim_pack(out, src)  # refused before minutes of layout work, not after
-        outcomes = pack.run_batch([src], lambda s: out, year=year, workers=1, formats=formats)
+        say = lambda m: print(m, file=sys.stderr)  # noqa: E731
+        outcomes = pack.run_batch([src], lambda s: out, year=year, workers=1, formats=formats, say=say)
         if not unit_file:
             print("没有单位信息（--unit）：党支部名称等处留空，供手写")
     for line in pack.summary(outcomes):

@@ -40,7 +40,7 @@ from ..model.editions import STEP_KEYS, Common, Edition, select
 from ..model.forms import Form, all_forms
 from ..model.roster import RosterError, labels, read_roster
 from ..model.unit import Unit, load_unit
-from ..office.forms_docx import form_docx, html_form_docx, with_values
+from ..office.forms_docx import FilledForms, form_docx, html_form_docx, with_values
 from ..outputs import claim_folder
 from ..pdf.fill import fill_pages, list_pages, merged_note
 from ..pdf.fonts import covered_codepoints
@@ -119,6 +119,12 @@ class Sizes:
 
     members: int
     talks: int
+    # Rows of each sign-in sheet kind (the 支委, the largest 党小组): each sized to its own list.
+    lists: Mapping[str, int] = field(default_factory=dict)
+
+    def rows(self, who: str) -> int:
+        """Rows of the sign-in sheets for `who` (members, committee, groups)."""
+        return self.lists.get(who, self.members)
 
 
 @dataclass(frozen=True)
@@ -205,6 +211,11 @@ class Registers(Role):
             for j, reg in enumerate(uv.registers, start=1)
         ]
 
+    def docx(self, kit: Kit, item: Item) -> bytes:
+        if item.form.id not in kit.filled:
+            kit.filled[item.form.id] = FilledForms(item.form, kit.edition, kit.common, epoch=kit.epoch)
+        return kit.filled[item.form.id].docx(item.values)
+
 
 class Ballot(Role):
     """Every member one row, the one-third reference above, a 预备党员's tick cells merged."""
@@ -242,7 +253,7 @@ class SignIn(Role):
         self.who = who
 
     def layout(self, form: Form, edition: Edition, common: Common, sizes: Sizes) -> tuple[str, dict, float]:
-        html = form_document(_sized(form, "table", sizes.members), edition, common)
+        html = form_document(_sized(form, "table", sizes.rows(self.who)), edition, common)
         return html, _states(form), form.print.font_size
 
     def items(self, n: int, form: Form, uv: UnitValues) -> list[Item]:
@@ -261,8 +272,7 @@ class SignIn(Role):
         table = next(f for f in item.form.fields if f.type == "table")
         layout = kit.layouts[item.form.id]
         # Rows past 99 are r100, r101…: the number is taken whole.
-        listed = [int(m.group(1)) for k in item.values if (m := re.fullmatch(r"r(\d+)_name", k))]
-        last = max(listed) if listed else table.rows
+        last = _listed(item.values) or table.rows
         return fill_pages(kit.font, layout, item.values)[: layout.widgets[f"r{last:02d}_name"][0].page + 1]
 
     def docx(self, kit: Kit, item: Item) -> bytes:
@@ -352,6 +362,8 @@ class Kit:
     writer: Writer
     epoch: int
     formats: tuple[str, ...] = ("pdf", "docx")
+    # Word files converted once per form and filled per member (the 登记表), made as they are first needed.
+    filled: dict[str, FilledForms] = field(default_factory=dict, compare=False)
 
     @property
     def ballot(self) -> Form:
@@ -361,13 +373,17 @@ class Kit:
 
 def build_kit(
     edition: Edition, common: Common, *, members: int, talks: int, chars: set[str],
-    formats: tuple[str, ...] = ("pdf", "docx"), say=lambda _: None,
+    formats: tuple[str, ...] = ("pdf", "docx"), say=lambda _: None, lists: Mapping[str, int] | None = None,
 ) -> Kit:
     """Render every layout of the pack once (cached across runs) and the overlay font for `chars`."""
     forms = all_forms()
+    def rounded(n: int, step: int) -> int:
+        return max(step, math.ceil(n / step) * step)
+
     sizes = Sizes(
-        max(BALLOT_ROUND, math.ceil(members / BALLOT_ROUND) * BALLOT_ROUND),
-        max(TALK_ROUND, math.ceil(talks / TALK_ROUND) * TALK_ROUND),
+        rounded(members, BALLOT_ROUND),
+        rounded(talks, TALK_ROUND),
+        {who: rounded(n, BALLOT_ROUND) for who, n in (lists or {}).items()},
     )
     entries = pack_entries(forms)
     layouts = {}
@@ -376,7 +392,7 @@ def build_kit(
         html, states, size = e.role.layout(e.form, edition, common, sizes)
         layouts[e.key] = build_layout(e.key, html, font_size=size, states=states)
         if e.form:
-            say(f"版式 {e.form.title}：{time.perf_counter() - t0:.1f} s")
+            say(f"  已排版 {e.form.title}（{time.perf_counter() - t0:.1f} 秒）")
     fixed = "0123456789" + "".join(f"{edition.label}{TALK_TITLE}")
     font = build_font(set(chars) | set(fixed))
     epoch = source_date_epoch()
@@ -507,10 +523,21 @@ def _error_text(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def survey(units: list[UnitSource], ballot_item: str = "优秀") -> tuple[set[str], int, int, dict[str, str]]:
-    """First pass: the characters, the largest roster and talk plan, and the units that fail to read."""
+def _listed(sheet: dict[str, str]) -> int:
+    """The last row a sign-in sheet lists a person in (rows past 99 are r100, r101…)."""
+    return max((int(m.group(1)) for k in sheet if (m := re.fullmatch(r"r(\d+)_name", k))), default=0)
+
+
+def survey(
+    units: list[UnitSource], ballot_item: str = "优秀", lists: dict[str, int] | None = None
+) -> tuple[set[str], int, int, dict[str, str]]:
+    """First pass: the characters, the largest roster and talk plan (and into `lists` the longest list of
+    each sign-in kind), and the units that fail to read."""
     chars: set[str] = set()
     most_members = most_talks = 0
+    lists = {} if lists is None else lists
+    for who in ("committee", "groups"):
+        lists.setdefault(who, 0)
     failed: dict[str, str] = {}
     for src in units:
         try:
@@ -522,6 +549,9 @@ def survey(units: list[UnitSource], ballot_item: str = "优秀") -> tuple[set[st
         chars.update("".join(uv.strings()))
         most_members = max(most_members, len(uv.ballot_rows))
         most_talks = max(most_talks, len(uv.talk_rows))
+        for who in ("committee", "groups"):
+            sheets = uv.signin.get(f"sign-in-{who}") or []
+            lists[who] = max([lists[who], *map(_listed, sheets)])
     return chars, most_members, most_talks, failed
 
 
@@ -587,12 +617,16 @@ def run_batch(
     common, edition, _ = select(year)
     timings = {} if timings is None else timings
     t0 = time.perf_counter()
-    chars, most_members, most_talks, failed = survey(units)
+    say(f"正在读取{len(units)}个单位的名册……" if len(units) > 1 else "正在读取名册……")
+    lists: dict[str, int] = {}
+    chars, most_members, most_talks, failed = survey(units, lists=lists)
     t1 = time.perf_counter()
+    say(f"名册已读完（最多{most_members}名党员）；正在排版各表格（每种只排一次，首次较慢）……")
     kit = build_kit(edition, common, members=most_members, talks=most_talks, chars=chars, formats=formats,
-                    say=say)
+                    say=say, lists=lists)
     t2 = time.perf_counter()
     timings |= {"survey": t1 - t0, "layouts": t2 - t1}
+    say(f"排版完成（{t2 - t1:.0f} 秒）；正在填写并保存文件……")
     jobs = [(src, Path(out_for(src))) for src in units if src.key not in failed]
     outcomes = [Outcome(k, None, 0, e) for k, e in failed.items()]
     workers = workers if workers is not None else min(2, os.cpu_count() or 1, len(jobs))
@@ -601,7 +635,7 @@ def run_batch(
         if len(jobs) == 1:
             step = None
             if progress:
-                bar = tqdm(total=None, file=sys.stderr, unit="份", desc="表格包", leave=True)
+                bar = tqdm(total=None, file=sys.stderr, unit="份", desc="已写文件", leave=True)
 
                 def step(done: int, total: int) -> None:
                     bar.total = total

@@ -24,13 +24,23 @@ def normalize(data: bytes, epoch: int | None = None) -> bytes:
     epoch = source_date_epoch(epoch)
     stamp = zip_time(epoch)
     iso = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch)).encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        entries = []
         for info in src.infolist():
             body = src.read(info.filename)
             if info.filename == "docProps/core.xml":
                 body = _DATES.sub(lambda m: m.group(1) + iso + m.group(2), body)
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entries.append((info.filename, body))
+    return rezip(entries, epoch, stamp)
+
+
+def rezip(entries: list[tuple[str, bytes]], epoch: int | None = None, stamp=None) -> bytes:
+    """An Office zip of (name, bytes) entries in order, with fixed entry times (as normalize writes them)."""
+    stamp = stamp or zip_time(source_date_epoch(epoch))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, body in entries:
+            entry = zipfile.ZipInfo(name, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
             dst.writestr(entry, body)
