@@ -3,6 +3,7 @@
     .venv/bin/python scripts/bench_pack.py                 # 200 units × 30 members, naive side 2 units
     .venv/bin/python scripts/bench_pack.py --units 20 --naive-units 1 --mem-sizes 5,20   # a quick look
     .venv/bin/python scripts/bench_pack.py --single-members 2000   # a large 党委 packed as one unit
+    .venv/bin/python scripts/bench_pack.py --single-only --single-members 2000   # that unit alone, no batch
 
 Rosters are synthetic: fictional names drawn with a fixed seed from a few hundred common characters.
 The fast side runs cold (empty PDF and layout caches in a temporary folder) so layout rendering counts.
@@ -181,6 +182,18 @@ def run_child(n: int, members: int, base: Path, single: bool = False) -> dict:
     return out
 
 
+def single_line(single: dict, members: int) -> str:
+    """The single unit's figures in one line."""
+    st = single["timings"]
+    return (
+        f"single: 1 unit × {members} members, {single['pages']} pages "
+        f"in {single['seconds']:.1f} s (read roster {st['survey']:.1f} s, "
+        f"layouts+font cold {st['layouts']:.1f} s, unit {st['units']:.1f} s) "
+        f"= {single['pages'] / single['seconds']:.1f} pages/s, {single['pages'] / st['units']:.0f} pages/s "
+        "once layouts exist"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--units", type=int, default=200)
@@ -189,6 +202,7 @@ def main() -> None:
     ap.add_argument("--mem-sizes", default="20,200",
                     help="batch sizes for the peak-memory comparison (those above --units are left out)")
     ap.add_argument("--single-members", type=int, default=300, help="members of the unit packed alone")
+    ap.add_argument("--single-only", action="store_true", help="only the single unit (no batch)")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--single", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--work", help=argparse.SUPPRESS)
@@ -197,6 +211,13 @@ def main() -> None:
         child(args)
         return
     base = Path(tempfile.mkdtemp(prefix="bench_pack."))
+    if args.single_only:
+        try:
+            print(f"single unit: {args.single_members} members, as `handbook pack --roster` …", flush=True)
+            print(single_line(run_child(1, args.single_members, base, single=True), args.single_members))
+        finally:
+            shutil.rmtree(base, ignore_errors=True)
+        return
     try:
         sizes = sorted({int(x) for x in args.mem_sizes.split(",") if int(x) <= args.units} | {args.units})
         results = {}
