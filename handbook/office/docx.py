@@ -379,9 +379,10 @@ class Converter:
         if tag not in ("input", "textarea") and not cls & SKIP:
             for child in el:
                 self._runs(paragraph, child, style, tail=True, bold=b, italic=i)
-        if cls & {"zf-choice", "zf-field"}:
-            # Choices and the fields of a line stand apart, as the print CSS spaces them.
-            self._add_run(paragraph, "\u3000" * (1 if "zf-choice" in cls else 2), style, False, False)
+        if cls & {"zf-choice", "zf-field", "zf-count"}:
+            # Choices, counts and the fields of a line stand apart, as the print CSS spaces them
+            # ("优秀＿＿票　合格＿＿票", not "优秀＿＿票合格＿＿票").
+            self._add_run(paragraph, "\u3000" * (2 if "zf-field" in cls else 1), style, False, False)
         if tail and el.tail:
             self._add_run(paragraph, el.tail, outer, bold, italic)
 
@@ -603,6 +604,9 @@ class Converter:
         for col, w in zip(table.columns, widths, strict=True):
             col.width = Mm(usable * w)
         for r, row in enumerate(grid):
+            if rows[r].getparent().tag == "thead":
+                # The column heads repeat at the top of every page a long list runs onto.
+                table.rows[r]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
             # One lookup per row: table.cell() walks the whole table each time.
             cells = table.rows[r].cells
             c = 0

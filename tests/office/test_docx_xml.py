@@ -155,3 +155,30 @@ def test_paragraphs_use_the_styles(made):
         if r.find(f"{W}rPr/{W}rFonts") is not None
     ]
     assert not runs_with_font, "headings' fonts come from their styles, not from each run"
+
+
+def _text(data: bytes) -> str:
+    return "".join(t.text or "" for t in parts(data)["word/document.xml"].iter(W + "t"))
+
+
+@pytest.mark.parametrize("form_id", ["member-ballot", "sign-in-general", "sign-in-group"])
+def test_header_rows_repeat(form_id):
+    """A list's column heads are a repeating header row (w:tblHeader), so page 2 has them too."""
+    common, edition, _ = select(None)
+    members = [{"name": f"党员{i}", "probationary": False} for i in range(1, 36)]
+    data = form_docx(all_forms()[form_id], edition, common, members=members)
+    doc = parts(data)["word/document.xml"]
+    tables = [t for t in doc.iter(W + "tbl") if len(t.findall(W + "tr")) > 10]
+    assert tables, form_id
+    for tbl in tables:
+        first = tbl.find(W + "tr")
+        assert first.find(f"{W}trPr/{W}tblHeader") is not None
+        assert "序号" in "".join(t.text or "" for t in first.iter(W + "t"))
+
+
+def test_fields_of_a_line_stand_apart(made):
+    """Counts and their suffixes keep a space between them: "优秀＿＿＿票　合格＿＿＿票"."""
+    register = _text(made["form-member-register"])
+    assert "票\u3000合格" in register and "票合格" not in register
+    sign_in = _text(made["form-sign-in-general"])
+    assert "人\u3000预备党员" in sign_in and "人预备党员" not in sign_in
