@@ -923,9 +923,104 @@
     this.changed();
   };
 
+  /* ------------------------------------------------------------ the member list and the result documents */
+
+  /* The 本支部名单 stored in this browser (members.js), as this page's names; null when none is stored. */
+  T.storedMembers = function () {
+    var list = window.zzshhMembers && window.zzshhMembers.get();
+    if (!list) return null;
+    return list.map(function (m) {
+      return { name: m.name, probationary: m.category === "预备党员", group: m.group || "", mobile: !!m.mobile };
+    });
+  };
+
+  T.membersNote = function () {
+    var list = this.storedMembers();
+    var note = this.$(".zt-members-note");
+    var button = this.$(".zt-use-members");
+    note.textContent = "";
+    if (list) {
+      note.appendChild(document.createTextNode("本浏览器保存了本支部名单（" + list.length + "人）" +
+        (this.S.members.length ? "；名单改过后，点下面的按钮重新建表。" : "，已按它建表。")));
+      button.hidden = false;
+    } else {
+      note.appendChild(document.createTextNode("本浏览器还没有保存本支部名单。可先到"));
+      var home = window.zzshhMembers && window.zzshhMembers.home ? window.zzshhMembers.home : "../branch.html";
+      note.appendChild(el("a", { href: home, text: "本支部名单" }));
+      note.appendChild(document.createTextNode("页面粘贴或打开名单（其他表格也会用到），也可以在下面粘贴姓名。"));
+      button.hidden = true;
+    }
+    return list;
+  };
+
+  /* Where the documents' figures come from, in the page's words (handbook results names its files). */
+  T.where = function () {
+    var chosen = this.S.base !== (this.root.getAttribute("data-base") || this.vocab.cap.default_base);
+    return {
+      roster: this.storedMembers() ? "本浏览器保存的本支部名单和本页名单" : "本页名单",
+      tally: "本页录入的票数",
+      ballots_from: "本页录入",
+      base_from: chosen ? "本页所选的计算基数" : "默认按来源的说法“党员总数”；可在本页“计算基数”中改选"
+    };
+  };
+
+  /* One result document (or all of them) as a whole HTML page: render_result's shell, the templates' body. */
+  T.resultDocument = function (kind) {
+    var R = window.zzshhTallyResults, nj = window.nunjucks, tpl = window.nunjucksPrecompiled;
+    if (!R || !nj || !tpl) return { error: "本页的文书模板没有载入，请刷新页面后再试。" };
+    if (!this.S.members.length) return { error: "还没有名单和票数：请先建表并录入。" };
+    var errors = this.checks().filter(function (c) { return c.level === "错误"; }).length;
+    if (errors) return { error: "还有" + errors + "处错误（见“检查结果”），改正后才能生成结果文书。" };
+    var statics = JSON.parse(this.root.getAttribute("data-results"));
+    var ctx = R.context(statics, this.data(), this.vocab, this.S.base, this.where());
+    var kinds = kind === "all" ? ["summary", "grades", "feedback", "mobile"] : [kind];
+    if (kind === "mobile" && !ctx.mobile.length) return { error: "名单中没有流动党员（在本支部名单的“流动党员”一栏标记），不需要反馈函。" };
+    var bodies = kinds.filter(function (k) { return k !== "mobile" || ctx.mobile.length; }).map(function (k) {
+      return '<div class="zt-doc-part">' + R.render(nj, tpl, k, ctx) + "</div>";
+    });
+    var title = kind === "all" ? statics.label + "民主评议结果文书" : statics.label + statics.docs[kind][0];
+    var esc = function (t) { return t.replace(/&/g, "&amp;").replace(/</g, "&lt;"); };
+    var css = this.root.getAttribute("data-results-css") + "\n.zt-doc-part + .zt-doc-part { break-before: page; }\n";
+    return {
+      title: title,
+      html: '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n<title>' + esc(title) + "</title>\n<style>" +
+        css + "</style>\n</head>\n<body>\n" + bodies.join("\n") + "\n</body>\n</html>\n"
+    };
+  };
+
+  T.showDocument = function (kind) {
+    var doc = this.resultDocument(kind);
+    if (doc.error) { this.status(doc.error); return; }
+    var box = this.$(".zt-preview"), frame = this.$(".zt-frame");
+    box.hidden = false;
+    frame.srcdoc = doc.html;
+    frame.setAttribute("data-doc", kind);
+    this.status("已生成“" + doc.title + "”，在下方预览；点“打印”打印或另存为 PDF。");
+  };
+
+  /* The 情况统计表's figures from this tally, written where its form page keeps values (forms.js). */
+  T.fillStatistics = function () {
+    if (!this.S.members.length) { this.status("还没有名单和票数：请先建表并录入。"); return; }
+    var R = window.zzshhTallyResults;
+    var key = "zzshh:" + this.year + ":form:statistics";
+    var values = {};
+    try { values = JSON.parse(window.localStorage.getItem(key) || "{}") || {}; } catch (e) { values = {}; }
+    var got = R.statistics(this.data(), this.vocab, JSON.parse(this.root.getAttribute("data-grade-values")));
+    Object.keys(got).forEach(function (k) { values[k] = got[k]; });
+    window.localStorage.setItem(key, JSON.stringify(values));
+    this.status("");
+    var s = this.$(".zt-status");
+    s.appendChild(document.createTextNode("已把党员总数、预备党员人数" + (got.graded_excellent !== undefined ? "和评定等次人数" : "") +
+      "填入情况统计表（其余各栏照常填写）："));
+    s.appendChild(el("a", { href: "../forms/statistics.html", text: "打开情况统计表并打印" }));
+  };
+
   T.init = function () {
     var self = this, root = this.root;
     this.restore();
+    var stored = this.S.members.length ? null : this.storedMembers();
+    if (stored) this.useNames(stored);
+    this.membersNote();
     this.buildRows();
     this.fill();
     this.update();
@@ -973,6 +1068,21 @@
       });
     });
     this.$(".zt-print").addEventListener("click", function () { self.sheet(); window.print(); });
+    this.$(".zt-use-members").addEventListener("click", function () {
+      var list = self.storedMembers();
+      if (!list) { self.membersNote(); return; }
+      self.useNames(list);
+      self.buildRows();
+      self.changed();
+      self.membersNote();
+      self.status("已按本支部名单建表：" + list.length + "人；已录入的票数按姓名保留。");
+    });
+    this.$$(".zt-doc").forEach(function (b) {
+      b.addEventListener("click", function () { self.showDocument(b.getAttribute("data-doc")); });
+    });
+    this.$(".zt-statistics").addEventListener("click", function () { self.fillStatistics(); });
+    this.$(".zt-preview-print").addEventListener("click", function () { self.$(".zt-frame").contentWindow.print(); });
+    this.$(".zt-preview-close").addEventListener("click", function () { self.$(".zt-preview").hidden = true; });
     window.addEventListener("beforeprint", function () { self.sheet(); });
     if (window.matchMedia) {
       var print = window.matchMedia("print");

@@ -7,7 +7,9 @@ from collections.abc import Callable
 from markupsafe import Markup
 
 from ..model.editions import Common, Edition
+from ..model.forms import GRADE_VALUES
 from .env import jinja_env
+from .results import CSS, results_static
 
 
 def page_vocab(common: Common) -> dict:
@@ -34,6 +36,10 @@ def render_tally(
             kind=common.tally.kind,
             version=max(common.tally.versions),
             badges=lambda *ids: Markup(badges(*ids)),
+            # The result documents' fixed words and print CSS: the page renders them with Nunjucks.
+            results=results_static(edition, common),
+            results_css=CSS.read_text("utf-8"),
+            grade_values=list(GRADE_VALUES),
         )
     )
     # Raw HTML inside Markdown: blank lines and indentation could end the block or start a code block.
