@@ -206,13 +206,14 @@ def _page_field(paragraph) -> None:
         run._r.append(el)
 
 
-def _cell_margins(table, mm: float) -> None:
+def _cell_margins(table, mm: float, vertical_mm: float | None = None) -> None:
     """Cell padding for a whole table (python-docx has no w:tblCellMar API)."""
     tbl_pr = table._tbl.tblPr
     mar = OxmlElement("w:tblCellMar")
+    vertical = mm / 2 if vertical_mm is None else vertical_mm
     for side in ("top", "left", "bottom", "right"):
         el = OxmlElement(f"w:{side}")
-        el.set(qn("w:w"), str(int(Mm(mm if side in ("left", "right") else mm / 2).twips)))
+        el.set(qn("w:w"), str(int(Mm(mm if side in ("left", "right") else vertical).twips)))
         el.set(qn("w:type"), "dxa")
         mar.append(el)
     tbl_pr.append(mar)
@@ -598,7 +599,8 @@ class Converter:
         table = (container or self.doc).add_table(rows=len(rows), cols=ncols)
         table.style = self.grid_style
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        _cell_margins(table, 1.2)
+        # A form's cells are padded as forms-print.css pads them (0.9 mm 1.2 mm).
+        _cell_margins(table, 1.2, None if self.layout.gbt else 0.9)
         usable = self.layout.width - self.layout.left - self.layout.right
         widths = _col_widths(el, ncols) or [1 / ncols] * ncols
         for col, w in zip(table.columns, widths, strict=True):
@@ -643,6 +645,12 @@ class Converter:
         if area is not None and not area.text_content().strip():
             for _ in range(max(int(area.get("rows", "2")) - 1, 0)):
                 cell.add_paragraph(style=None)._p.style = st.TABLE_TEXT
+        if area is not None:
+            # A text area's lines at the print PDF's writing pitch (1.8em, forms-print.css), so the
+            # form has the print PDF's proportions.
+            for para in cell.paragraphs:
+                para.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+                para.paragraph_format.line_spacing = Pt(self.layout.body_pt * 1.8)
 
 
 def _col_widths(table, ncols: int) -> list[float] | None:

@@ -98,6 +98,8 @@ class FilledForms:
         entries = self._marked[keys]
         subs = {_MARK.format(k).encode(): escape(values[k]).encode() for k in keys}
         pattern = re.compile(b"\xee\x80\x80[^\xee]*\xee\x80\x81")
-        filled = [(n, pattern.sub(lambda m: subs[m.group(0)], b) if n == "word/document.xml" else b)
-                  for n, b in entries]
+        filled = [
+            (n, pattern.sub(lambda m: subs[m.group(0)], b) if n == "word/document.xml" else b)
+            for n, b in entries
+        ]
         return rezip(filled, self.epoch)

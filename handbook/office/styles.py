@@ -102,6 +102,7 @@ class Face:
     outline: int | None = None
     after_twips: int = 0
     single: bool = False  # single line spacing instead of Normal's
+    line_pt: float | None = None  # an exact line height instead
 
 
 def _el(tag: str, **attrs):
@@ -125,7 +126,10 @@ def _rewrite(style_el, face: Face, latin: str, line_twips: int | None) -> None:
     if face.keep_next:
         ppr.append(_el("w:keepNext"))
     spacing = _el("w:spacing", before=0, after=face.after_twips)
-    if face.single:
+    if face.line_pt:
+        spacing.set(qn("w:line"), str(round(face.line_pt * 20)))
+        spacing.set(qn("w:lineRule"), "exact")
+    elif face.single:
         spacing.set(qn("w:line"), "240")
         spacing.set(qn("w:lineRule"), "auto")
     elif line_twips:
@@ -195,7 +199,8 @@ def form_faces(songti: str, heiti: str, kaiti: str, size: float) -> Faces:
         title=Face(songti, 18, bold=True, align="center", spacing_pt=0),
         heading_1=Face(heiti, size, bold=True, indent_pt=2 * size, align="both", keep_next=True, outline=0),
         heading_2=Face(kaiti, size, indent_pt=2 * size, align="both", keep_next=True, outline=1),
-        table=Face(songti, size, align="left", single=True),
+        # A cell's line is as tall as the print PDF's input boxes (1.6em, forms-print.css).
+        table=Face(songti, size, align="left", line_pt=round(size * 1.6, 1)),
     )
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import subprocess
 
 import pytest
+from lxml import etree
 
 from handbook.model.editions import select
 from handbook.model.forms import all_forms
 from handbook.office.forms_docx import form_docx
+from handbook.pdf.engine import render_pdf
+from handbook.render.forms import form_document
 
 pytestmark = pytest.mark.slow
 
@@ -27,3 +30,29 @@ def test_ballot_header_on_page_two(tmp_path):
         ["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout.split()
     assert page2[:2] == ["序号", "姓名"], page2[:6]
+
+
+def _label_y(pdf, word: str) -> float:
+    """The top of a word on page 1 as a fraction of the page height (pdftotext -bbox)."""
+    xml = subprocess.run(
+        ["pdftotext", "-bbox", "-l", "1", str(pdf), "-"], capture_output=True, check=True
+    ).stdout
+    root = etree.fromstring(xml)
+    page = next(root.iter("{*}page"))
+    hit = next(w for w in root.iter("{*}word") if w.text == word)
+    return float(hit.get("yMin")) / float(page.get("height"))
+
+
+def test_register_proportions(tmp_path):
+    """The Word 登记表's last row (备注) sits within 6% of the page where the print PDF has it."""
+    common, edition, _ = select(None)
+    form = all_forms()["member-register"]
+    src = tmp_path / "register.docx"
+    src.write_bytes(form_docx(form, edition, common))
+    kit = tmp_path / "kit.pdf"
+    kit.write_bytes(render_pdf(form_document(form, edition, common), fillable=False))
+    profile = (tmp_path / "profile").as_uri()
+    cmd = ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
+    subprocess.run([*cmd, "--outdir", str(tmp_path), str(src)], check=True, capture_output=True, timeout=300)
+    word, printed = _label_y(tmp_path / "register.pdf", "备注"), _label_y(kit, "备注")
+    assert abs(word - printed) < 0.06, (word, printed)
