@@ -282,8 +282,9 @@ def test_gbt9704_fonts_named_for_offices(office):
     """Office font names in the East Asian slot; the document grid's line pitch is GB/T 9704's."""
     xml = zipfile.ZipFile(office["made"]["draft-plan"]).read("word/document.xml").decode()
     styles = zipfile.ZipFile(office["made"]["draft-plan"]).read("word/styles.xml").decode()
+    # The title's and headings' faces are their styles' (标题, 标题 1, 标题 2), shared by every paragraph.
     for name in ("方正小标宋简体", "黑体", "楷体_GB2312"):
-        assert f'w:eastAsia="{name}"' in xml
+        assert f'w:eastAsia="{name}"' in styles
     assert 'w:eastAsia="仿宋_GB2312"' in styles
     assert re.search(r'<w:docGrid [^>]*w:linePitch="579"', xml)
     d = docx.Document(office["made"]["draft-plan"])
