@@ -29,6 +29,7 @@ from docx.shared import Mm, Pt, Twips
 from lxml import etree
 
 from ..epoch import source_date_epoch
+from ..render.drafts import text_width
 from . import styles as st
 from .zips import normalize
 
@@ -46,6 +47,7 @@ ALT_NAMES = {
     KAITI: "LXGW WenKai",
 }
 LATIN = "Times New Roman"
+PAGE_FONT = "SimSun"
 
 
 @dataclass(frozen=True)
@@ -94,14 +96,24 @@ def form_layout(orientation: str, font_size: float) -> Layout:
 
 # ------------------------------------------------------------------------------------- XML helpers
 
+def child(parent, tag: str, order: list[str]):
+    """parent's w:<tag> child, added in its schema place when missing."""
+    el = parent.find(qn(f"w:{tag}"))
+    if el is None:
+        el = OxmlElement(f"w:{tag}")
+        later = order[order.index(tag) + 1 :]
+        for i, sibling in enumerate(parent):
+            if sibling.tag in {qn(f"w:{t}") for t in later}:
+                parent.insert(i, el)
+                break
+        else:
+            parent.append(el)
+    return el
+
 
 def set_east_asian(rpr_parent, name: str, latin: str | None = LATIN) -> None:
     """Name the East Asian font of a run or style (python-docx only sets the Latin slots)."""
-    rpr = rpr_parent.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
+    fonts = child(rpr_parent.get_or_add_rPr(), "rFonts", st.RPR_ORDER)
     if latin:
         fonts.set(qn("w:ascii"), latin)
         fonts.set(qn("w:hAnsi"), latin)
@@ -166,21 +178,21 @@ def _doc_grid(section, line_twips: int) -> None:
 
 def char_spacing(rpr_parent, pt: float) -> None:
     """Character spacing of a run or style in points (python-docx has no w:spacing API for runs)."""
-    rpr = rpr_parent.get_or_add_rPr()
-    el = rpr.find(qn("w:spacing"))
-    if el is None:
-        el = OxmlElement("w:spacing")
-        rpr.append(el)
-    el.set(qn("w:val"), str(round(pt * 20)))
+    child(rpr_parent.get_or_add_rPr(), "spacing", st.RPR_ORDER).set(qn("w:val"), str(round(pt * 20)))
 
 
 def off_grid(paragraph) -> None:
     """Keep a paragraph off the line grid: a title or a small note keeps its own line height."""
     # python-docx has no w:snapToGrid API; LibreOffice otherwise gives a 22 pt title line two grid lines.
-    ppr = paragraph._p.get_or_add_pPr()
-    el = OxmlElement("w:snapToGrid")
-    el.set(qn("w:val"), "0")
-    ppr.insert(0, el)
+    child(paragraph._p.get_or_add_pPr(), "snapToGrid", st.PPR_ORDER).set(qn("w:val"), "0")
+
+
+def no_hanging(ppr) -> None:
+    """Punctuation stays inside the line (w:overflowPunct off), as WeasyPrint sets the kit's PDF.
+
+    Word and LibreOffice hang a closing mark past a full line by default, so their pages hold more
+    text than the kit's and the page breaks (and the 署名's page) differ."""
+    child(ppr, "overflowPunct", st.PPR_ORDER).set(qn("w:val"), "1")
 
 
 def _page_field(paragraph) -> None:
@@ -246,7 +258,9 @@ def new_document(layout: Layout, title: str, epoch: int | None = None):
     if layout.line_twips:
         pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         pf.line_spacing = Twips(layout.line_twips)
-    pf.widow_control = False
+    # Two lines at least of a paragraph on each page, as gbt9704.css sets orphans and widows.
+    pf.widow_control = layout.gbt
+    no_hanging(normal.element.get_or_add_pPr())
     if layout.grid:
         _doc_grid(section, layout.line_twips)
         char_spacing(normal.element, BODY_SPACING)
@@ -288,7 +302,9 @@ def _footers(document, section, layout: Layout) -> None:
         p.add_run(" —")
         for r in p.runs:
             r.font.size = size
-            set_east_asian(r._r, SONGTI)
+            # GB/T 9704: 4号半角宋体阿拉伯数字. Named in every slot, or the digits take the Latin default
+            # (Times); "SimSun" is 宋体's own English name, which fontconfig also maps to a 宋 face.
+            set_east_asian(r._r, PAGE_FONT, latin=PAGE_FONT)
 
 
 def save(document, epoch: int | None = None) -> bytes:
@@ -332,6 +348,7 @@ class Style:
     before_lines: float = 0
     after_lines: float = 0
     right_chars: float = 0
+    side_pt: float = 0  # left and right indent (the title's one character each side)
     keep_next: bool = False
     spacing: float | None = None  # character spacing in pt, when not the body's
     word: str = st.BODY  # the Word paragraph style; only what differs from it is set on the paragraph
@@ -347,6 +364,8 @@ class Converter:
         self.faces = faces or st.face_map(layout_faces(layout))
         self.pending_break = False
         self.in_cell = False
+        # The last body paragraphs written (and their HTML), so the 署名 can keep them on its page.
+        self.recent: list = []
         # Looked up once: finding a style by name walks all of python-docx's template styles.
         self.grid_style = document.styles["Table Grid"]
 
@@ -438,6 +457,8 @@ class Converter:
             pf.space_after = Twips(int(line.twips * style.after_lines))
         if style.right_chars:
             pf.right_indent = Pt(style.right_chars * char)
+        if style.side_pt:
+            pf.left_indent = pf.right_indent = Pt(style.side_pt)
         if style.keep_next and not face.keep_next:
             pf.keep_with_next = True
         if self.pending_break:
@@ -447,6 +468,7 @@ class Converter:
             off_grid(p)
         if el is not None:
             self._runs(p, el, style)
+        self.recent = [*self.recent[-2:], (p, el)]
         return p
 
     def blocks(self, parent, container=None) -> None:
@@ -479,6 +501,8 @@ class Converter:
                     indent_chars=0,
                     after_lines=1 if gbt else 0.3,
                     spacing=0,
+                    # gbt9704.css's title margin: render.drafts.title's lines fit in what is left.
+                    side_pt=size if gbt else 0,
                 ),
                 container,
             )
@@ -489,17 +513,22 @@ class Converter:
         elif "gw-note" in cls or "admonition" in cls:
             self.boxed(el, container)
         elif "gw-sign" in cls:
-            for i, p in enumerate(el.findall("p")):
-                self.paragraph(
+            self.keep_before_sign()
+            lines = el.findall("p")
+            for i, p in enumerate(lines):
+                sign = self.paragraph(
                     p,
                     Style(
                         align=WD_ALIGN_PARAGRAPH.RIGHT,
                         indent_chars=0,
-                        right_chars=4,
+                        # render.drafts.signoff: the 署名 centred over the date, the date 4 characters in.
+                        right_chars=float(p.get("data-right-chars", "4")),
                         before_lines=2 if i == 0 else 0,
                     ),
                     container,
                 )
+                sign.paragraph_format.keep_together = True
+                sign.paragraph_format.keep_with_next = i < len(lines) - 1
         elif "gw-annex" in cls:
             self.pending_break = True
             self.blocks(el, container)
@@ -519,6 +548,20 @@ class Converter:
             return
         else:
             self.paragraph(el, Style(), container)
+
+    def keep_before_sign(self) -> None:
+        """The last two body lines at least go to the 署名's page: never a 署名 and date alone (7.3.5)."""
+        lines = 0.0
+        for p, el in reversed(self.recent):
+            pf = p.paragraph_format
+            pf.keep_with_next = True
+            # Widow control: a paragraph split at the page brings two of its lines at least.
+            pf.widow_control = True
+            # 附件说明 sits between the body and the 署名 and counts for none of the body's lines.
+            if el is None or "gw-attach" not in _classes(el):
+                lines += (text_width(el.text_content()) + 2) / 28 if el is not None else 1
+            if lines > 1:
+                break
 
     def _inline_or_blocks(self, li, p, container) -> None:
         """A list item's text into p; nested blocks after it."""

@@ -8,9 +8,12 @@ never as template source, so a name such as "{{ x }}" or "<b>" prints literally.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import re
+import unicodedata
 from dataclasses import dataclass
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..model.editions import STEP_KEYS, STEP_NAMES, Common, Edition, cn_date, grades_for
 from ..model.roster import Member, labels
@@ -30,6 +33,71 @@ def date_blank(year: int | None = None) -> Markup:
 
 
 DATE_BLANK = date_blank()
+
+# A 2号 title line: the 156 mm block less one character each side (gbt9704.css, the .docx's indents).
+TITLE_EM = 18
+# A long name breaks after its parts (中共｜某某市｜某某局｜机关｜第一党支部), never inside one.
+_NAME_PART = re.compile(
+    r".+?(?:省|市|区|县|旗|镇|乡|街道|局|厅|委员会|委|办|公司|机关|大学|学院|学校|医院|中心|总支|党组|$)"
+)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def text_width(html: str) -> float:
+    """Width of a run of text in ems: CJK and full-width characters one, others (digits) 0.6 (Noto Serif)."""
+    text = _TAG.sub("", str(html))
+    return sum(1 if unicodedata.east_asian_width(c) in "FW" else 0.6 for c in text)
+
+
+def _words(part) -> list:
+    """A title part as unbreakable words: the part itself, or a name longer than a line by its parts."""
+    if text_width(part) <= TITLE_EM or _TAG.search(str(part)):
+        return [part]
+    words = [w for w in _NAME_PART.findall(str(part)) if w]
+    return [Markup(escape(w)) for w in words] if "".join(words) == str(part) else [part]
+
+
+def title_lines(parts: list) -> list[list]:
+    """The title's words in lines: fewest lines within TITLE_EM, then the most even (梯形/菱形)."""
+    words = [w for p in parts if p for w in _words(p)]
+    widths = [text_width(w) for w in words]
+    for count in range(1, len(words) + 1):
+        best = None
+        for cuts in itertools.combinations(range(1, len(words)), count - 1):
+            bounds = list(itertools.pairwise((0, *cuts, len(words))))
+            lens = [sum(widths[a:b]) for a, b in bounds]
+            # A line may be wider than the block only when it is one word (the renderer then wraps it).
+            if any(x > TITLE_EM and b - a > 1 for x, (a, b) in zip(lens, bounds, strict=True)):
+                continue
+            key = (max(lens), sum(x * x for x in lens))
+            if best is None or key < best[0]:
+                best = (key, [words[a:b] for a, b in bounds])
+        if best:
+            return best[1]
+    return [words]
+
+
+def title(*parts) -> Markup:
+    """A draft's title broken at word boundaries: each word kept whole, explicit breaks between lines."""
+    lines = title_lines(list(parts))
+    word = Markup('<span class="gw-word">{}</span>')
+    return Markup('<br class="gw-br">').join(Markup("").join(word.format(w) for w in ln) for ln in lines)
+
+
+def signoff(branch, date) -> Markup:
+    """The 署名 centred over the 成文日期, the date four characters in from the right (GB/T 9704 7.3.5).
+
+    A name so long that centring would push it past the right edge ends at the edge instead, the date
+    centred under it. The indents (in body characters) are data for the .docx writer as well."""
+    sign_w, date_w = text_width(branch), text_width(date)
+    date_right = 4.0
+    sign_right = date_right + (date_w - sign_w) / 2
+    if sign_right < 0:
+        sign_right, date_right = 0.0, (sign_w - date_w) / 2
+    line = Markup('<p data-right-chars="{0}" style="padding-right: {0}em">{1}</p>')
+    return Markup('<div class="gw-sign">\n{}\n{}\n</div>').format(
+        line.format(f"{sign_right:g}", branch), line.format(f"{date_right:g}", date)
+    )
 
 
 @dataclass(frozen=True)
@@ -125,6 +193,8 @@ def draft_context(
         "blank": BLANK_HTML,
         "date_blank": DATE_BLANK,
         "figures": figures,
+        "title": title,
+        "signoff": signoff,
     }
 
 

@@ -179,12 +179,7 @@ def test_draft_grid(office, kind):
         assert (last[2] + last[4]) / 2 == pytest.approx(37 + 225 - PITCH / 2, abs=1)
 
 
-# Open defect (issue 19, drafts): LibreOffice hangs a closing mark past a full line where WeasyPrint
-# wraps it, so the kit's 2026 工作方案 runs a page longer, its 署名 alone on the last page.
-LONE_SIGNOFF = pytest.mark.xfail(reason="工作方案: kit PDF a page longer than Word (issue 19)", strict=False)
-
-
-@pytest.mark.parametrize("kind", [pytest.param(k, marks=LONE_SIGNOFF) if k == "plan" else k for k in KINDS])
+@pytest.mark.parametrize("kind", list(KINDS))
 def test_draft_title_and_page_numbers(office, kind):
     """Title 2号 against body 3号; page numbers 4号 below the block, odd pages right, even pages left."""
     pdf, kit = office["conv"][f"draft-{kind}"], office["kit"][f"draft-{kind}"]
@@ -202,6 +197,33 @@ def test_draft_title_and_page_numbers(office, kind):
             assert n[3] == pytest.approx(184 - 14 * MM, abs=1)  # one 4号 character in from the right
         else:
             assert n[1] == pytest.approx(28 + 14 * MM, abs=1)
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+@pytest.mark.parametrize("made", ["conv", "kit"])
+def test_draft_signoff_with_body_and_centred(office, kind, made):
+    """The 署名 and date share their page with two body lines at least; the 署名 centred over the date."""
+    if kind == "outline":
+        return
+    all_lines = [ln for ln in lines(office[made][f"draft-{kind}"]) if not PAGE_NO.match(ln[5])]
+    date = next(i for i, ln in enumerate(all_lines) if ln[5] == "＿＿＿＿年＿＿月＿＿日")
+    sign, day = all_lines[date - 1], all_lines[date]
+    assert sign[0] == day[0]
+    before = [ln for ln in all_lines[: date - 1] if ln[0] == sign[0] and not ln[5].startswith("附件")]
+    assert len(before) >= 2, before
+    assert (sign[1] + sign[3]) / 2 == pytest.approx((day[1] + day[3]) / 2, abs=1)
+    # Four 3号 characters (156/28 mm each) in from the right edge of the block.
+    assert day[3] == pytest.approx(28 + 156 - 4 * 156 / 28, abs=1)
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_draft_title_lines_as_kit(office, kind):
+    """The Word file's title breaks where the kit's does, between words."""
+
+    def title(pdf):
+        return [ln[5] for ln in lines(pdf) if ln[4] - ln[2] > 9 and not PAGE_NO.match(ln[5])][:4]
+
+    assert title(office["conv"][f"draft-{kind}"]) == title(office["kit"][f"draft-{kind}"])
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
@@ -320,10 +342,23 @@ def test_roster_template(office, tmp_path):
     assert "党小组" in rules[letter["党小组"]].formula1
     assert rules[letter["入党时间"]].type == "date"
     people = [
-        {"姓名": "张三", "性别": "男", "出生年月": dt.date(1980, 5, 1), "入党时间": dt.date(2005, 7, 1),
-         "党员类别": "正式党员", "党小组": "第一党小组", "职务": "书记"},
-        {"姓名": "李四", "性别": "女", "出生年月": dt.date(1995, 1, 1), "入党时间": dt.date(2025, 6, 1),
-         "党员类别": "预备党员", "党小组": "第二党小组"},
+        {
+            "姓名": "张三",
+            "性别": "男",
+            "出生年月": dt.date(1980, 5, 1),
+            "入党时间": dt.date(2005, 7, 1),
+            "党员类别": "正式党员",
+            "党小组": "第一党小组",
+            "职务": "书记",
+        },
+        {
+            "姓名": "李四",
+            "性别": "女",
+            "出生年月": dt.date(1995, 1, 1),
+            "入党时间": dt.date(2025, 6, 1),
+            "党员类别": "预备党员",
+            "党小组": "第二党小组",
+        },
     ]
     for person in people:
         ws.append([person.get(name) for name in COLUMNS])

@@ -59,3 +59,63 @@ def test_drafts_leave_blanks_and_keep_the_warning_in_the_cover_note(editions):
             elif "＿" in ed.notice.spoken:
                 assert "尚未掌握" in note
             assert "会议有效" not in body
+
+
+def _title_lines(html: str) -> list[str]:
+    """The title's printed lines: the text between its explicit breaks."""
+    import re
+
+    title = re.search(r'<h1 class="gw-title">(.*?)</h1>', html).group(1)
+    return [re.sub(r"<[^>]+>", "", line) for line in title.split('<br class="gw-br">')]
+
+
+@pytest.mark.parametrize("with_unit", [False, True])
+def test_titles_break_between_words(editions, with_unit):
+    """Every draft title of every edition breaks between words ("民主评｜议" never), each line fits."""
+    from pathlib import Path
+
+    from handbook.model.unit import load_unit
+    from handbook.render.drafts import KINDS, TITLE_EM, render_draft, text_width
+
+    eds, common = editions
+    unit = load_unit(Path(__file__).parents[2] / "local" / "example" / "unit.yml") if with_unit else None
+    for year, ed in sorted(eds.items()):
+        branch = unit.branch if unit else "党支部"
+        words = {ed.label, ed.meeting_name, "民主评议党员", "工作方案", "情况的报告", "主持词提纲", branch}
+        for kind in KINDS:
+            lines = _title_lines(render_draft(kind, ed, common, unit, standalone=True))
+            whole = "".join(lines)
+            for word in words & {w for w in words if w in whole}:
+                assert any(word in line for line in lines), (year, kind, word, lines)
+            assert all(text_width(line) <= TITLE_EM for line in lines), (year, kind, lines)
+            # The fewest lines that hold it: two lines would not take the first words of the next.
+            assert len(lines) <= -(-text_width(whole) // TITLE_EM) + 1, (year, kind, lines)
+
+
+def test_long_branch_name_breaks_after_its_parts():
+    """A branch name longer than a title line breaks after 市/局/机关…, not inside a word."""
+    from handbook.render.drafts import TITLE_EM, text_width, title_lines
+
+    name = "中共某某省某某市某某区某某局机关第一党支部"
+    lines = ["".join(map(str, ln)) for ln in title_lines([name, "2026年度", "组织生活会", "工作方案"])]
+    assert all(text_width(ln) <= TITLE_EM for ln in lines)
+    assert "".join(lines).startswith(name)
+    assert any(ln.endswith(("局", "机关", "市", "区")) for ln in lines), lines
+
+
+@pytest.mark.parametrize(
+    "branch", ["中共示例市某某局机关第一党支部", "一支部", "中共某某省某某市某某区某某局机关第一党支部"]
+)
+def test_signature_centred_over_date(branch):
+    """GB/T 9704 7.3.5: the date four characters in from the right, the 署名 centred over it."""
+    import re
+
+    from handbook.render.drafts import DATE_BLANK, signoff, text_width
+
+    html = str(signoff(branch, DATE_BLANK))
+    (sign_r, sign), (date_r, date) = re.findall(r'data-right-chars="([\d.]+)"[^>]*>(.*?)</p>', html)
+    sign_r, date_r = float(sign_r), float(date_r)
+    centre = [r + text_width(t) / 2 for r, t in ((sign_r, sign), (date_r, date))]
+    assert centre[0] == pytest.approx(centre[1])
+    assert min(sign_r, date_r) >= 0
+    assert date_r == 4 or sign_r == 0
