@@ -24,6 +24,7 @@ from ..model.forms import get_form
 from ..model.roster import RosterReport, read_roster
 from ..model.tally import GRADES, Ballots, Results, TallyError, check, load_tally, members_of
 from ..model.unit import Unit, load_unit
+from ..office.docx import draft_docx
 from ..office.results_xlsx import (
     GRADE_HEAD,
     KIND_GRADES,
@@ -469,6 +470,9 @@ def write_results(
         (tmp / f"{label}情况报告（草稿）.pdf").write_bytes(
             render_pdf(html, fillable=False, base_url=str(DRAFT_CSS.parent), cache=False)
         )
+        # The same draft as Word, to finish it in: the drafts' GB/T 9704 writer.
+        name = f"{label}情况报告（草稿）"
+        (tmp / f"{name}.docx").write_bytes(draft_docx(html, name, epoch=edition_epoch(edition.year)))
         (tmp / MARKER).write_text(
             _marker_text(label, roster_file, tally_file, results, base_from), encoding="utf-8"
         )
@@ -483,6 +487,7 @@ def output_names(label: str, n: int) -> list[str]:
         f"{label}情况统计表.xlsx",
         f"{label}民主评议党员登记表（{n}人）.pdf",
         f"{label}情况报告（草稿）.pdf",
+        f"{label}情况报告（草稿）.docx",
     ]
 
 

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import docx
 import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
@@ -542,6 +543,8 @@ def test_results_outputs(tmp_path, capsys):
         and f"评为“优秀”的{decided.count('优秀')}名" in report
     )
     assert "未参加2人" in report and "—1—" in report
+    word = docx.Document(tmp_path / "a" / "2025年度情况报告（草稿）.docx")
+    assert f"评为“优秀”的{decided.count('优秀')}名" in "".join(p.text for p in word.paragraphs)
     # Same input, same bytes.
     assert main([*args, "--out", str(tmp_path / "b")]) == 0
     for p in (tmp_path / "a").iterdir():
