@@ -58,6 +58,7 @@ def trial(name: str, cmd: list[str], out: Path, cache: Path, names: list[str], k
     before = snapshot(out)
     problems = []
     for k in range(kills):
+        seen = len(problems)
         at = took * (k + 0.5) / kills
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(at)
@@ -73,7 +74,7 @@ def trial(name: str, cmd: list[str], out: Path, cache: Path, names: list[str], k
             problems.append(f"{name} kill {k + 1} at {at:.2f}s: rerun output differs")
         problems += [f"{name} kill {k + 1} at {at:.2f}s: leftover {p}" for p in leftovers(out, cache, names)]
         print(f"{name}: kill {k + 1}/{kills} at {at:.2f} s of {took:.1f} s: "
-              f"{'ok' if not problems else problems[-1]}", flush=True)
+              f"{'; '.join(problems[seen:]) or 'ok'}", flush=True)
     return problems
 
 
