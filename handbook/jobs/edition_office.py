@@ -6,12 +6,11 @@ changes nothing writes copies only.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
 from ..atomic import write_atomic
+from ..cache import code_digest, content_key
 from ..epoch import edition_epoch
 from ..model.forms import all_forms
 from ..model.unit import current_unit
@@ -33,18 +32,10 @@ ROSTER_TEMPLATE = "roster-template.xlsx"
 STATISTICS = "statistics"
 
 
-@functools.cache
-def _code_version() -> str:
-    """A digest of the office code: a change to it makes every cached file stale."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(office_docx.__file__).parent.glob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def cached(source: str, make: Callable[[], bytes], epoch: int) -> bytes:
     """The file made from `source` (the HTML or data it comes from), from the cache when it is there."""
-    key = hashlib.sha256(f"{_code_version()}|{epoch}|{source}".encode()).hexdigest()
+    # The office writers' digest (handbook.cache): editing them makes every cached file stale.
+    key = content_key(code_digest("office"), {"epoch": epoch}, source)
     path = CACHE_DIR / f"{key}.bin"
     if path.is_file():
         return path.read_bytes()

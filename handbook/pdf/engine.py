@@ -11,14 +11,13 @@ from functools import cache
 from pathlib import Path
 
 from ..atomic import write_atomic
+from ..cache import code_digest
 from ..epoch import source_date_epoch
 from ..paths import cache_dir
 from .fix import postprocess, subsetter
 from .fonts import PdfError, check_glyphs, font_identity
 
-# Part of every cache key, with the source of this module and pdf_fix.py (hashed in cache_key), so
-# editing the pipeline never serves a stale PDF; bump it for changes outside those files.
-CODE_VERSION = "pdf-5"
+# Keys carry a digest of handbook/pdf/ (handbook.cache), so editing the pipeline never serves a stale PDF.
 CACHE_DIR = cache_dir("pdf")
 # WeasyPrint embeds the font of form widgets whole and unsubset; giving widgets a small font that no page
 # text uses keeps the CJK text fonts subset, and pdf_fix drops this one after pointing fields at STSong.
@@ -30,16 +29,6 @@ log = logging.getLogger("handbook.pdf")
 
 
 # ---------------------------------------------------------------------------------------------- render
-
-
-@cache
-def _code_digest() -> str:
-    """A digest of the code that turns WeasyPrint's output into the final PDF."""
-    here = Path(__file__).resolve().parent
-    h = hashlib.sha256()
-    for name in ("engine.py", "fix.py"):
-        h.update((here / name).read_bytes())
-    return h.hexdigest()[:16]
 
 
 @cache
@@ -73,8 +62,7 @@ def cache_key(
 
     # Versions from package metadata: importing WeasyPrint costs most of a second that warm builds lack.
     meta = {
-        "code": CODE_VERSION,
-        "source": _code_digest(),
+        "source": code_digest("pdf"),
         "weasyprint": version("weasyprint"),
         "pikepdf": version("pikepdf"),
         "fonttools": version("fonttools"),

@@ -36,7 +36,6 @@ MIN_SIZE = 5.0
 PAD = 1.5  # pt of left padding inside a field, as the print CSS gives inputs (0.5 mm)
 # Characters that must not start a line (Chinese typesetting): they hang at the end of the line before.
 NO_LINE_START = set("，。、；：？！”’）》」』】〕…—·%,.;:?!)]}")
-CODE_VERSION = "overlay-1"
 # The cuts keep only what a PDF CIDFontType0C needs: outlines (CFF) and the tables HarfBuzz maps with.
 _DROP_TABLES = ("GSUB", "GPOS", "GDEF", "BASE", "VORG", "vhea", "vmtx", "name", "post", "DSIG")
 _CUT_FLAGS = (
@@ -297,7 +296,8 @@ def build_layout(
 
     # Text is stamped on this page later, untagged: the page itself carries no structure tree either.
     background = render_pdf(html, fillable=False, tagged=False)
-    digest = hashlib.sha256((CODE_VERSION + cache_key(html, fillable=True)).encode()).hexdigest()
+    # cache_key carries the digest of handbook/pdf/ (this module included): no version to bump.
+    digest = hashlib.sha256(("layout\0" + cache_key(html, fillable=True)).encode()).hexdigest()
     path = CACHE_DIR / f"{digest}.json"
     if path.exists():
         raw = json.loads(path.read_text("utf-8"))
