@@ -2,9 +2,11 @@
 
 Every variable the kit honours is read here: HANDBOOK_ROOT (the project folder), HANDBOOK_LOCAL_DIR,
 HANDBOOK_EDITIONS_DIR, HANDBOOK_FORMS_DIR (point a test or a fork elsewhere), HANDBOOK_CACHE_DIR (the
-content caches, default <root>/.cache), HANDBOOK_EDITION (the edition a plain `mkdocs build`/`serve` is
-for), HANDBOOK_PDF=0 (a site without PDFs and Word files) and SOURCE_DATE_EPOCH (the date generated files
-carry). A build passes the edition and the PDF switch on through mkdocs' configuration, not the environment.
+content caches, default <root>/.cache), HANDBOOK_SEEDS (the project's source documents, default the
+nearest shared/seeds beside the project or above it), HANDBOOK_EDITION (the edition a plain
+`mkdocs build`/`serve` is for), HANDBOOK_PDF=0 (a site without PDFs and Word files) and SOURCE_DATE_EPOCH
+(the date generated files carry). A build passes the edition and the PDF switch on through mkdocs'
+configuration, not the environment.
 """
 
 from __future__ import annotations
@@ -34,6 +36,18 @@ def _find_root(env: Mapping[str, str]) -> Path:
     return PACKAGE_DIR.parent
 
 
+def _find_seeds(root: Path, env: Mapping[str, str]) -> Path | None:
+    """HANDBOOK_SEEDS, else the first shared/seeds beside the project or above it, else /work's copy."""
+    given = env.get("HANDBOOK_SEEDS")
+    if given:
+        return Path(given).resolve()
+    # A clone in another place (/tmp, a CI runner) still finds the copy the project was created beside.
+    for d in (*root.parents, Path("/work")):
+        if (d / "shared" / "seeds").is_dir():
+            return d / "shared" / "seeds"
+    return None
+
+
 @dataclass(frozen=True)
 class Settings:
     """What the environment asks for, read at one moment; None where it asks nothing."""
@@ -43,6 +57,7 @@ class Settings:
     editions_dir: Path | None
     forms_dir: Path | None
     cache_dir: Path
+    seeds_dir: Path | None
     edition: str
     pdfs: bool
     source_date_epoch: int | None
@@ -63,6 +78,7 @@ class Settings:
             editions_dir=folder("HANDBOOK_EDITIONS_DIR"),
             forms_dir=folder("HANDBOOK_FORMS_DIR"),
             cache_dir=folder("HANDBOOK_CACHE_DIR") or root / ".cache",
+            seeds_dir=_find_seeds(root, env),
             edition=env.get("HANDBOOK_EDITION", "").strip(),
             pdfs=env.get("HANDBOOK_PDF", "1") != "0",
             source_date_epoch=int(epoch) if epoch.isdigit() else None,

@@ -42,3 +42,13 @@ def test_the_edition_travels_in_the_build_configuration(monkeypatch, tmp_path):
     cfg = edition_config(2021, tmp_path / "site", pdfs=False)
     assert current(cfg)[1].year == 2021 and not pdfs_enabled(cfg)
     assert current()[1].year == 2022 and pdfs_enabled()
+
+
+def test_the_seed_documents_are_found_from_a_clone_elsewhere(tmp_path):
+    given = tmp_path / "mine"
+    given.mkdir()
+    assert Settings.read({"HANDBOOK_ROOT": str(tmp_path), "HANDBOOK_SEEDS": str(given)}).seeds_dir == given
+    beside = tmp_path / "up" / "shared" / "seeds"
+    beside.mkdir(parents=True)
+    (tmp_path / "up" / "clone").mkdir()
+    assert Settings.read({"HANDBOOK_ROOT": str(tmp_path / "up" / "clone")}).seeds_dir == beside

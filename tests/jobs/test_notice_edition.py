@@ -9,8 +9,10 @@ import pytest
 
 from handbook.errors import InputError
 from handbook.paths import ROOT
+from handbook.settings import current
 
-SEEDS = ROOT.parent / "shared" / "seeds"
+# Where the seed documents are (HANDBOOK_SEEDS, or the shared/seeds the project sits beside).
+SEEDS = current().seeds_dir or ROOT.parent / "shared" / "seeds"
 # seed → its 年度, a phrase of its theme (None: it states no theme), a study item, its finish date.
 SEED_FACTS = {
     "000": (2021, "十九届六中全会精神", "省第十五次党代会、市第六次党代会精神", None),

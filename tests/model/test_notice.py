@@ -9,8 +9,10 @@ import pytest
 
 from handbook.model.notice import NotANotice, extract, normalize
 from handbook.paths import ROOT
+from handbook.settings import current
 
-SEEDS = ROOT.parent / "shared" / "seeds"
+# Where the seed documents are (HANDBOOK_SEEDS, or the shared/seeds the project sits beside).
+SEEDS = current().seeds_dir or ROOT.parent / "shared" / "seeds"
 
 
 def seed(prefix: str):
@@ -134,7 +136,7 @@ def test_not_a_notice_is_refused_saying_why(text, why):
 
 
 def test_seeds_are_there():
-    assert len(list(Path(SEEDS).glob("*.txt"))) == 5
+    assert len(list(Path(SEEDS).glob("*.txt"))) == 5, f"{SEEDS} 中应有 5 份原文；请设置 HANDBOOK_SEEDS"
 
 
 PUBLIC_2018 = """关于开展2018年度学生党支部组织生活会和开展民主评议党员的通知

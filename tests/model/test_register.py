@@ -8,6 +8,7 @@ import pytest
 
 from handbook.errors import InputErrors
 from handbook.model.editions import EDITIONS_DIR, STRENGTH_WORDS, load_all, load_common
+from handbook.settings import current
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMON = load_common(EDITIONS_DIR)
@@ -23,10 +24,11 @@ def register() -> list[tuple[str, object]]:
 
 
 def seed_text(source_id: str) -> str:
-    """A seed's text, from the project's copy (../shared/seeds/, present in CI)."""
+    """A seed's text, from the project's copy (HANDBOOK_SEEDS, or the shared/seeds beside the project)."""
     ref = COMMON.sources[source_id].ref
-    path = ROOT.parent / ref
-    assert path.is_file(), f"找不到来源 {source_id} 的原文 {path}（CI 中应有 ../shared/seeds/）"
+    seeds = current().seeds_dir
+    path = (seeds / Path(ref).name) if seeds else ROOT.parent / ref
+    assert path.is_file(), f"找不到来源 {source_id} 的原文 {path}（请设置 HANDBOOK_SEEDS）"
     return path.read_text(encoding="utf-8")
 
 
