@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import time
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 from mkdocs.commands.serve import serve
 from mkdocs.exceptions import MkDocsException
 
-from macros.site import build_all, build_one, pack_offline
+from macros.site import build_all, build_one, pack_offline, serve_overrides
 
 from .errors import InputError, InputErrors
 from .jobs import pack
@@ -81,9 +80,8 @@ def cmd_offline(args) -> int:
 
 def cmd_serve(args) -> int:
     """Preview one edition with live reload."""
-    if args.edition:
-        os.environ["HANDBOOK_EDITION"] = str(args.edition)
-    serve(config_file=str(ROOT / "mkdocs.yml"), dev_addr=args.addr, open_in_browser=False)
+    serve(config_file=str(ROOT / "mkdocs.yml"), dev_addr=args.addr, open_in_browser=False,
+          **serve_overrides(args.edition or None))
     return 0
 
 

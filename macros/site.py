@@ -20,7 +20,7 @@ from handbook.office.zips import zip_time
 from handbook.paths import ROOT
 from handbook.render.env import jinja_env
 
-from .context import build_options
+from .context import BUILD_KEY, build_options
 
 
 def edition_config(
@@ -31,6 +31,15 @@ def edition_config(
     cfg = load_config(str(config_file or ROOT / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
     build_options(cfg).update(edition=str(year), pdfs=pdfs)
     return cfg
+
+
+def serve_overrides(year: int | str | None, config_file: Path | None = None) -> dict:
+    """`mkdocs serve` options carrying the edition in the configuration (its `extra`), not the environment."""
+    if year is None:
+        return {}
+    extra = dict(load_config(str(config_file or ROOT / "mkdocs.yml")).extra)
+    extra[BUILD_KEY] = {"edition": str(year)}
+    return {"extra": extra}
 
 
 def build_edition(

@@ -3,6 +3,7 @@ switch reach mkdocs through its configuration."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -52,3 +53,19 @@ def test_the_seed_documents_are_found_from_a_clone_elsewhere(tmp_path):
     beside.mkdir(parents=True)
     (tmp_path / "up" / "clone").mkdir()
     assert Settings.read({"HANDBOOK_ROOT": str(tmp_path / "up" / "clone")}).seeds_dir == beside
+
+
+def test_serve_carries_the_edition_in_its_configuration(monkeypatch):
+    from mkdocs.config import load_config
+
+    from handbook import cli
+
+    monkeypatch.delenv("HANDBOOK_EDITION", raising=False)
+    seen = {}
+    monkeypatch.setattr(cli, "serve", lambda **kw: seen.update(kw))
+    assert cli.main(["serve", "--edition", "2021"]) == 0
+    assert "HANDBOOK_EDITION" not in os.environ
+    options = {k: v for k, v in seen.items() if k not in ("dev_addr", "open_in_browser")}
+    cfg = load_config(**options)
+    # The rest of mkdocs.yml's `extra` (the year menu) is kept beside the edition.
+    assert current(cfg)[1].year == 2021 and cfg.extra["version"] == {"provider": "mike"}
