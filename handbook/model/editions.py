@@ -578,6 +578,10 @@ class CapRule(Strict):
             sentence=sentence,
         )
 
+    def lead_text(self, grade: str) -> str:
+        """The guideline's lead alone (“优秀”一般不超过三分之一), for a heading over its figures."""
+        return fill(self.lead, {"grade": grade})
+
     def blank_figure(self, base_kind: str | None) -> str:
         """The figure with the count left to write in (a ballot printed without a roster)."""
         return fill(self.blank, {"base": self.bases[self.base_of(base_kind)].text})

@@ -73,7 +73,7 @@ def cap_note() -> str:
     """The terminal's note on the ballots' ⅓ reference: the register's lead and which base it counts."""
     common = snapshot()[0]
     cap = common.tally.cap
-    lead = cap.lead.replace("{grade}", common.grade_names[0])
+    lead = cap.lead_text(common.grade_names[0])
     return (
         f"注：测评表上印出的参考人数（{lead}）按单位信息“优秀比例基数”所选的基数计算，"
         f"未选时按{cap.bases[cap.default_base].text}；只作参考（见手册“评议规则”）。"

@@ -32,6 +32,7 @@ def render_tally(
             branch=branch,
             base=common.tally.cap.base_of(base),
             bases=common.tally.cap.bases,
+            cap_lead=common.tally.cap.lead_text(common.grade_names[0]),
             vocab=page_vocab(common),
             kind=common.tally.kind,
             version=max(common.tally.versions),

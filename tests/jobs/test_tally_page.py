@@ -141,3 +141,13 @@ def test_the_units_one_third_base_is_the_pages_default(base, value):
     assert p.root["data-base"] == value
     checked = [c["value"] for c in p.controls if c.get("name") == "zt-base" and "checked" in c]
     assert checked == [value]
+
+
+def test_the_base_choice_is_headed_by_the_registers_lead():
+    """The ⅓ legend reads tally.cap.lead from common.yml: a fork that rewords the lead sees it on the page."""
+    common, editions = snapshot()
+    cap = common.tally.cap.model_copy(update={"lead": "“{grade}”原则上不超过三分之一"})
+    reworded = common.model_copy(update={"tally": common.tally.model_copy(update={"cap": cap})})
+    html = render_tally(editions[max(editions)], reworded, badges=lambda *ids: "")
+    assert "<legend>“优秀”原则上不超过三分之一：计算基数</legend>" in html
+    assert "一般不超过三分之一" not in html
