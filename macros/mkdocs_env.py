@@ -77,6 +77,7 @@ class Macros:
         "src", "sourced", "rule", "deadline", "date", "page_link", "forms_for", "form", "forms_index",
         "confidence_banner", "flag", "finish", "edition_changes", "draft", "tally_page", "given",
         "office_link", "member_list", "start_box", "script_start", "section_sources", "follow_up",
+        "command_note",
     )
 
     def __init__(self, env, common: Common, edition: Edition, editions: dict[int, Edition]):
@@ -168,6 +169,11 @@ class Macros:
         """A download line for a Word file of site/office/ (left out of the Word file made from this page)."""
         link = f'<a href="{self.rel(target)}">{escape(what)}</a>'
         return Markup(f'<p class="hb-office">下载：{link}（Word，公文格式，可编辑）</p>')
+
+    def command_note(self, *commands: str, instead: str) -> Markup:
+        """Who runs the named `handbook` commands (not a branch) and what a branch does in the browser."""
+        tpl = jinja_env().get_template("site/command_note.html.j2")
+        return Markup(tpl.render(commands=commands, instead=Markup(instead)))
 
     def page_link(self, target: str, text: str) -> Markup:
         """A Markdown link to another handbook page that works from any page depth."""
