@@ -225,6 +225,54 @@ def _related(facts: NoticeFacts, sid: str) -> list[dict]:
     return out
 
 
+def _fact_values(facts_found: dict, base: dict, existing: dict | None, prev: dict | None,
+                 conf: dict) -> tuple[dict[str, object], dict[str, str]]:
+    """Each fact's fields and where they came from; `conf` is updated with each fact's confidence."""
+    origin: dict[str, str] = {}
+    prev_conf = (prev or {}).get("confidence") or {}
+    values: dict[str, object] = {}
+    for fact in FACT_KEYS:
+        keys = PENDING_FIELDS[fact]
+        old_level = conf.get(fact)
+        if existing and old_level in ("confirmed", "extracted", "reported"):
+            # The first notice's fact stays; a 转发 only fills what the first did not give.
+            values.update({k: base.get(k) for k in keys})
+            origin[fact] = "kept"
+            conf[fact] = old_level
+        elif fact in facts_found:
+            values.update(facts_found[fact])
+            origin[fact] = "extracted"
+            conf[fact] = "extracted"
+        elif prev and prev_conf.get(fact) != "pending" and all(prev.get(k) is not None for k in keys):
+            values.update({k: prev[k] for k in keys})
+            origin[fact] = "prev"
+            conf[fact] = "uncertain"
+        else:
+            origin[fact] = "pending"
+            conf[fact] = "pending"
+    return values, origin
+
+
+def _lists(facts: NoticeFacts, sid: str, found: dict, base: dict, existing: dict | None) -> dict:
+    """related_notices and specials: the earlier notice's, then this one's not yet listed."""
+    out: dict = {}
+    # The notice read first is the edition's; every later one (a 转发) is named as related.
+    related = list(base.get("related_notices") or [])
+    if existing and "notice" in found:
+        related.append(found["notice"]["notice"])
+    for r in _related(facts, sid):
+        if all(r["number"] != x.get("number") for x in related):
+            related.append(r)
+    if related:
+        out["related_notices"] = related
+    specials = list(base.get("specials") or [])
+    titles = {s.get("title") for s in specials}
+    specials += [s for s in _specials(facts, sid) if s["title"] not in titles]
+    if specials:
+        out["specials"] = specials
+    return out
+
+
 def compose(year: int, facts: NoticeFacts, path: Path, prev: dict | None, existing: dict | None,
             into: str) -> tuple[dict, dict[str, str]]:
     """The edition data for `year` and where each fact came from (extracted / kept / prev / pending)."""
@@ -238,28 +286,7 @@ def compose(year: int, facts: NoticeFacts, path: Path, prev: dict | None, existi
     conf = dict(base.get("confidence") or {})
     data: dict = {"year": year, "title": base.get("title") or f"{year}年度基层党组织组织生活会和民主评议党员"}
     data["documents"] = docs
-    origin: dict[str, str] = {}
-    prev_conf = (prev or {}).get("confidence") or {}
-    values: dict[str, object] = {}
-    for fact in FACT_KEYS:
-        keys = PENDING_FIELDS[fact]
-        old_level = conf.get(fact)
-        if existing and old_level in ("confirmed", "extracted", "reported"):
-            # The first notice's fact stays; a 转发 only fills what the first did not give.
-            values.update({k: base.get(k) for k in keys})
-            origin[fact] = "kept"
-            conf[fact] = old_level
-        elif fact in found:
-            values.update(found[fact])
-            origin[fact] = "extracted"
-            conf[fact] = "extracted"
-        elif prev and prev_conf.get(fact) != "pending" and all(prev.get(k) is not None for k in keys):
-            values.update({k: prev[k] for k in keys})
-            origin[fact] = "prev"
-            conf[fact] = "uncertain"
-        else:
-            origin[fact] = "pending"
-            conf[fact] = "pending"
+    values, origin = _fact_values(found, base, existing, prev, conf)
     focus = values.get("focus")
     if isinstance(focus, dict) and not focus.get("member_areas"):
         # Areas the notice does not list: the previous year's, else a blank to fill.
@@ -276,20 +303,7 @@ def compose(year: int, facts: NoticeFacts, path: Path, prev: dict | None, existi
         if conf[fact] != "pending":
             for k in PENDING_FIELDS[fact]:
                 data[k] = values[k]
-    # The notice read first is the edition's; every later one (a 转发) is named as related.
-    related = list(base.get("related_notices") or [])
-    if existing and "notice" in found:
-        related.append(found["notice"]["notice"])
-    for r in _related(facts, sid):
-        if all(r["number"] != x.get("number") for x in related):
-            related.append(r)
-    if related:
-        data["related_notices"] = related
-    specials = list(base.get("specials") or [])
-    titles = {s.get("title") for s in specials}
-    specials += [s for s in _specials(facts, sid) if s["title"] not in titles]
-    if specials:
-        data["specials"] = specials
+    data.update(_lists(facts, sid, found, base, existing))
     for key in ("rule_overrides", "meeting_name", "procedure"):
         if base.get(key) is not None:
             data[key] = base[key]
@@ -300,14 +314,9 @@ def compose(year: int, facts: NoticeFacts, path: Path, prev: dict | None, existi
 
 # ---------------------------------------------------------------- the review
 
-def review(facts: NoticeFacts, path: Path, origin: dict[str, str], edition: Edition,
-           prev: Edition | None, target: Path, second: bool) -> str:
-    """The Chinese review the command prints: each fact beside its sentence, and what changed."""
-    out = [f"{edition.label}资料：{target}（{'补充' if second else '新建'}，已通过校验）",
-           f"读取的通知：{path.name}"]
-    if second:
-        out.append("  这是第二份通知（如上级的转发通知）：只补充前一份没有的内容，两份通知都列在资料中。")
-
+def _fact_lines(facts: NoticeFacts) -> list[str]:
+    """Each fact the notice gave, beside the sentence it came from (a sentence printed once)."""
+    out: list[str] = []
     last = [""]
 
     def show(name: str, found, text=None):
@@ -315,7 +324,6 @@ def review(facts: NoticeFacts, path: Path, origin: dict[str, str], edition: Edit
             out.append(f"  {name}：未找到")
             return
         out.append(f"  {name}：{text if text is not None else found.value}【{MARK}】")
-        # A sentence that gave several facts is printed once.
         out.append(f"      原句：{'同上' if found.sentence == last[0] else found.sentence}")
         last[0] = found.sentence
 
@@ -324,12 +332,8 @@ def review(facts: NoticeFacts, path: Path, origin: dict[str, str], edition: Edit
     show("发文机关", facts.issuer)
     show("年度", facts.year)
     show("主题", facts.theme)
-    if facts.study:
-        for i, f in enumerate(facts.study, 1):
-            show(f"学习内容{i}", f)
-    else:
-        out.append("  学习内容：未找到")
-    for label, items in (("支部委员会查摆", facts.committee), ("党员查摆", facts.member)):
+    lists = (("学习内容", facts.study), ("支部委员会查摆", facts.committee), ("党员查摆", facts.member))
+    for label, items in lists:
         if items:
             for i, f in enumerate(items, 1):
                 show(f"{label}{i}", f)
@@ -342,29 +346,43 @@ def review(facts: NoticeFacts, path: Path, origin: dict[str, str], edition: Edit
         show(title.removeprefix("通知对").removesuffix("的规定"), facts.specials.get(key))
     for _, title, number, _ in facts.cited:
         out.append(f"  引用的通知：《{title}》（{number}）")
-    out.append("")
-    out.append("各项在年度资料中：")
+    return out
+
+
+def _change_lines(prev: Edition, edition: Edition) -> list[str]:
+    """What the new edition changes against the previous one, a line per section."""
+    out = [f"与{prev.label}相比："]
+    for s in diff_editions(prev, edition):
+        if s.pending:
+            out.append(f"  {s.title}：待上级通知")
+        elif s.changed:
+            added = sum(c.kind == "added" for c in s.changes)
+            removed = sum(c.kind == "removed" for c in s.changes)
+            changed = [c for c in s.changes if c.kind == "changed"]
+            bits = [f"改为“{c.text[:40]}”" for c in changed[:2]]
+            bits += [f"新增{added}项"] if added else []
+            bits += [f"不再列入{removed}项"] if removed else []
+            out.append(f"  {s.title}：{'，'.join(bits)}")
+        else:
+            out.append(f"  {s.title}：相同")
+    return out
+
+
+def review(facts: NoticeFacts, path: Path, origin: dict[str, str], edition: Edition,
+           prev: Edition | None, target: Path, second: bool) -> str:
+    """The Chinese review the command prints: each fact beside its sentence, and what changed."""
+    out = [f"{edition.label}资料：{target}（{'补充' if second else '新建'}，已通过校验）",
+           f"读取的通知：{path.name}"]
+    if second:
+        out.append("  这是第二份通知（如上级的转发通知）：只补充前一份没有的内容，两份通知都列在资料中。")
+    out += _fact_lines(facts)
+    out += ["", "各项在年度资料中："]
     words = {"extracted": f"摘自这份通知（{MARK}）", "kept": "保留前一份通知的内容",
              "prev": f"通知中没有找到，沿用{prev.label if prev else '上一年度'}的内容（需核实）",
              "pending": "通知中没有找到，留空待上级通知"}
-    for fact in FACT_KEYS:
-        out.append(f"  {FACT_NAMES[fact]}：{words[origin[fact]]}")
+    out += [f"  {FACT_NAMES[fact]}：{words[origin[fact]]}" for fact in FACT_KEYS]
     if prev is not None:
-        out.append("")
-        out.append(f"与{prev.label}相比：")
-        for s in diff_editions(prev, edition):
-            if s.pending:
-                out.append(f"  {s.title}：待上级通知")
-            elif s.changed:
-                added = sum(c.kind == "added" for c in s.changes)
-                removed = sum(c.kind == "removed" for c in s.changes)
-                changed = [c for c in s.changes if c.kind == "changed"]
-                bits = [f"改为“{c.text[:40]}”" for c in changed[:2]]
-                bits += [f"新增{added}项"] if added else []
-                bits += [f"不再列入{removed}项"] if removed else []
-                out.append(f"  {s.title}：{'，'.join(bits)}")
-            else:
-                out.append(f"  {s.title}：相同")
+        out += ["", *_change_lines(prev, edition)]
     out.append("")
     out.append("请对照通知原文逐项核对上面的内容；有误的直接修改年度资料文件，")
     out.append("核对无误的把 confidence 下对应一项改为 confirmed。")
@@ -381,13 +399,8 @@ def _edition_file(year: int) -> Path | None:
     return None
 
 
-def notice_edition(
-    year: int, notice: Path, from_year: int | None = None, into: str = "editions"
-) -> tuple[Path, str]:
-    """Write (or add a second notice to) `<into>/<year>.yml` from a notice file; return it and the review."""
-    if into not in ("editions", "local"):
-        raise InputError("--into", f"应为 editions 或 local，不是“{into}”")
-    notice = Path(notice)
+def _read_facts(year: int, notice: Path) -> NoticeFacts:
+    """The notice's facts, refused when it is not a notice or is another year's."""
     text = read_notice(notice)
     try:
         facts = extract(text, notice.name)
@@ -398,42 +411,37 @@ def notice_edition(
             notice, f"这是{facts.year.value}年度的通知，不是{year}年度的（原句：{facts.year.sentence[:60]}）",
             "年度",
         )
-    common = load_common(editions_dir())
-    editions = load_all()
-    if from_year is None:
-        earlier = [y for y in editions if y < year and not editions[y].pending("notice")]
-        from_year = max(earlier) if earlier else None
-    if from_year is not None and from_year not in editions:
-        known = "、".join(str(y) for y in sorted(editions))
-        raise InputError("--from", f"没有{from_year}年度的资料；已有：{known}")
-    prev_data = load_yaml(_edition_file(from_year))[0] if from_year is not None else None
-    target_dir = editions_dir() if into == "editions" else local_dir() / "editions"
-    target = target_dir / f"{year}.yml"
-    existing = None
-    if target.exists():
-        existing = load_yaml(target)[0]
-        if not (existing or {}).get("documents"):
-            # A file this command did not write (upstream's pending 2026, a hand-made edition) is only read.
-            levels = (existing.get("confidence") or {}).values()
-            if into == "editions" and all(v == "pending" for v in levels):
-                existing = None
-            else:
-                msg = "文件已存在，且不是由 --notice 生成的，不会覆盖；请换 --into 或先自行改名"
-                raise InputError(target, msg)
-    if existing:
-        title = _document(facts, notice, year)["title"]
-        for sid, doc in (existing.get("documents") or {}).items():
-            if doc.get("title") == title:
-                raise InputError(notice, f"这份通知已经读入 {target.name}（{sid}：{title}），不再重复读取")
-    data, origin = compose(year, facts, notice, prev_data, existing, into)
-    target_dir.mkdir(parents=True, exist_ok=True)
+    return facts
+
+
+def _existing(target: Path, into: str, facts: NoticeFacts, notice: Path, year: int) -> dict | None:
+    """The edition this notice adds to (an earlier --notice file), None for a new one; refusals."""
+    if not target.exists():
+        return None
+    existing = load_yaml(target)[0]
+    if not (existing or {}).get("documents"):
+        # A file this command did not write (upstream's pending 2026, a hand-made edition) is only read.
+        levels = (existing.get("confidence") or {}).values()
+        if into == "editions" and all(v == "pending" for v in levels):
+            return None
+        raise InputError(target, "文件已存在，且不是由 --notice 生成的，不会覆盖；请换 --into 或先自行改名")
+    title = _document(facts, notice, year)["title"]
+    for sid, doc in (existing.get("documents") or {}).items():
+        if doc.get("title") == title:
+            raise InputError(notice, f"这份通知已经读入 {target.name}（{sid}：{title}），不再重复读取")
+    return existing
+
+
+def _write_checked(target: Path, year: int, data: dict, common) -> Edition:
+    """Write the edition file only once the model accepts it (a refused file leaves the old one)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     header = (
         f"# {year}年度: written by `handbook new-edition {year} --notice` from the notices in documents.\n"
         "# 每一项都带着通知原句（quote），标为 extracted（摘自通知，待核对）。请对照通知原文核对，\n"
         "# 核对无误的把 confidence 下对应一项改为 confirmed。\n"
     )
     body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{year}.", suffix=".yml.tmp", dir=target_dir)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{year}.", suffix=".yml.tmp", dir=target.parent)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -443,6 +451,30 @@ def notice_edition(
         tmp.replace(target)
     finally:
         tmp.unlink(missing_ok=True)
+    return edition
+
+
+def notice_edition(
+    year: int, notice: Path, from_year: int | None = None, into: str = "editions"
+) -> tuple[Path, str]:
+    """Write (or add a second notice to) `<into>/<year>.yml` from a notice file; return it and the review."""
+    if into not in ("editions", "local"):
+        raise InputError("--into", f"应为 editions 或 local，不是“{into}”")
+    notice = Path(notice)
+    facts = _read_facts(year, notice)
+    common = load_common(editions_dir())
+    editions = load_all()
+    if from_year is None:
+        earlier = [y for y in editions if y < year and not editions[y].pending("notice")]
+        from_year = max(earlier) if earlier else None
+    if from_year is not None and from_year not in editions:
+        known = "、".join(str(y) for y in sorted(editions))
+        raise InputError("--from", f"没有{from_year}年度的资料；已有：{known}")
+    prev_data = load_yaml(_edition_file(from_year))[0] if from_year is not None else None
+    target = (editions_dir() if into == "editions" else local_dir() / "editions") / f"{year}.yml"
+    existing = _existing(target, into, facts, notice, year)
+    data, origin = compose(year, facts, notice, prev_data, existing, into)
+    edition = _write_checked(target, year, data, common)
     prev = editions.get(from_year) if from_year is not None else None
     return target, review(facts, notice, origin, edition, prev, target, existing is not None)
 
