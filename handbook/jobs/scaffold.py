@@ -67,12 +67,6 @@ def scaffold_text(source: Path, year: int) -> str:
         notice["title"] = notice["title"].replace(oldlabel, newlabel)
     notice["number"] = None
     notice["confirmed"] = False
-    sched = dict(data["schedule"] or {})
-    sched["window"] = _shift_years_in_text(sched.get("window"), delta)
-    sched["note"] = _shift_years_in_text(sched.get("note"), delta)
-    sched["steps"] = {k: _shift_date(v, delta) for k, v in (sched.get("steps") or {}).items()}
-    sched["finish"] = _shift_date(sched.get("finish"), delta)
-    sched["report"] = _shift_date(sched.get("report"), delta)
     theme_short = re.sub(r"^待核对[：:]", "", str(data["theme_short"] or ""))
     out = {
         "year": year,
@@ -89,7 +83,7 @@ def scaffold_text(source: Path, year: int) -> str:
         "theme_short": f"待核对：{theme_short}",
         "study": data["study"],
         "focus": data["focus"],
-        "schedule": sched,
+        "schedule": _shifted_schedule(data["schedule"], delta),
     }
     if data.get("rule_overrides"):
         out["rule_overrides"] = data["rule_overrides"]
@@ -97,6 +91,23 @@ def scaffold_text(source: Path, year: int) -> str:
         out["confidence"][fact] = "pending"
         for key in PENDING_FIELDS.get(fact, ()):
             out.pop(key, None)
+    return _annotated(out, old, year)
+
+
+def _shifted_schedule(schedule: dict | None, delta: int) -> dict:
+    """The previous year's schedule moved by `delta` years (dates and the years named in its text)."""
+    sched = dict(schedule or {})
+    sched["window"] = _shift_years_in_text(sched.get("window"), delta)
+    sched["note"] = _shift_years_in_text(sched.get("note"), delta)
+    sched["steps"] = {k: _shift_date(v, delta) for k, v in (sched.get("steps") or {}).items()}
+    sched["finish"] = _shift_date(sched.get("finish"), delta)
+    sched["report"] = _shift_date(sched.get("report"), delta)
+    return sched
+
+
+def _annotated(out: dict, old: int, year: int) -> str:
+    """The new edition's YAML, each field still to check under a "TODO 核对" line."""
+    oldlabel, newlabel = f"{old}年度", f"{year}年度"
     parts = [
         f"# {newlabel}: scaffolded by `handbook new-edition {year} --from {old}` on {dt.date.today()}.\n"
         f"# 本文件从{oldlabel}复制而来。请对照{newlabel}上级通知，逐项核对下面标有“TODO 核对”的字段，\n"
