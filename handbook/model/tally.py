@@ -723,6 +723,42 @@ def _shown(v) -> str:
     return "未填" if v is None else str(v)
 
 
+def _count_checks(ballots: Ballots, lines: list[Line], n: Numbers, entered: int | None) -> dict:
+    """The checks on the number of ballots: estimated, entered against valid, fewer marks than valid."""
+    formal = [x for x in lines if not x.probationary]
+    valid_given = not n.estimated and isinstance(number(ballots.valid), int)
+    most = max((x.marks for x in formal), default=0)
+    return {
+        "valid-estimated": [{"valid": n.valid}] if n.estimated and lines else [],
+        "entered-differs": (
+            [{"entered": entered, "valid": n.valid}]
+            if entered is not None and valid_given and entered != n.valid
+            else []
+        ),
+        "fewer-marks-than-valid": (
+            [{"most": most, "valid": n.valid}]
+            if entered is None and valid_given and formal and all(x.whole for x in formal) and most < n.valid
+            else []
+        ),
+    }
+
+
+def _grade_checks(vocab, grades: list[str], lines: list[Line], n: Numbers) -> dict:
+    """The checks on the grades: more 优秀 than the guideline, 正式党员 without a proposal."""
+    top = n.graded[grades[0]]
+    cap = {"basis": n.basis, "grade": grades[0], "count": top, "limit": n.figure.limit,
+           "cap": n.figure.sentence}
+    missing = [x for x in lines if not x.probationary and not x.proposal]
+    name = vocab.check("proposal-missing").details["name"]
+    names = "、".join(fill(name, {"name": x.name, "row": x.row}) for x in missing)
+    return {
+        "too-many-excellent": [cap] if top > n.figure.limit else [],
+        "proposal-missing": (
+            [{"count": len(missing), "names": names}] if missing and any(x.proposal for x in lines) else []
+        ),
+    }
+
+
 def evaluate(
     common: Common,
     ballots: Ballots,
@@ -735,46 +771,7 @@ def evaluate(
     vocab, grades = common.tally, common.grade_names
     n = numbers(common, ballots, lines, base_kind)
     params = _ballot_checks(vocab, ballots) | _line_checks(vocab, grades, lines, n)
-    formal = [x for x in lines if not x.probationary]
-    params["valid-estimated"] = [{"valid": n.valid}] if n.estimated and lines else []
-    valid_given = not n.estimated and isinstance(number(ballots.valid), int)
-    params["entered-differs"] = (
-        [{"entered": entered, "valid": n.valid}]
-        if entered is not None and valid_given and entered != n.valid
-        else []
-    )
-    most = max((x.marks for x in formal), default=0)
-    params["fewer-marks-than-valid"] = (
-        [{"most": most, "valid": n.valid}]
-        if entered is None and valid_given and formal and all(x.whole for x in formal) and most < n.valid
-        else []
-    )
-    top = n.graded[grades[0]]
-    params["too-many-excellent"] = (
-        [
-            {
-                "basis": n.basis,
-                "grade": grades[0],
-                "count": top,
-                "limit": n.figure.limit,
-                "cap": n.figure.sentence,
-            }
-        ]
-        if top > n.figure.limit
-        else []
-    )
-    missing = [x for x in formal if not x.proposal]
-    name = vocab.check("proposal-missing").details["name"]
-    params["proposal-missing"] = (
-        [
-            {
-                "count": len(missing),
-                "names": "、".join(fill(name, {"name": x.name, "row": x.row}) for x in missing),
-            }
-        ]
-        if missing and any(x.proposal for x in lines)
-        else []
-    )
+    params |= _count_checks(ballots, lines, n, entered) | _grade_checks(vocab, grades, lines, n)
     diffs = second_diffs(vocab, grades, ballots, lines, second)
     params["second-differs"] = [{"count": len(diffs), "diffs": "；".join(diffs)}] if diffs else []
     findings = [
