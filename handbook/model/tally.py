@@ -341,6 +341,24 @@ def _read_json(path: Path, vocab: TallyVocab | None) -> dict:
     return data
 
 
+def _json_entry(path: Path, i: int, m, errors: list[InputError]) -> Entry | None:
+    """One member of the page's export, or None (its error added to `errors`) when its name is unusable."""
+    name = re.sub(r"\s+", " ", str(m.name or "")).strip()
+    where = f"members[{i}]"
+    if not name:
+        errors.append(TallyError(path, "姓名为空", where=f"{where}.name"))
+        return None
+    if len(name) > TALLY_LIMITS.name:
+        errors.append(TallyError(path, f"姓名太长（{len(name)} 个字符）", name[:20] + "…", f"{where}.name"))
+        return None
+    if len(str(m.note or "")) > TALLY_LIMITS.cell:
+        long_note = f"备注太长（{len(str(m.note))} 个字符，上限 {TALLY_LIMITS.cell} 个）"
+        errors.append(TallyError(path, long_note, name, f"{where}.note"))
+    raw = tuple(m.counts.get(g) for g in GRADES)
+    return Entry(name, raw, m.probationary, grade_value(m.proposal), grade_value(m.decided),
+                 str(m.note or ""), where, i + 1, group=m.group or None, mobile=bool(m.mobile))
+
+
 def _load_json(path: Path, vocab: TallyVocab | None) -> Tally:
     """A tally from the 计票 page's JSON export, validated by TallyFile (pydantic, Chinese messages)."""
     data = _read_json(path, vocab)
@@ -352,42 +370,7 @@ def _load_json(path: Path, vocab: TallyVocab | None) -> Tally:
         )
     f = validate(TallyFile, data, {}, path)
     errors: list[InputError] = []
-    entries = []
-    for i, m in enumerate(f.members):
-        name = re.sub(r"\s+", " ", str(m.name or "")).strip()
-        where = f"members[{i}]"
-        if not name:
-            errors.append(TallyError(path, "姓名为空", where=f"{where}.name"))
-            continue
-        if len(name) > TALLY_LIMITS.name:
-            errors.append(
-                TallyError(path, f"姓名太长（{len(name)} 个字符）", name[:20] + "…", f"{where}.name")
-            )
-            continue
-        if len(str(m.note or "")) > TALLY_LIMITS.cell:
-            errors.append(
-                TallyError(
-                    path,
-                    f"备注太长（{len(str(m.note))} 个字符，上限 {TALLY_LIMITS.cell} 个）",
-                    name,
-                    f"{where}.note",
-                )
-            )
-        raw = tuple(m.counts.get(g) for g in GRADES)
-        entries.append(
-            Entry(
-                name,
-                raw,
-                m.probationary,
-                grade_value(m.proposal),
-                grade_value(m.decided),
-                str(m.note or ""),
-                where,
-                i + 1,
-                group=m.group or None,
-                mobile=bool(m.mobile),
-            )
-        )
+    entries = [e for i, m in enumerate(f.members) if (e := _json_entry(path, i, m, errors)) is not None]
     b = f.ballots
     return Tally(
         path,
