@@ -132,6 +132,28 @@ _env.filters["cn"] = lambda day: cn_date(day, DATE_BLANK)
 _env.filters["nostop"] = lambda s: str(s).rstrip("。；;，, ")
 
 
+def _groups(members: list[Member], names: dict, unit: Unit) -> dict[str, list[str]]:
+    """Each 党小组's members (the unit's groups listed even when empty), the rest under 未分党小组."""
+    groups: dict[str, list[str]] = {}
+    for m in members:
+        groups.setdefault(m.group or "未分党小组", []).append(names[m.row])
+    for g in unit.groups:
+        groups.setdefault(g.name, [])
+    return groups
+
+
+def _stats(members: list[Member]) -> Stats:
+    """The roster's counts the drafts state."""
+    return Stats(
+        total=len(members),
+        formal=sum(not m.probationary for m in members),
+        voting=sum(m.voting for m in members),
+        probationary=sum(m.probationary for m in members),
+        mobile=sum(m.mobile for m in members),
+        leaders=sum(m.leader for m in members),
+    )
+
+
 def draft_context(
     edition: Edition, common: Common, unit: Unit, members: list[Member] | None, figures: dict | None = None
 ) -> dict:
@@ -153,24 +175,9 @@ def draft_context(
     def rule(rule_id: str, stop: bool = True) -> Markup:
         return rule_of(edition, common, rule_id, stop=stop)
 
-    groups: dict[str, list[str]] = {}
-    for m in members:
-        groups.setdefault(m.group or "未分党小组", []).append(names[m.row])
+    groups = _groups(members, names, unit)
     leaders = {g.name: g.leader for g in unit.groups}
-    for g in unit.groups:
-        groups.setdefault(g.name, [])
-    stats = (
-        Stats(
-            total=len(members),
-            formal=sum(not m.probationary for m in members),
-            voting=sum(m.voting for m in members),
-            probationary=sum(m.probationary for m in members),
-            mobile=sum(m.mobile for m in members),
-            leaders=sum(m.leader for m in members),
-        )
-        if members
-        else None
-    )
+    stats = _stats(members) if members else None
     return {
         "edition": edition,
         "common": common,
