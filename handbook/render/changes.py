@@ -30,6 +30,36 @@ def _unchanged(s: Section) -> str:
     return f"{head}；{'、'.join(s.unknown)}两个年度均未掌握。"
 
 
+def _section_lines(s: Section, badge: Callable[..., str]) -> list[str]:
+    """One section of the page: its heading, then what changed (or that it waits or is the same)."""
+    out = [f"## {s.title} {{#chg-{s.key}}}\n"]
+    if s.pending:
+        fact = s.changes[0].label
+        return [*out, f"待上级通知：通知下发后，按通知中{PENDING_HINT[fact]}填写。\n"]
+    if not s.changed:
+        return [*out, f"{_unchanged(s)}\n"]
+    # A rule's words are the register's (marked as such), whichever year they come from.
+    text = quoted_rule if s.key == "rules" else escape
+    for c in s.changes:
+        if c.kind == "same":
+            continue
+        label = f"{escape(c.label)}：" if c.label else ""
+        if c.kind == "changed":
+            out.append(f"- {label}**改为** {text(c.text)}{badge(*c.sources)}")
+            out.append(f"    <br>（上一年度：{text(c.old or '')}{badge(*c.old_sources)}）")
+        elif c.kind == "added":
+            out.append(f"- {label}**新增** {text(c.text)}{badge(*c.sources)}")
+        else:
+            out.append(f"- {label}**不再列入** <del>{text(c.text)}</del>{badge(*c.sources)}")
+    if s.unknown:
+        out.append(f"- {'、'.join(s.unknown)}：两个年度均未掌握。")
+    same = sum(c.kind == "same" for c in s.changes)
+    if same and s.key not in ("schedule", "notice", "theme"):
+        out.append(f"- 其余 {same} 项与上一年度相同。")
+    out.append("")
+    return out
+
+
 def changes_markdown(
     prev: Edition | None, cur: Edition, sections: list[Section], badge: Callable[..., str]
 ) -> str:
@@ -59,33 +89,6 @@ def changes_markdown(
             out.append(f"| [{s.title}](#chg-{s.key}) | {_status(s)} |")
     out.append("")
     for s in sections:
-        if not s.changes:
-            continue
-        out.append(f"## {s.title} {{#chg-{s.key}}}\n")
-        if s.pending:
-            fact = s.changes[0].label
-            out.append(f"待上级通知：通知下发后，按通知中{PENDING_HINT[fact]}填写。\n")
-            continue
-        if not s.changed:
-            out.append(f"{_unchanged(s)}\n")
-            continue
-        # A rule's words are the register's (marked as such), whichever year they come from.
-        text = quoted_rule if s.key == "rules" else escape
-        for c in s.changes:
-            if c.kind == "same":
-                continue
-            label = f"{escape(c.label)}：" if c.label else ""
-            if c.kind == "changed":
-                out.append(f"- {label}**改为** {text(c.text)}{badge(*c.sources)}")
-                out.append(f"    <br>（上一年度：{text(c.old or '')}{badge(*c.old_sources)}）")
-            elif c.kind == "added":
-                out.append(f"- {label}**新增** {text(c.text)}{badge(*c.sources)}")
-            else:
-                out.append(f"- {label}**不再列入** <del>{text(c.text)}</del>{badge(*c.sources)}")
-        if s.unknown:
-            out.append(f"- {'、'.join(s.unknown)}：两个年度均未掌握。")
-        same = sum(c.kind == "same" for c in s.changes)
-        if same and s.key not in ("schedule", "notice", "theme"):
-            out.append(f"- 其余 {same} 项与上一年度相同。")
-        out.append("")
+        if s.changes:
+            out += _section_lines(s, badge)
     return "\n".join(out)
