@@ -31,6 +31,7 @@ from handbook.model.unit import BLANK, current_unit
 from handbook.render.changes import changes_markdown
 from handbook.render.env import jinja_env
 from handbook.render.members import render_member_list
+from handbook.render.output_files import SITE
 from handbook.render.register import render_rule
 from handbook.render.tally import render_tally
 from handbook.render.view import Blankable
@@ -76,7 +77,7 @@ class Macros:
     NAMES = (
         "src", "sourced", "rule", "deadline", "date", "page_link", "forms_for", "form", "forms_index",
         "confidence_banner", "flag", "finish", "edition_changes", "draft", "tally_page", "given",
-        "office_link", "member_list", "start_box", "script_start", "section_sources", "follow_up",
+        "office_link", "download", "member_list", "start_box", "script_start", "section_sources", "follow_up",
         "command_note",
     )
 
@@ -165,10 +166,20 @@ class Macros:
         """A unit profile value, or the scripts' "（＿＿＿＿）" where the profile leaves it out."""
         return Markup(f"（{BLANK}）") if str(value) == BLANK else Markup(value)
 
-    def office_link(self, target: str, what: str) -> Markup:
-        """A download line for a Word file of site/office/ (left out of the Word file made from this page)."""
-        link = f'<a href="{self.rel(target)}">{escape(what)}</a>'
-        return Markup(f'<p class="hb-office">下载：{link}（Word，公文格式，可编辑）</p>')
+    def download(
+        self, key: str, name: str | None = None, text: str | None = None, office: bool = False
+    ) -> Markup:
+        """A link to a generated file of the site by its key in the outputs registry (`name`: the form id,
+        draft kind or 主持词 page it is one of), with the registry's label unless `text` is given."""
+        out = SITE[key]
+        values = {"name": name, "year": self.edition.year, "edition": self.edition.label}
+        tpl = jinja_env().get_template("site/download.html.j2")
+        href = self.rel(out.path(**values))
+        return Markup(tpl.render(href=href, text=text or out.label(**values), office=office))
+
+    def office_link(self, key: str, name: str) -> Markup:
+        """The download line of a Word file of site/office/ (left out of the Word file made from the page)."""
+        return self.download(key, name, office=True)
 
     def command_note(self, *commands: str, instead: str) -> Markup:
         """Who runs the named `handbook` commands (not a branch) and what a branch does in the browser."""
@@ -184,8 +195,7 @@ class Macros:
         items = [f"- [{f.title}]({self.rel(f'forms/{f.id}.md')})（可选）" for f in forms_for_step(step)]
         items += [f"- 文稿草稿：[{text}]({self.rel(target)})" for target, text in STEP_DRAFTS.get(step, ())]
         # Raw HTML: the PDF is written after the pages, so a Markdown link would fail the strict build.
-        pdf = self.rel(f"pdf/handbook-{self.edition.year}.md")[: -len(".md")] + ".pdf"
-        items.append(f'- 整本手册打印版：<a href="{pdf}">{self.edition.label}工作手册（PDF）</a>')
+        items.append(f"- 整本手册打印版：{self.download('handbook')}")
         return Markup("\n".join(items))
 
     def form(self, form_id: str) -> Markup:

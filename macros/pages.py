@@ -5,13 +5,13 @@ from __future__ import annotations
 from markupsafe import Markup
 from mkdocs.structure.files import File
 
-from handbook.jobs.edition_office import STATISTICS
 from handbook.model.editions import STEP_NAMES, Common, Edition
 from handbook.model.forms import all_forms, get_form
 from handbook.model.unit import current_unit
 from handbook.render.drafts import render_draft
 from handbook.render.env import jinja_env
 from handbook.render.forms import render_form
+from handbook.render.output_files import FORM_FILLABLE, FORM_PRINT, FORM_WORD, form_downloads
 from handbook.render.register import render_rule
 
 
@@ -35,8 +35,7 @@ def form_page(
         link=link,
         badges=badges,
         body=Markup(body),
-        # The statistics form also comes as a workbook that sums the grades (handbook/office/xlsx.py).
-        sheet=form.id == STATISTICS,
+        downloads=form_downloads(form.id),
     )
 
 
@@ -78,12 +77,11 @@ def forms_index_table(edition: Edition, *, link) -> str:
     rows = ["| 表格 | 用于 | 网页填写 | PDF | Word |", "|---|---|---|---|---|"]
     for f in all_forms().values():
         steps = "、".join(STEP_NAMES[s] for s in f.steps)
-        pdfs = (
-            f'<a href="{link(f"pdf/forms/{f.id}.pdf")}">打印版</a> · '
-            f'<a href="{link(f"pdf/forms/{f.id}-fillable.pdf")}">可填写</a>'
+        pdfs = " · ".join(
+            f'<a href="{link(o.path(name=f.id))}">{o.short}</a>' for o in (FORM_PRINT, FORM_FILLABLE)
         )
         tag = "（不记名）" if f.anonymous else ""
-        word = f'<a href="{link(f"office/forms/{f.id}.docx")}">Word 版</a>'
+        word = f'<a href="{link(FORM_WORD.path(name=f.id))}">{FORM_WORD.label()}</a>'
         web = f"[在线填写]({link(f'forms/{f.id}.md')})"
         rows.append(f"| {f.title}{tag} | {steps} | {web} | {pdfs} | {word} |")
     return "\n".join(rows)

@@ -16,6 +16,7 @@ from ..paths import local_dir
 from ..pdf.engine import render_pdf
 from ..pdf.fonts import covered_codepoints
 from ..render.drafts import CSS, KINDS, render_draft, unit_dates
+from ..render.output_files import DRAFT
 
 FORMATS = ("pdf", "docx")
 
@@ -51,7 +52,7 @@ def write_drafts(
         "handbook drafts",
         inputs={"名册": roster_file, "单位信息": unit_path if unit_path.is_file() else None},
         # Folders from before the manifest held the drafts only.
-        earlier=lambda rel: "/" not in rel and rel.endswith(("（草稿）.pdf", "（草稿）.docx")),
+        earlier=DRAFT.matches,
     )
     unit = load_unit(unit_file) if unit_file else current_unit()
     members = None
@@ -74,11 +75,15 @@ def write_drafts(
         say("单位信息中没有“党支部”名称（local/unit.yml）：文中留空")
 
     with target.writing() as tmp:
-        for kind, title in KINDS.items():
+        for kind in KINDS:
             html = render_draft(kind, edition, common, unit, members, standalone=True)
-            name = f"{edition.label}{title}（草稿）"
+            name = DRAFT.stem_of(edition=edition.label, name=kind)
             if "pdf" in formats:
-                (tmp / f"{name}.pdf").write_bytes(draft_pdf(html, cache=members is None))
+                (tmp / DRAFT.path(".pdf", edition=edition.label, name=kind)).write_bytes(
+                    draft_pdf(html, cache=members is None)
+                )
             if "docx" in formats:
-                (tmp / f"{name}.docx").write_bytes(draft_docx(html, name, epoch=edition_epoch(edition.year)))
+                (tmp / DRAFT.path(".docx", edition=edition.label, name=kind)).write_bytes(
+                    draft_docx(html, name, epoch=edition_epoch(edition.year))
+                )
     return target.path

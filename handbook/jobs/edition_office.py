@@ -19,17 +19,17 @@ from ..office import forms_docx, xlsx
 from ..paths import cache_dir
 from ..render.drafts import KINDS, render_draft
 from ..render.forms import render_form
+from ..render.output_files import (
+    DRAFT_WORD,
+    FORM_EXCEL,
+    FORM_WORD,
+    ROSTER_TEMPLATE,
+    SCRIPT_WORD,
+    SCRIPTS,
+    STATISTICS,
+)
 
 CACHE_DIR = cache_dir("office")
-OFFICE = "office"
-# The 主持词 pages whose built article becomes a .docx: (page source, file name).
-SCRIPTS = {
-    "scripts/committee.md": ("committee", "支部委员会会议主持词"),
-    "scripts/general.md": ("general", "党员大会主持词"),
-    "scripts/group.md": ("group", "党小组会主持词"),
-}
-ROSTER_TEMPLATE = "roster-template.xlsx"
-STATISTICS = "statistics"
 
 
 def cached(source: str, make: Callable[[], bytes], epoch: int) -> bytes:
@@ -45,7 +45,7 @@ def cached(source: str, make: Callable[[], bytes], epoch: int) -> bytes:
 
 
 def office_files(edition, common, site_dir: Path) -> dict[str, tuple[str, Callable[[], bytes]]]:
-    """Every office file of an edition: its path under office/ and (source, maker)."""
+    """Every office file of an edition: its path under the edition's folder and (source, maker)."""
     site_dir = Path(site_dir)
     epoch = edition_epoch(edition.year)
     unit = current_unit()
@@ -54,7 +54,7 @@ def office_files(edition, common, site_dir: Path) -> dict[str, tuple[str, Callab
     out: dict[str, tuple[str, Callable[[], bytes]]] = {}
     for form in all_forms().values():
         html = render_form(form, edition, common, target="pdf")
-        out[f"forms/{form.id}.docx"] = (
+        out[FORM_WORD.path(name=form.id)] = (
             html,
             lambda h=html, f=form: forms_docx.html_form_docx(
                 h,
@@ -68,21 +68,28 @@ def office_files(edition, common, site_dir: Path) -> dict[str, tuple[str, Callab
     if stats is not None:
         # The sheet carries the edition's label: two editions never share a cached file.
         src = f"{edition.label}|{stats.model_dump_json()}"
-        out[f"forms/{STATISTICS}.xlsx"] = (src, lambda: xlsx.statistics_sheet(stats, edition, epoch=epoch))
+        out[FORM_EXCEL.path(name=STATISTICS)] = (
+            src,
+            lambda: xlsx.statistics_sheet(stats, edition, epoch=epoch),
+        )
     for kind, title in KINDS.items():
         html = render_draft(kind, edition, common, unit, members, standalone=True)
         name = f"{edition.label}{title}（草稿）"
-        out[f"drafts/{kind}.docx"] = (html, lambda h=html, n=name: office_docx.draft_docx(h, n, epoch=epoch))
-    for src_path, (name, title) in SCRIPTS.items():
-        page = site_dir / src_path.replace(".md", ".html")
+        out[DRAFT_WORD.path(name=kind)] = (
+            html,
+            lambda h=html, n=name: office_docx.draft_docx(h, n, epoch=epoch),
+        )
+    for name, title in SCRIPTS.items():
+        # The built page scripts/<name>.html: its article, without the page's badges and links.
+        page = site_dir / "scripts" / f"{name}.html"
         if page.is_file():
             html = page.read_text(encoding="utf-8")
-            out[f"scripts/{name}.docx"] = (
+            out[SCRIPT_WORD.path(name=name)] = (
                 html,
                 lambda h=html, t=title: office_docx.article_docx(h, f"{edition.label}{t}", epoch=epoch),
             )
     groups = [g.name for g in unit.groups]
-    out[ROSTER_TEMPLATE] = ("|".join(groups), lambda: xlsx.roster_template(groups, epoch=epoch))
+    out[ROSTER_TEMPLATE.path()] = ("|".join(groups), lambda: xlsx.roster_template(groups, epoch=epoch))
     return out
 
 
@@ -92,7 +99,7 @@ def build_edition_office(edition, common, site_dir: Path) -> list[Path]:
     epoch = edition_epoch(edition.year)
     written = []
     for rel, (source, make) in office_files(edition, common, site_dir).items():
-        dest = site_dir / OFFICE / rel
+        dest = site_dir / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(cached(source, make, epoch))
         written.append(dest)

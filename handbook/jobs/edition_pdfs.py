@@ -17,14 +17,16 @@ from ..render import book as renderbook
 from ..render.book import Book, BookPage, PackForm, pack_html
 from ..render.env import TEMPLATES_DIR
 from ..render.forms import form_document, print_css, render_form
+from ..render.output_files import FORM_FILLABLE, FORM_PACK, FORM_PRINT, HANDBOOK
 from .render_pool import render_job, render_pool
 
-# (relative output path, HTML, fillable, field tooltips of a fillable PDF)
+# (path under the edition's folder, from handbook.render.output_files; HTML; fillable; field tooltips of a
+# fillable PDF)
 Job = tuple[Path, str, bool, "dict[str, str] | None"]
 
 
 def edition_jobs(edition, common, form_order: list[str] = ()) -> list[Job]:
-    """Every form PDF of an edition and the form pack: (relative output path, HTML, fillable, tooltips)."""
+    """Every form PDF of an edition and the form pack: (path under the site, HTML, fillable, tooltips)."""
     forms = load_forms()
     # The pack follows the handbook's menu (form_order); forms not in it come after, by id.
     order = {fid: i for i, fid in enumerate(form_order)}
@@ -35,9 +37,9 @@ def edition_jobs(edition, common, form_order: list[str] = ()) -> list[Job]:
         html = form_document(forms[fid], edition, common)
         body = render_form(forms[fid], edition, common, target="pdf")
         pack.append(PackForm(fid, forms[fid].title, body))
-        jobs.append((Path("forms") / f"{fid}.pdf", html, False, None))
-        jobs.append((Path("forms") / f"{fid}-fillable.pdf", html, True, input_tooltips(forms[fid])))
-    jobs.append((Path(f"form-pack-{edition.year}.pdf"), pack_html(edition, pack, print_css()), False, None))
+        jobs.append((Path(FORM_PRINT.path(name=fid)), html, False, None))
+        jobs.append((Path(FORM_FILLABLE.path(name=fid)), html, True, input_tooltips(forms[fid])))
+    jobs.append((Path(FORM_PACK.path(year=edition.year)), pack_html(edition, pack, print_css()), False, None))
     return jobs
 
 
@@ -85,7 +87,7 @@ def build_edition_pdfs(
     ]
     hb = Book.of(edition, pages, pdfbook.PRINT_CSS.read_text(encoding="utf-8"))
     key = book_key(hb, epoch)
-    jobs.append((Path(f"handbook-{edition.year}.pdf"), None, False, None, key))
+    jobs.append((Path(HANDBOOK.path(year=edition.year)), None, False, None, key))
     # The handbook is laid out in chunks of pages, in parallel, each cached by content: editing a page
     # lays out only its chunk again. Chunks go first, as the merge waits for them.
     chunks = []
@@ -142,7 +144,7 @@ def build_edition_pdfs(
         write_atomic(cache_path(k), data)
     out = []
     for rel, _, _, _, k in jobs:
-        dest = site_dir / "pdf" / rel
+        dest = site_dir / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(cache_path(k), dest)
         out.append(dest)

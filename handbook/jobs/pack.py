@@ -46,6 +46,7 @@ from ..pdf.fill import fill_pages, list_pages, merged_note
 from ..pdf.fonts import covered_codepoints
 from ..pdf.overlay import FONT_FAMILY, Layout, OverlayFont, PageSpec, Writer, build_font, build_layout
 from ..render.forms import form_document
+from ..render.output_files import PACK_ALL, PACK_EACH, PACK_FORM, PACK_SINGLES, PACK_TALLY
 from ..render.pack import (
     NOT_GRADED,
     Register,
@@ -61,11 +62,11 @@ __all__ = [
     "Register", "UnitValues", "signin_values", "starter_tally", "talk_plan", "unit_values",
 ]
 
-PACK_FILE = "全套表格.pdf"
-SINGLES = "分表"
+PACK_FILE = PACK_ALL.path()
+SINGLES = PACK_SINGLES
 REGISTERS = "民主评议党员登记表"
 TALK_PLAN = "talk-plan"
-TALLY_FILE = "计票名单.json"
+TALLY_FILE = PACK_TALLY.path()
 # Round list templates up so that batches of similar size share one cached WeasyPrint rendering.
 BALLOT_ROUND = 20
 TALK_ROUND = 50
@@ -129,7 +130,8 @@ class Sizes:
 
 @dataclass(frozen=True)
 class Item:
-    """One document of a unit's pack, read by both writers: its file (no suffix), title and values."""
+    """One document of a unit's pack, read by both writers: its file (no suffix; handbook.render.output_files
+    PACK_FORM or PACK_EACH), title and values."""
 
     role: Role
     form: Form | None  # None: the talk plan
@@ -185,7 +187,7 @@ class Role:
         return _branch(form, uv)
 
     def items(self, n: int, form: Form, uv: UnitValues) -> list[Item]:
-        return [Item(self, form, f"{SINGLES}/{n:02d}-{form.title}", form.title, self.values(form, uv))]
+        return [Item(self, form, PACK_FORM.stem_of(n=n, title=form.title), form.title, self.values(form, uv))]
 
     def pages(self, kit: Kit, item: Item) -> list[PageSpec]:
         return fill_pages(kit.font, kit.layouts[item.form.id], item.values)
@@ -206,7 +208,7 @@ class Registers(Role):
 
     def items(self, n: int, form: Form, uv: UnitValues) -> list[Item]:
         return [
-            Item(self, form, f"{SINGLES}/{n:02d}-{REGISTERS}/{j:02d}-{_safe(reg.label)}",
+            Item(self, form, PACK_EACH.stem_of(n=n, title=REGISTERS, j=j, name=_safe(reg.label)),
                  f"{form.title}（{reg.label}）", reg.values)
             for j, reg in enumerate(uv.registers, start=1)
         ]
@@ -233,7 +235,7 @@ class Ballot(Role):
         names = labels(uv.members)
         people = tuple({"name": names[m.row], "category": m.category} for m in uv.members)
         values = _branch(form, uv)
-        return [Item(self, form, f"{SINGLES}/{n:02d}-{form.title}", form.title, values,
+        return [Item(self, form, PACK_FORM.stem_of(n=n, title=form.title), form.title, values,
                      rows=tuple(uv.ballot_rows), members=people, overlay={"pack_cap": uv.cap_text})]
 
     def pages(self, kit: Kit, item: Item) -> list[PageSpec]:
@@ -261,9 +263,10 @@ class SignIn(Role):
         out = []
         for j, values in enumerate(sheets, start=1):
             group = values.get("group_name")
-            stem = f"{SINGLES}/{n:02d}-{form.title}"
             if len(sheets) > 1:
-                stem += f"/{j:02d}-{_safe(group or str(j))}"
+                stem = PACK_EACH.stem_of(n=n, title=form.title, j=j, name=_safe(group or str(j)))
+            else:
+                stem = PACK_FORM.stem_of(n=n, title=form.title)
             out.append(Item(self, form, stem, form.title + (f"（{group}）" if group else ""), values))
         return out
 
@@ -292,7 +295,7 @@ class TalkPlanRole(Role):
 
     def items(self, n: int, form, uv: UnitValues) -> list[Item]:
         values = {"branch": uv.branch, "pack_summary": uv.talk_summary}
-        stem = f"{SINGLES}/{n:02d}-{TALK_TITLE}"
+        stem = PACK_FORM.stem_of(n=n, title=TALK_TITLE)
         return [Item(self, None, stem, TALK_TITLE, values, rows=tuple(uv.talk_rows))]
 
     def pages(self, kit: Kit, item: Item) -> list[PageSpec]:

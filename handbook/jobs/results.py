@@ -44,6 +44,7 @@ from ..render.drafts import CSS as DRAFT_CSS
 from ..render.drafts import render_draft, unit_dates
 from ..render.env import ASSETS_DIR
 from ..render.forms import print_css, render_form
+from ..render.output_files import RESULT_DOCS, RESULT_NOTE, RESULT_REGISTERS, RESULT_REPORT, RESULT_STATISTICS
 from ..render.results import (
     DOCS,
     Publicity,
@@ -56,7 +57,7 @@ from ..render.results import (
     statistics_values,
 )
 
-MARKER = "结果说明.txt"
+MARKER = RESULT_NOTE.path()
 RECT_COLUMNS = ("category", "symptom", "measure", "owner", "deadline")
 PLEDGE_FIELDS = ("name", "problems", "measures", "deadline")
 
@@ -269,7 +270,10 @@ def workbooks(
     stats = statistics_workbook(
         label=label, year=edition.year, branch=branch, items=_stat_items(results, opts), epoch=epoch
     )
-    return {f"{label}评定结果表.xlsx": grades, f"{label}情况统计表.xlsx": stats}
+    return {
+        RESULT_DOCS["grades"].path(".xlsx", edition=label): grades,
+        RESULT_STATISTICS.path(".xlsx", edition=label): stats,
+    }
 
 
 def _check_attendance(opts: Options) -> None:
@@ -390,10 +394,9 @@ def _destination(out: Path, roster_file: Path, tally_file: Path, opts: Options):
 
 def _write_documents(tmp: Path, label: str, ctx: dict) -> None:
     """The result documents; the 反馈函 only when there is a 流动党员."""
-    for kind in ("summary", "grades", "feedback", "publicity"):
-        (tmp / f"{label}{DOCS[kind][0]}.pdf").write_bytes(_pdf(render_result(kind, ctx)))
-    if ctx["mobile"]:
-        (tmp / f"{label}{DOCS['mobile'][0]}.pdf").write_bytes(_pdf(render_result("mobile", ctx)))
+    for kind, out in RESULT_DOCS.items():
+        if kind != "mobile" or ctx["mobile"]:
+            (tmp / out.path(edition=label)).write_bytes(_pdf(render_result(kind, ctx)))
 
 
 def _write_forms(tmp: Path, results: Results, opts: Options, edition, common, branch: str | None) -> None:
@@ -401,10 +404,10 @@ def _write_forms(tmp: Path, results: Results, opts: Options, edition, common, br
     label = edition.label
     stat_values = statistics_values(results, branch, opts.attended, opts.expected)
     stat_note = _stat_note(_stat_items(results, opts))
-    (tmp / f"{label}情况统计表.pdf").write_bytes(
+    (tmp / RESULT_STATISTICS.path(".pdf", edition=label)).write_bytes(
         _pdf(_statistics_html(stat_values, stat_note, edition, common, branch))
     )
-    (tmp / f"{label}民主评议党员登记表（{len(results.rows)}人）.pdf").write_bytes(
+    (tmp / RESULT_REGISTERS.path(edition=label, n=len(results.rows))).write_bytes(
         _pdf(_registers_html(results, edition, common, branch))
     )
 
@@ -467,28 +470,18 @@ def write_results(
         _write_forms(tmp, results, opts, edition, common, branch)
         figures = report_figures(results, opts.attended, opts.expected, base_from)
         html = render_draft("report", edition, common, unit, report.members, standalone=True, figures=figures)
-        (tmp / f"{label}情况报告（草稿）.pdf").write_bytes(
+        (tmp / RESULT_REPORT.path(".pdf", edition=label)).write_bytes(
             render_pdf(html, fillable=False, base_url=str(DRAFT_CSS.parent), cache=False)
         )
         # The same draft as Word, to finish it in: the drafts' GB/T 9704 writer.
-        name = f"{label}情况报告（草稿）"
-        (tmp / f"{name}.docx").write_bytes(draft_docx(html, name, epoch=edition_epoch(edition.year)))
+        name = RESULT_REPORT.stem_of(edition=label)
+        (tmp / RESULT_REPORT.path(".docx", edition=label)).write_bytes(
+            draft_docx(html, name, epoch=edition_epoch(edition.year))
+        )
         (tmp / MARKER).write_text(
             _marker_text(label, roster_file, tally_file, results, base_from), encoding="utf-8"
         )
     return results
-
-
-def output_names(label: str, n: int) -> list[str]:
-    """The file names `write_results` writes for n members (the 反馈函 only when there is a 流动党员)."""
-    return [f"{label}{DOCS[k][0]}.pdf" for k in DOCS] + [
-        f"{label}评定结果表.xlsx",
-        f"{label}情况统计表.pdf",
-        f"{label}情况统计表.xlsx",
-        f"{label}民主评议党员登记表（{n}人）.pdf",
-        f"{label}情况报告（草稿）.pdf",
-        f"{label}情况报告（草稿）.docx",
-    ]
 
 
 def branch_files_from_tally(path: Path) -> list[BranchFile]:

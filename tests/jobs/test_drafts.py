@@ -8,6 +8,7 @@ import pytest
 
 from handbook.errors import InputError
 from handbook.render.drafts import KINDS
+from handbook.render.output_files import DRAFT
 
 
 @pytest.mark.slow
@@ -26,7 +27,7 @@ def test_drafts_pdfs(tmp_path):
     assert cmd_drafts(Args()) == 0
     edition = snapshot()[1][max(snapshot()[1])]
     pdfs = sorted((tmp_path / "drafts").glob("*.pdf"))
-    assert len(pdfs) == len(KINDS)
+    assert [p.name for p in pdfs] == sorted(DRAFT.path(".pdf", edition=edition.label, name=k) for k in KINDS)
     for pdf in pdfs:
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         flat = "".join(text.split())

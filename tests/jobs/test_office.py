@@ -26,7 +26,6 @@ from handbook.cli import main
 from handbook.epoch import source_date_epoch
 from handbook.jobs import pack
 from handbook.jobs.drafts import draft_pdf
-from handbook.jobs.edition_office import SCRIPTS
 from handbook.model.editions import select
 from handbook.model.forms import all_forms
 from handbook.model.roster import COLUMNS, read_roster
@@ -38,6 +37,7 @@ from handbook.office.zips import zip_time
 from handbook.pdf.engine import render_pdf
 from handbook.render.drafts import KINDS, render_draft
 from handbook.render.forms import example_kwargs, form_document
+from handbook.render.output_files import SCRIPTS
 from macros.site import pack_offline
 
 pytestmark = pytest.mark.slow
@@ -110,7 +110,7 @@ def office(tmp_path_factory, site_cache, latest_year):
     made["ballot-filled"] = src / "ballot-filled.docx"
     made["ballot-filled"].write_bytes(form_docx(ballot, edition, common, **example_kwargs(ballot, 1)))
     site = site_cache(latest_year)
-    for name, _ in SCRIPTS.values():
+    for name in SCRIPTS:
         made[f"script-{name}"] = src / f"script-{name}.docx"
         shutil.copyfile(site / "office" / "scripts" / f"{name}.docx", made[f"script-{name}"])
     stats = forms["statistics"]
@@ -235,7 +235,8 @@ def test_draft_text_matches_kit_pdf(office, kind):
 def test_scripts_as_word(office, site_cache, latest_year):
     """The three 主持词 as GB/T 9704 Word files, with the built page's text, no badges or download links."""
     site = site_cache(latest_year)
-    for src, (name, title) in SCRIPTS.items():
+    for name, title in SCRIPTS.items():
+        src = f"scripts/{name}.md"
         pdf = office["conv"][f"script-{name}"]
         text = plain(pdf)
         assert text.startswith(title) or title in text[:200]
@@ -418,7 +419,7 @@ def test_site_office_downloads(site_cache, latest_year, tmp_path):
     for fid in all_forms():
         assert f"office/forms/{fid}.docx" in hrefs
     assert {"office/drafts/plan.docx", "office/drafts/notice.docx"} <= hrefs
-    assert {f"office/scripts/{n}.docx" for n, _ in SCRIPTS.values()} <= hrefs
+    assert {f"office/scripts/{n}.docx" for n in SCRIPTS} <= hrefs
     assert (site / "office" / "roster-template.xlsx").is_file()
     z = pack_offline(site.parent, tmp_path / "offline.zip")
     names = zipfile.ZipFile(z).namelist()

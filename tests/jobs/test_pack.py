@@ -12,6 +12,8 @@ import pytest
 from handbook.cli import main
 from handbook.jobs import pack
 from handbook.model.roster import labels, read_roster
+from handbook.outputs import MANIFEST
+from handbook.render.output_files import PACK
 
 pytestmark = pytest.mark.slow
 
@@ -63,6 +65,14 @@ def packs(unit_dir, tmp_path_factory) -> dict[str, Path]:
     assert main(["pack", "--roster", roster, "--unit", unit, "--out", str(base / "b")]) == 0
     assert main(["pack", "--roster", roster, "--out", str(base / "blank")]) == 0
     return {"a": base / "a", "b": base / "b", "blank": base / "blank"}
+
+
+def test_pack_files_are_the_registrys(packs):
+    """Every file of a pack is one the outputs registry declares (handbook/render/output_files.py)."""
+    out = packs["a"]
+    files = [p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()]
+    stray = [f for f in files if f != MANIFEST and not any(o.matches(f) for o in PACK.values())]
+    assert not stray and len(files) > 10
 
 
 def test_pack_and_singles_exist(packs):

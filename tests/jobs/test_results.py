@@ -22,6 +22,7 @@ from handbook.model.editions import select
 from handbook.model.roster import read_roster
 from handbook.model.tally import Ballots, TallyError, check, load_tally
 from handbook.model.unit import load_unit
+from handbook.render.output_files import result_files
 from handbook.render.results import render_result, results_context
 
 from . import tally_data as td
@@ -507,7 +508,7 @@ def test_results_outputs(tmp_path, capsys):
     said = capsys.readouterr().out
     # The unit did not choose a base: the sources' words, 党员总数 (30), named with the figure.
     assert "“优秀”一般不超过三分之一：按党员总数（含预备党员）30人计，三分之一为10人（基数：默认" in said
-    names = set(job.output_names("2025年度", 30))
+    names = set(result_files("2025年度", 30))
     assert {p.name for p in (tmp_path / "a").iterdir()} == names | {job.MARKER, ".handbook-outputs.json"}
     first = data["members"][0]
     c = first["counts"]
