@@ -111,8 +111,8 @@ class Macros:
             badges = self.src(*ids) if ids else Markup("")
         finally:
             self._collect_page = page
-        flag_text = f"；{'，'.join(flags)}" if flags else ""
-        return Markup(f'<p class="hb-note hb-section-srcs">本节依据：{badges}{escape(flag_text)}</p>')
+        tpl = jinja_env().get_template("site/section_sources.html.j2")
+        return Markup(tpl.render(badges=badges, flags=flags))
 
     def rel(self, target: str) -> str:
         """A link from the page being rendered to another page of docs/ (by its source path)."""
@@ -253,18 +253,17 @@ class Macros:
         if self._collecting():
             self._pending_flags.append(f"{FACT_NAMES[fact]}{short}")
             return Markup("")
-        # A link so that it takes the badge style of the source marks (never read aloud as text).
-        href = self.rel("sources/" if self.env.conf.get("use_directory_urls") else "sources.html")
-        badge = f'<a class="src fact-flag" href="{href}" title="{escape(tip)}">{short}</a>'
-        out = f'<span class="srcs">{badge}</span>'
-        if self.edition.pending(fact):
-            # What to take from the notice when it comes; screen only, never in a printed or Word file.
-            how = f'<a href="{self.rel("new-year.html")}">新年度怎样开始</a>'
-            out += (
-                '<span class="srcs fact-hint screen-only">'
-                f"通知下发后，按通知中{escape(PENDING_HINT[fact])}填写（见{how}）</span>"
-            )
-        return Markup(out)
+        # A link so that it takes the badge style of the source marks (never read aloud as text); what to
+        # take from the notice when it comes, screen only, never in a printed or Word file.
+        tpl = jinja_env().get_template("site/fact_flag.html.j2")
+        html = tpl.render(
+            href=self.rel("sources/" if self.env.conf.get("use_directory_urls") else "sources.html"),
+            short=short,
+            tip=tip,
+            hint=PENDING_HINT[fact] if self.edition.pending(fact) else "",
+            how=self.rel("new-year.html"),
+        )
+        return Markup(html)
 
     def finish(self) -> str:
         """When all work must be done, in words (one unit's date only as its example)."""

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from markupsafe import escape
 from openpyxl import load_workbook
 
 from ..epoch import edition_epoch
@@ -42,7 +41,7 @@ from ..pdf.engine import render_pdf
 from ..pdf.fonts import covered_codepoints
 from ..render.drafts import CSS as DRAFT_CSS
 from ..render.drafts import render_draft, unit_dates
-from ..render.env import ASSETS_DIR
+from ..render.env import ASSETS_DIR, document, jinja_env
 from ..render.forms import print_css, render_form
 from ..render.output_files import RESULT_DOCS, RESULT_NOTE, RESULT_REGISTERS, RESULT_REPORT, RESULT_STATISTICS
 from ..render.results import (
@@ -177,22 +176,15 @@ def _registers_html(results: Results, edition, common, branch: str | None) -> st
         )
         for r in results.rows
     ]
-    return (
-        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>{edition.label}{form.title}</title><style>{print_css()}</style></head>"
-        f"<body>{''.join(bodies)}</body></html>\n"
-    )
+    return document(f"{edition.label}{form.title}", print_css(), "".join(bodies))
 
 
 def _statistics_html(values: dict, note: str, edition, common, branch: str | None) -> str:
     """The 情况统计表 form filled with `values`, and a line saying where each figure comes from."""
     form = get_form("statistics")
     body = render_form(form, edition, common, target="pdf", values=values, unit={"branch": branch or ""})
-    return (
-        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>{edition.label}{form.title}</title><style>{print_css()}</style></head>"
-        f'<body>{body}<p class="zf-instr" style="font-size: 8.5pt">{escape(note)}</p></body></html>\n'
-    )
+    note_html = jinja_env().get_template("figures_note.html.j2").render(note=note)
+    return document(f"{edition.label}{form.title}", print_css(), body + note_html)
 
 
 def _stat_note(items: dict[str, tuple[int | None, str]]) -> str:
