@@ -70,7 +70,7 @@ def _front(hb: Book, chunks) -> tuple[str, list[bytes]]:
 
 def _merge(front_html: str, datas: list[bytes], epoch: int) -> bytes:
     """The handbook from the rendered front document and the chunks."""
-    front = cache_path(cache_key(front_html, fillable=False, epoch=epoch, tagged=False)).read_bytes()
+    front = cache_path(cache_key(front_html, fillable=False, epoch=epoch)).read_bytes()
     return pdfbook.merge_book(front, datas, epoch=epoch)
 
 
@@ -94,9 +94,9 @@ def build_edition_pdfs(
     if not cache_path(key).exists():
         for part in hb.chunks(pdfbook.BOOK_CHUNKS):
             html = hb.chunk_html(part, pdfbook.CHUNK_SCHEME)
-            chunks.append((cache_key(html, fillable=False, epoch=epoch, tagged=False), part, html))
-    # The book's parts are untagged: merging them could not keep their structure trees.
-    todo = {k: (html, False, None, False) for k, _, html in chunks if not cache_path(k).exists()}
+            chunks.append((cache_key(html, fillable=False, epoch=epoch), part, html))
+    # The book's parts are tagged: the merge joins their structure trees into one (handbook.pdf.tags).
+    todo = {k: (html, False, None, True) for k, _, html in chunks if not cache_path(k).exists()}
     first = len(todo)
     # Then the longest documents first, so the workers finish together.
     rest = {
@@ -121,7 +121,7 @@ def build_edition_pdfs(
                     for f in book_jobs:
                         f.result()
                     front = _front(hb, parts)
-                    book_jobs = [submit(front[0], False, None, False)]
+                    book_jobs = [submit(front[0], False, None, True)]
                     running.add(book_jobs[0])
                 # One form waiting per worker at most, so the front goes ahead of the rest once the chunks
                 # are done (the executor hands out work in the order it was submitted).
@@ -138,7 +138,7 @@ def build_edition_pdfs(
             render_job(html, fill, epoch, tooltips=tips, tagged=tagged)
         if chunks:
             front = _front(hb, parts)
-            render_job(front[0], False, epoch, tagged=False)
+            render_job(front[0], False, epoch)
             made[key] = _merge(*front, epoch)
     for k, data in made.items():
         write_atomic(cache_path(k), data)

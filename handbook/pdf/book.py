@@ -11,6 +11,7 @@ from urllib.parse import unquote
 import pikepdf
 from pikepdf import Array, Dictionary, Name, NameTree, OutlineItem
 
+from . import tags
 from .fix import save, set_dates
 from .fontmerge import merge_fonts
 
@@ -74,7 +75,9 @@ def _number_pages(pdf: pikepdf.Pdf, lead: int, body: int) -> None:
         if "/XObject" not in page.obj.Resources:
             page.obj.Resources.XObject = Dictionary()
         page.obj.Resources.XObject[NUMBER_XOBJECT] = pdf.pages[lead + i].as_form_xobject()
-        page.contents_add(pdf.make_stream(f"q {NUMBER_XOBJECT} Do Q\n".encode()), prepend=True)
+        # An artifact: a screen reader skips the running header and number, as in the chunks' own tags.
+        number = f"/Artifact BMC q {NUMBER_XOBJECT} Do Q EMC\n".encode()
+        page.contents_add(pdf.make_stream(number), prepend=True)
     del pdf.pages[lead : lead + body]
 
 
@@ -109,6 +112,8 @@ def merge_book(front: bytes, chunks: list[bytes], *, epoch: int) -> bytes:
             raise ValueError(f"the front document has {len(pdf.pages)} pages for {body} body pages")
         dests: dict[str, tuple[int, list]] = {}
         outline: list[OutlineItem] = []
+        # The front's own tags (cover, contents); those of its numbered placeholders go with them.
+        trees = [(tags.Tree(pdf, pdf), list(pdf.pages))]
         for part in parts:
             # Page indices as in the finished book (after the numbered placeholders are removed).
             base = len(pdf.pages) - body
@@ -122,6 +127,7 @@ def merge_book(front: bytes, chunks: list[bytes], *, epoch: int) -> bytes:
                 # Named destinations and outlines are carried over here, by page index.
                 warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
                 pdf.pages.extend(part.pages)
+            trees.append((tags.Tree(pdf, part), list(pdf.pages)[-len(part.pages) :]))
         _number_pages(pdf, lead, body)
         # Viewers show the printed numbers: the front pages i, ii, …, then "— 1 —" is page label 1.
         pdf.Root.PageLabels = Dictionary(
@@ -138,6 +144,8 @@ def merge_book(front: bytes, chunks: list[bytes], *, epoch: int) -> bytes:
         pdf.Root.Names = Dictionary(Dests=tree.obj)
         with pdf.open_outline() as book_outline:
             book_outline.root[:] = outline
+        # One structure tree for the whole book: a screen reader reads it in order, in Chinese.
+        tags.merge(pdf, trees)
         merge_fonts(pdf)
         set_dates(pdf, epoch)
         return save(pdf)

@@ -14,7 +14,7 @@ from ..atomic import write_atomic
 from ..cache import code_digest
 from ..epoch import source_date_epoch
 from ..paths import cache_dir
-from .fix import postprocess, subsetter
+from .fix import AREA_FIRST, AREA_SIZE, postprocess, subsetter
 from .fonts import PdfError, check_glyphs, font_identity
 
 # Keys carry a digest of handbook/pdf/ (handbook.cache), so editing the pipeline never serves a stale PDF.
@@ -24,6 +24,11 @@ CACHE_DIR = cache_dir("pdf")
 WIDGET_FONT_CSS = (
     'input, textarea, select { font-family: "DejaVu Sans Mono" !important; }'
     " input[type=checkbox], input[type=radio] { font-family: inherit; }"
+)
+# The writing lines behind a fillable text area go at the pitch viewers give typed text (fix.AREA_SIZE):
+# the print templates read these two properties (forms-print.css), with their own pitch as the fallback.
+FILLABLE_CSS = (
+    WIDGET_FONT_CSS + f" :root {{ --hb-field-pitch: {AREA_SIZE:g}pt; --hb-field-first: {AREA_FIRST:g}pt; }}"
 )
 log = logging.getLogger("handbook.pdf")
 
@@ -104,7 +109,7 @@ def weasyprint_pdf(html: str, fillable: bool, base_url: str | None, tagged: bool
     import weasyprint
 
     if fillable:
-        html = _add_style(html, WIDGET_FONT_CSS)
+        html = _add_style(html, FILLABLE_CSS)
     handler = _Collect()
     wlog = logging.getLogger("weasyprint")
     wlog.addHandler(handler)

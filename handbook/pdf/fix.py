@@ -11,13 +11,28 @@ import uharfbuzz as hb
 from fontTools.cffLib import CFFFontSet
 from pikepdf import Array, Dictionary, Name, String
 
+from .tags import artifact_orphans
+
 # Field text uses Adobe's standard Chinese CID font, which is never embedded: every PDF viewer that
 # handles Chinese maps it to an installed Song/Ming face. Embedding a real CJK font for typed text costs
 # about 20 MB a page (WeasyPrint embeds field fonts whole); a GB2312-sized subset still costs megabytes.
 FIELD_FONT = "STSong"
+# Where PDFium finds a font for the full-width forms (see _field_fonts).
+WIDE_FONT = "HbWide"
 _STATE = re.compile(r"^[A-Za-z0-9_.-]+$")
 RADIO = 1 << 15
 PUSH = 1 << 16
+MULTILINE = 1 << 12
+# A viewer lays out a multi-line field's text itself, one line per font size (PDFium and Poppler alike;
+# neither reads a leading from the field), so the fillable PDF's writing lines are drawn at that pitch.
+AREA_SIZE = 12.0
+# Poppler puts the first baseline 3 pt plus one size below the field's top, whatever its border; PDFium one
+# ascent (0.88 em in STSong-Light's descriptor) below its border. A border this wide, drawn in no colour,
+# brings PDFium's lines onto Poppler's (measured: both within 0.5 pt).
+AREA_INSET = 5  # whole points: PDFium rounds a border width down
+# Where the first writing line's box starts below the field's top: each line box ends in its rule, which
+# then runs between the descent of one line of typed text and the top of the next in both viewers.
+AREA_FIRST = 5.25
 
 
 def cid_widths(w) -> dict[int, float]:
@@ -152,13 +167,13 @@ _UCS2_TO_UNICODE = tounicode_cmap(
 )
 
 
-def _field_fonts(pdf: pikepdf.Pdf) -> Dictionary:
-    """Fonts for /AcroForm /DR: STSong-Light (Chinese text), Helvetica and ZapfDingbats (tick marks)."""
-    descriptor = pdf.make_indirect(
+def _descriptor(pdf: pikepdf.Pdf, name: str, flags: int):
+    """A font descriptor with STSong-Light's vertical metrics (ascent 880, descent 120: one em a line)."""
+    return pdf.make_indirect(
         Dictionary(
             Type=Name.FontDescriptor,
-            FontName=Name("/STSong-Light"),
-            Flags=6,
+            FontName=Name("/" + name),
+            Flags=flags,
             FontBBox=Array([-25, -254, 1000, 880]),
             ItalicAngle=0,
             Ascent=880,
@@ -167,32 +182,60 @@ def _field_fonts(pdf: pikepdf.Pdf) -> Dictionary:
             StemV=93,
         )
     )
+
+
+def _cid_font(pdf: pikepdf.Pdf, name: str, ordering: str, supplement: int, encoding: str, **extra):
+    """A Type0 font of Adobe's CID collection `ordering`, never embedded (viewers take an installed face)."""
     cid_font = Dictionary(
         Type=Name.Font,
         Subtype=Name.CIDFontType0,
-        BaseFont=Name("/STSong-Light"),
-        CIDSystemInfo=Dictionary(Registry=String("Adobe"), Ordering=String("GB1"), Supplement=4),
-        FontDescriptor=descriptor,
+        BaseFont=Name("/" + name),
+        CIDSystemInfo=Dictionary(Registry=String("Adobe"), Ordering=String(ordering), Supplement=supplement),
+        FontDescriptor=_descriptor(pdf, name, 6),
         DW=1000,
-        # Adobe-GB1 CIDs 1-95 are the proportional Latin glyphs that UniGB-UCS2-H gives to ASCII.
+        # Adobe's CIDs 1-95 (GB1 and Japan1 alike): the proportional Latin glyphs UCS2 CMaps give ASCII.
         W=Array([1, 95, 500]),
     )
-    song = Dictionary(
-        Type=Name.Font,
-        Subtype=Name.Type0,
-        BaseFont=Name("/STSong-Light"),
-        Encoding=Name("/UniGB-UCS2-H"),
-        DescendantFonts=Array([pdf.make_indirect(cid_font)]),
-        # Codes are UCS-2 already; saying so lets Poppler (Evince, Okular) encode typed text itself.
-        ToUnicode=pdf.make_stream(_UCS2_TO_UNICODE),
+    return pdf.make_indirect(
+        Dictionary(
+            Type=Name.Font,
+            Subtype=Name.Type0,
+            BaseFont=Name("/" + name),
+            Encoding=Name("/" + encoding),
+            DescendantFonts=Array([pdf.make_indirect(cid_font)]),
+            **extra,
+        )
     )
+
+
+def _field_fonts(pdf: pikepdf.Pdf) -> Dictionary:
+    """Fonts for /AcroForm /DR: STSong-Light (Chinese text), Helvetica and ZapfDingbats (tick marks).
+
+    PDFium sets ASCII in a Latin font and the full-width forms (，；：（）) in a Japanese one, taken from /DR
+    when it has one of that script; a line is as tall as its tallest font. So both stand here with
+    STSong-Light's metrics, and every line of typed text is one size tall, as Poppler sets it.
+    """
+    # Codes are UCS-2 already; saying so lets Poppler (Evince, Okular) encode typed text itself.
+    song = _cid_font(
+        pdf, "STSong-Light", "GB1", 4, "UniGB-UCS2-H", ToUnicode=pdf.make_stream(_UCS2_TO_UNICODE)
+    )
+    wide = _cid_font(pdf, "KozMinPr6N-Regular", "Japan1", 6, "UniJIS-UCS2-H")
     helv = Dictionary(
-        Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding
+        Type=Name.Font,
+        Subtype=Name.Type1,
+        BaseFont=Name.Helvetica,
+        Encoding=Name.WinAnsiEncoding,
+        # ASCII as wide as STSong-Light's Latin glyphs in Poppler, so a line breaks at one place in both.
+        FirstChar=32,
+        LastChar=126,
+        Widths=Array([500] * 95),
+        FontDescriptor=_descriptor(pdf, "Helvetica", 32),
     )
     zadb = Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.ZapfDingbats)
     return Dictionary(
         {
-            "/" + FIELD_FONT: pdf.make_indirect(song),
+            "/" + FIELD_FONT: song,
+            "/" + WIDE_FONT: wide,
             "/Helv": pdf.make_indirect(helv),
             "/ZaDb": pdf.make_indirect(zadb),
         }
@@ -288,6 +331,9 @@ def fix_form(pdf: pikepdf.Pdf, tooltips: dict[str, str] | None = None) -> None:
             font, size = _da_font(field.DA)
             if font:
                 old_fonts.add(font)
+            if ftype == "/Tx" and flags & MULTILINE:
+                size = AREA_SIZE
+                field.BS = Dictionary(W=AREA_INSET, S=Name.S)
             field.DA = String(f"/{FIELD_FONT} {size:g} Tf 0 g")
     for field in fields:
         tip = (tooltips or {}).get(str(field.get("/T", "")))
@@ -369,6 +415,7 @@ def postprocess(data: bytes, *, fillable: bool, epoch: int, tooltips: dict[str, 
     """All fix-ups for one WeasyPrint PDF."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         compact_fonts(pdf)
+        artifact_orphans(pdf)
         if fillable:
             fix_form(pdf, tooltips)
         set_dates(pdf, epoch)

@@ -10,6 +10,7 @@ from pathlib import Path
 import lxml.html
 import pikepdf
 import pytest
+from tagcheck import tag_problems
 
 from handbook.epoch import DEFAULT_EPOCH
 from handbook.model.editions import snapshot
@@ -240,6 +241,19 @@ def test_merged_text_header_and_numbers(mini_book, tmp_path):
 
 
 @pytest.mark.slow
+def test_merged_book_is_tagged(mini_book):
+    """The merged book has one structure tree over all its pages (chunks and front), as a checker reads it."""
+    merged = mini_book[-1]
+    with pikepdf.open(io.BytesIO(merged)) as pdf:
+        problems, kinds = tag_problems(pdf)
+        assert not problems, problems[:10]
+        assert {"/Document", "/H1", "/H2", "/P", "/Link"} <= kinds, kinds
+        assert len(pdf.Root.StructTreeRoot.K) == 1
+        # Every page's content is reached from the tree: each chunk's text is in it.
+        assert all("/StructParents" in p.obj for p in pdf.pages)
+
+
+@pytest.mark.slow
 def test_merge_is_deterministic(mini_book):
     _, front, datas, merged = mini_book
     assert pdfbook.merge_book(front, datas, epoch=DEFAULT_EPOCH) == merged
@@ -251,6 +265,24 @@ def test_merge_is_deterministic(mini_book):
 @pytest.fixture(scope="module")
 def handbook_pdf(site_cache, latest_year) -> bytes:
     return (site_cache(latest_year) / "pdf" / f"handbook-{latest_year}.pdf").read_bytes()
+
+
+@pytest.mark.slow
+def test_handbook_and_form_pack_are_tagged(handbook_pdf, site_cache, latest_year, tmp_path):
+    """The handbook (merged from chunks) and the form pack: one sound structure tree with headings,
+    paragraphs and tables, and page labels that are the printed numbers."""
+    pack = (site_cache(latest_year) / "pdf" / f"form-pack-{latest_year}.pdf").read_bytes()
+    for name, data in (("handbook", handbook_pdf), ("pack", pack)):
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            problems, kinds = tag_problems(pdf)
+            assert not problems, (name, problems[:10])
+            assert {"/H1", "/P", "/Table"} <= kinds, (name, kinds)
+            if name == "handbook":
+                assert "/H2" in kinds
+                pages = _pdftotext(data, tmp_path)
+                numbered = [i for i, p in enumerate(pages) if re.search(r"—\s*\d+\s*—", p)]
+                printed = [re.findall(r"—\s*(\d+)\s*—", pages[i])[-1] for i in numbered]
+                assert [pdf.pages[i].label for i in numbered] == printed
 
 
 @pytest.mark.slow

@@ -198,7 +198,7 @@ def test_tables_are_the_text_blocks_width(edition_and_common):
 
 @pytest.mark.slow
 def test_number_heading_on_one_line(edition_and_common):
-    """"序号" keeps its two characters on one line in every list, at every form's body size."""
+    """ "序号" keeps its two characters on one line in every list, at every form's body size."""
     from handbook.model.forms import load_forms
     from handbook.render.forms import form_document
 
@@ -214,3 +214,76 @@ def test_number_heading_on_one_line(edition_and_common):
                 if type(b).__name__ == "LineBox":
                     text = "".join(getattr(t, "text", "") for t in _boxes(b))
                     assert text not in ("序", "号"), fid
+
+
+def _filled_field(
+    data: bytes, name: str, value: str
+) -> tuple[bytes, tuple[float, float, float, float], float]:
+    """A fillable PDF with `value` typed into field `name` (the viewer draws it), the field's rectangle and
+    the page height, in points."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        field = next(f for f in pdf.Root.AcroForm.Fields if str(f.get("/T")) == name)
+        field.V = pikepdf.String(value)
+        if "/AP" in field:
+            del field["/AP"]  # as a tool that sets values leaves it: NeedAppearances asks viewers to draw
+        x0, y0, x1, y1 = (float(v) for v in field.Rect)
+        height = float(pdf.pages[0].MediaBox[3])
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue(), (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)), height
+
+
+@pytest.mark.slow
+def test_typed_text_on_the_writing_lines(printed, tmp_path):
+    """In the fillable PDF, text a viewer sets in a text area sits one line of text between two writing
+    lines, PDFium (Chrome, Edge) and Poppler alike, with ASCII and full-width punctuation in it."""
+    from handbook.pdf.fix import AREA_SIZE
+
+    dpi = 192
+    lines = [
+        "建议加强理论学习，",
+        "密切联系群众（2025）",
+        "落实“三会一课”制度；",
+        "开展谈心谈话。",
+        "意见：ok 1-2",
+    ]
+    data, rect, height = _filled_field(printed["opinion-form-fillable"], "committee", "\n".join(lines))
+    doc = pdfium.PdfDocument(data)
+    doc.init_forms()
+    seen = {"pdfium": doc[0].render(scale=dpi / 72, may_draw_forms=True).to_pil()}
+    src = tmp_path / "f.pdf"
+    src.write_bytes(data)
+    subprocess.run(
+        ["pdftoppm", "-gray", "-png", "-r", str(dpi), "-f", "1", "-l", "1", str(src), str(tmp_path / "f")]
+    )
+    seen["poppler"] = Image.open(next(tmp_path.glob("f-*.png")))
+    px = dpi / 72
+    box = (
+        int(rect[0] * px) + 4,
+        int((height - rect[3]) * px),
+        int(rect[2] * px) - 4,
+        int((height - rect[1]) * px),
+    )
+    for engine, page in seen.items():
+        crop = page.convert("L").crop(box)
+        rules = rule_rows(crop)
+        gaps = [b - a for a, b in itertools.pairwise(rules)]
+        assert len(rules) >= 8 and all(abs(g - AREA_SIZE * px) <= 1 for g in gaps), (engine, rules)
+        ink = _ink(crop)
+        profile = [sum(ink.crop((0, y, ink.width, y + 1)).tobytes()) // 255 for y in range(ink.height)]
+        filled = []
+        # The first line of text stands above the first rule: its band starts one pitch higher.
+        for a, b in itertools.pairwise([rules[0] - AREA_SIZE * px, *rules]):
+            rows = range(int(a + 2), int(b - 1))
+            mass = sum(profile[y] for y in rows)
+            if mass > 40:
+                centre = sum(y * profile[y] for y in rows) / mass
+                # A line of text between its two rules, not straddling one: its ink centred in the band.
+                assert a + 0.3 * (b - a) < centre < b - 0.3 * (b - a), (engine, a, b, centre)
+            filled.append(mass > 40)
+        # One line of text to each band, from the first: as many bands filled as lines were typed.
+        assert filled[: len(lines)] == [True] * len(lines) and not any(filled[len(lines) :]), (
+            engine,
+            filled,
+            rules,
+        )
