@@ -10,7 +10,6 @@ from pathlib import Path
 import lxml.html
 import pikepdf
 import pytest
-from tagcheck import tag_problems
 
 from handbook.epoch import DEFAULT_EPOCH
 from handbook.model.editions import snapshot
@@ -18,6 +17,8 @@ from handbook.pdf import book as pdfbook
 from handbook.pdf.engine import render_pdf
 from handbook.render.book import Book, BookPage
 from macros.book_pages import book_pages, form_order
+
+from .tagcheck import tag_problems
 
 TIP = "点击方框即可勾选"
 

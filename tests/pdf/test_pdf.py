@@ -12,11 +12,12 @@ import pikepdf
 import pypdf
 import pypdfium2 as pdfium
 import pytest
-from tagcheck import tag_problems
 
 from handbook.epoch import DEFAULT_EPOCH
 from handbook.pdf import engine as P
 from handbook.pdf import fonts as F
+
+from .tagcheck import tag_problems
 
 KANGXI = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf]")
 RADIO = 1 << 15
