@@ -7,7 +7,8 @@ tables, so the .docx never holds a second copy of the text.
 Fonts are named as offices have them (仿宋_GB2312, 方正小标宋简体, 黑体, 楷体_GB2312) in the East Asian slot,
 so Word and WPS use them; the font table gives each a free face as w:altName for a PC that lacks it.
 LibreOffice ignores w:altName: on Linux fontconfig gives it Noto Sans CJK SC for these names (the text is
-marked zh-CN, so Simplified Chinese glyphs); every CJK face is one em wide, so the grid is the same.
+marked zh-CN, so Simplified Chinese glyphs) unless handbook.office.fontconfig's file maps them to the kit's
+free faces; every CJK face is one em wide, so the grid is the same.
 """
 
 from __future__ import annotations

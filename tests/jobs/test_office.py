@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import itertools
+import os
 import re
 import shutil
 import subprocess
@@ -31,6 +32,7 @@ from handbook.model.forms import all_forms
 from handbook.model.roster import COLUMNS, read_roster
 from handbook.model.unit import load_unit
 from handbook.office.docx import draft_docx
+from handbook.office.fontconfig import office_fonts_conf
 from handbook.office.forms_docx import form_docx
 from handbook.office.xlsx import roster_template, statistics_sheet
 from handbook.office.zips import zip_time
@@ -51,6 +53,14 @@ CJK = re.compile(r"^[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef“”‘’—…·
 HANGING = "，。、；：！？）”’"
 
 
+def office_env(folder: Path) -> dict[str, str]:
+    """soffice's environment: a fontconfig file in `folder` that gives the office font names the free faces
+    the kit's PDFs use (without it LibreOffice on Linux sets all four in Noto Sans CJK SC)."""
+    conf = folder / "fonts.conf"
+    conf.write_text(office_fonts_conf(), encoding="utf-8")
+    return {**os.environ, "FONTCONFIG_FILE": str(conf)}
+
+
 def soffice(files: list[Path], out: Path, fmt: str, profile: Path) -> None:
     """One LibreOffice run converting all `files` (its own profile, so parallel runs do not clash)."""
     cmd = [
@@ -63,7 +73,8 @@ def soffice(files: list[Path], out: Path, fmt: str, profile: Path) -> None:
         str(out),
         *map(str, files),
     ]
-    subprocess.run(cmd, check=True, capture_output=True, timeout=600)
+    env = office_env(profile.parent)
+    subprocess.run(cmd, check=True, capture_output=True, timeout=600, env=env)
 
 
 def lines(pdf: Path) -> list[tuple[int, float, float, float, float, str]]:
@@ -316,6 +327,30 @@ def test_gbt9704_fonts_named_for_offices(office):
     assert round(s.page_width.mm - s.left_margin.mm - s.right_margin.mm) == 156
     assert round(s.page_height.mm - s.top_margin.mm - s.bottom_margin.mm) == 225
     assert d.settings.odd_and_even_pages_header_footer
+
+
+def _faces(pdf: Path) -> set[str]:
+    """The families (and bold) a PDF's text is set in, by pdffonts: notoserifcjk, notoserifcjk-bold, …"""
+    out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    faces = set()
+    for ln in out.splitlines()[2:]:
+        # LibreOffice names a face NotoSerifCJKjp-Bold-VKana, WeasyPrint Noto-Serif-CJK-SC-Bold.
+        name = re.sub(r"^[A-Z]{6}\+", "", ln.split()[0]).lower().replace("-", "")
+        family = next((f for f in ("notoserifcjk", "notosanscjk", "lxgwwenkai") if name.startswith(f)), name)
+        faces.add(family + ("-bold" if "bold" in name else ""))
+    return faces
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_draft_faces_in_libreoffice(office, kind):
+    """LibreOffice sets a draft in the free faces of the kit's PDF, one per office name: 仿宋 a Song, 小标宋
+    the bold Song, 黑体 the sans, 楷体 the Kai (the fontconfig file of handbook.office.fontconfig)."""
+    faces = _faces(office["conv"][f"draft-{kind}"])
+    kit = _faces(office["kit"][f"draft-{kind}"])
+    assert {"notoserifcjk", "notoserifcjk-bold"} <= faces, faces
+    # The heading faces a draft uses in the kit's PDF (黑体, 楷体) are the ones LibreOffice uses.
+    for face in ("notosanscjk", "lxgwwenkai"):
+        assert (face in faces) == (face in kit), (face, faces, kit)
 
 
 # -------------------------------------------------------------------------------------------- xlsx

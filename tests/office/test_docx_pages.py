@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 
 import pytest
@@ -9,11 +10,23 @@ from lxml import etree
 
 from handbook.model.editions import select
 from handbook.model.forms import all_forms
+from handbook.office.fontconfig import office_fonts_conf
 from handbook.office.forms_docx import form_docx
 from handbook.pdf.engine import render_pdf
 from handbook.render.forms import form_document
 
 pytestmark = pytest.mark.slow
+
+
+def _convert(src, tmp_path) -> None:
+    """LibreOffice turns `src` into a PDF beside it, with the office font names given the kit's free faces."""
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(office_fonts_conf(), encoding="utf-8")
+    profile = (tmp_path / "profile").as_uri()
+    cmd = ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
+    args = [*cmd, "--outdir", str(tmp_path), str(src)]
+    subprocess.run(args, check=True, capture_output=True, timeout=300, env=env)
 
 
 def test_ballot_header_on_page_two(tmp_path):
@@ -22,9 +35,7 @@ def test_ballot_header_on_page_two(tmp_path):
     members = [{"name": f"党员{i}", "probationary": False} for i in range(1, 36)]
     src = tmp_path / "ballot.docx"
     src.write_bytes(form_docx(all_forms()["member-ballot"], edition, common, members=members))
-    profile = (tmp_path / "profile").as_uri()
-    cmd = ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
-    subprocess.run([*cmd, "--outdir", str(tmp_path), str(src)], check=True, capture_output=True, timeout=300)
+    _convert(src, tmp_path)
     pdf = tmp_path / "ballot.pdf"
     page2 = subprocess.run(
         ["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"], capture_output=True, text=True, check=True
@@ -51,8 +62,6 @@ def test_register_proportions(tmp_path):
     src.write_bytes(form_docx(form, edition, common))
     kit = tmp_path / "kit.pdf"
     kit.write_bytes(render_pdf(form_document(form, edition, common), fillable=False))
-    profile = (tmp_path / "profile").as_uri()
-    cmd = ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
-    subprocess.run([*cmd, "--outdir", str(tmp_path), str(src)], check=True, capture_output=True, timeout=300)
+    _convert(src, tmp_path)
     word, printed = _label_y(tmp_path / "register.pdf", "备注"), _label_y(kit, "备注")
     assert abs(word - printed) < 0.06, (word, printed)
