@@ -32,7 +32,7 @@ def office_fonts_conf(system: str = SYSTEM_CONF) -> str:
         weight = '\n    <edit name="weight" mode="assign"><const>bold</const></edit>' if bold else ""
         rules.append(
             f"""  <match target="pattern">
-    <test name="family" qual="any"><string>{escape(name)}</string></test>
+    <test name="family" qual="first"><string>{escape(name)}</string></test>
     <edit name="family" mode="prepend" binding="strong"><string>{escape(family)}</string></edit>{weight}
   </match>"""
         )

@@ -51,6 +51,7 @@ PITCH = 225 / 22  # mm a line
 PAGE_NO = re.compile(r"^—\s*\d+\s*—$")
 CJK = re.compile(r"^[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef“”‘’—…·]+$")
 HANGING = "，。、；：！？）”’"
+QUOTES = set("“”‘’")
 
 
 def office_env(folder: Path) -> dict[str, str]:
@@ -174,8 +175,10 @@ def test_draft_grid(office, kind):
     for page in pages.values():
         for a, b in itertools.pairwise(page):
             gap = b[2] - a[2]
-            # Consecutive lines sit on the grid: a whole number of 225/22 mm steps apart.
-            assert abs(gap / PITCH - round(gap / PITCH)) * PITCH < 0.3, (a, b)
+            # Consecutive lines sit on the grid: a whole number of 225/22 mm steps apart. LibreOffice centres
+            # a line's box in its grid cell, so a line with LXGW WenKai (楷体, 1.18 em high) sits about 0.5 mm off
+            # one with Noto Serif CJK (仿宋, a taller box) only.
+            assert abs(gap / PITCH - round(gap / PITCH)) * PITCH < 0.65, (a, b)
         centre = (page[0][2] + page[0][4]) / 2
         slots = [(ln[2] + ln[4]) / 2 for ln in page]
         # Top margin 37 mm: a page's lines are in the 22 slots of the block.
@@ -260,7 +263,10 @@ def test_scripts_as_word(office, site_cache, latest_year):
         assert "下载：" not in text and "S001" not in text.replace("（S001）", "")
         body = body_lines(pdf)
         assert min(ln[1] for ln in body) == pytest.approx(28, abs=1)
-        assert max(len(ln[5].rstrip(HANGING)) for ln in body if CJK.match(ln[5])) == 28
+        # LXGW WenKai, the free face LibreOffice gets for 楷体, has narrow curly quotes (楷体_GB2312's are one
+        # em wide), so a line of a 楷体 note with quotes holds more than 28 characters; the others hold 28.
+        full = [ln[5].rstrip(HANGING) for ln in body if CJK.match(ln[5]) and not QUOTES & set(ln[5])]
+        assert max(len(t) for t in full) == 28, [t for t in full if len(t) > 28]
 
 
 # ------------------------------------------------------------------------------------------- forms
