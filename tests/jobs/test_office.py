@@ -176,8 +176,8 @@ def test_draft_grid(office, kind):
         for a, b in itertools.pairwise(page):
             gap = b[2] - a[2]
             # Consecutive lines sit on the grid: a whole number of 225/22 mm steps apart. LibreOffice centres
-            # a line's box in its grid cell, so a line with LXGW WenKai (楷体, 1.18 em high) sits about 0.5 mm off
-            # one with Noto Serif CJK (仿宋, a taller box) only.
+            # a line's box in its grid cell, so a line in LXGW WenKai (楷体, 1.18 em high) sits about 0.5 mm
+            # off one in Noto Serif CJK (仿宋, a taller box).
             assert abs(gap / PITCH - round(gap / PITCH)) * PITCH < 0.65, (a, b)
         centre = (page[0][2] + page[0][4]) / 2
         slots = [(ln[2] + ln[4]) / 2 for ln in page]
