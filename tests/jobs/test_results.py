@@ -527,6 +527,8 @@ def test_results_outputs(tmp_path, capsys):
     assert "按党员总数（含预备党员）30人计，三分之一为10人" in grades and "S002" in grades
     feedback = _text(tmp_path / "a" / "2025年度评定意见反馈单.pdf")
     assert feedback.count("评定意见反馈单") == 30 and f"姓名：{first['name']}" in feedback
+    # 序号 heads its column on one line (it broke into 序 and 号 in a column 9 mm wide, padding included).
+    assert "序号" in _layout(tmp_path / "a" / "2025年度民主测评结果汇总表.pdf").split()
     letters = _text(tmp_path / "a" / "2025年度流动党员评定意见反馈函.pdf")
     assert letters.count("特此函告") == 2 and data["members"][5]["name"] in letters
     public = _text(tmp_path / "a" / "2025年度整改清单和整改承诺公示.pdf")

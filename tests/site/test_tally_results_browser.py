@@ -52,6 +52,27 @@ def _counted(page, site: Path) -> None:
         tr.locator(".zt-decided").select_option(grade)
 
 
+def _right_rule_mm(pdf: Path, page: int = 1) -> float:
+    """How far (mm) from the paper's right edge the rightmost solid vertical rule on a page lies, as poppler
+    draws it at 300 dpi (PDFium still draws a rule that Chromium clipped; poppler leaves a grey sliver)."""
+    from PIL import Image
+
+    out = pdf.with_suffix("")
+    x0 = int((210 - 25) / 25.4 * 300)  # the right 25 mm of an A4 portrait page
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "300", "-f", str(page), "-l", str(page), "-singlefile",
+         "-x", str(x0), "-y", "0", "-W", str(2480 - x0), "-H", "3508", str(pdf), str(out)],
+        check=True,
+    )
+    img = Image.open(f"{out}.png").convert("L")
+    w, h = img.size
+    px = img.load()
+    for x in range(w - 1, -1, -1):
+        if sum(px[x, y] < 100 for y in range(0, h, 4)) > h // 16:
+            return (w - x) * 25.4 / 300
+    return float("inf")
+
+
 def _pdf(page, html: str, path: Path) -> PdfReader:
     doc = page.context.new_page()
     doc.set_content(html)
@@ -78,6 +99,9 @@ def test_member_list_to_printed_results(browser, site, width, shots, tmp_path):
         pdf = _pdf(page, html, tmp_path / f"{kind}.pdf")
         box = pdf.pages[0].mediabox
         assert (box.width > box.height) == wide, kind
+        if kind == "feedback":
+            # The slips' frames print whole: their right rule sits at the 16 mm margin (Chromium clipped it).
+            assert 15 <= _right_rule_mm(tmp_path / f"{kind}.pdf") <= 17.5
         if kind == "mobile":
             assert names[11] in html and "流动党员评定意见反馈函" in html and len(pdf.pages) == 1
         else:
