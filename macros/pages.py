@@ -74,17 +74,13 @@ def _section_of(nav, uri: str) -> list | None:
 
 def forms_index_table(edition: Edition, *, link) -> str:
     """The 表格总览 table in Markdown: every form, its steps, the web page and both PDFs."""
-    rows = ["| 表格 | 用于 | 网页填写 | PDF | Word |", "|---|---|---|---|---|"]
-    for f in all_forms().values():
-        steps = "、".join(STEP_NAMES[s] for s in f.steps)
-        pdfs = " · ".join(
-            f'<a href="{link(o.path(name=f.id))}">{o.short}</a>' for o in (FORM_PRINT, FORM_FILLABLE)
-        )
-        tag = "（不记名）" if f.anonymous else ""
-        word = f'<a href="{link(FORM_WORD.path(name=f.id))}">{FORM_WORD.label()}</a>'
-        web = f"[在线填写]({link(f'forms/{f.id}.md')})"
-        rows.append(f"| {f.title}{tag} | {steps} | {web} | {pdfs} | {word} |")
-    return "\n".join(rows)
+    return jinja_env().get_template("site/forms_index.md.j2").render(
+        forms=all_forms().values(),
+        step_names=STEP_NAMES,
+        link=link,
+        pdfs=(FORM_PRINT, FORM_FILLABLE),
+        word=FORM_WORD,
+    ).rstrip("\n")
 
 
 def draft_fragment(kind: str, edition: Edition, common: Common) -> str:
