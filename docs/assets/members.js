@@ -738,6 +738,19 @@
     });
     body.textContent = "";
     rows.forEach(function (tr) { body.appendChild(tr); });
+    capFigure(zf, list);
+  }
+
+  /* The ballot's ⅓ reference for this list, worked out as Common.cap_figure does (tally-core.js), in the
+     register's span where the blank figure was. */
+  function capFigure(zf, list) {
+    var p = zf.querySelector(".zf-cap[data-cap]");
+    var span = p && p.querySelector('.hb-rule[data-rule="excellent-cap"]');
+    var core = window.zzshhTallyCore;
+    if (!span || !core) return;
+    var data = JSON.parse(p.getAttribute("data-cap"));
+    var c = counts(list);
+    span.textContent = core.capFigure(data, data.base, c.all, c.full).figure;
   }
 
   function initForm(zf) {

@@ -55,6 +55,16 @@ def _cap_figure(common: Common, unit: dict, members: list[dict] | None) -> Marku
     return render_rule("excellent-cap", {"text": figure, "strength": strength}, stop=False)
 
 
+def _cap_data(common: Common, unit: dict) -> dict:
+    """What the page needs to work out the ballot's ⅓ figure as Common.cap_figure does: rule and base."""
+    return {
+        "cap": common.tally.cap.model_dump(),
+        "grades": common.grade_names,
+        "cap_sources": list(common.excellent_cap.sources),
+        "base": common.tally.cap.base_of(unit.get("excellent_base")),
+    }
+
+
 def render_form(
     form: Form,
     edition: Edition,
@@ -92,6 +102,8 @@ def render_form(
         members=members_view,
         unit=unit,
         cap=_cap_figure(common, unit, members_view),
+        # The web ballot works the figure out for the stored 本支部名单 (members.js with tally-core.js).
+        cap_data=_cap_data(common, unit),
         # What the superior's ballot says (the unit's profile first, then the edition): printed as given.
         ballot_excellent=unit.get("ballot_excellent") or (edition.ballot and edition.ballot.excellent),
         exclude_probationary=_ballot_probationary(unit, edition) == "不勾选",

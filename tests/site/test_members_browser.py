@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from handbook.model.editions import snapshot
 from handbook.model.roster import read_roster
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -83,6 +84,10 @@ def test_paste_thirty_and_fill_the_forms(page, base, shots, tmp_path):
     assert rows.count() == 30
     assert page.locator(".zm-bar a").get_attribute("href").endswith("/branch.html")
     assert rows.nth(7).locator(".zf-na").inner_text() == "不评定等次"
+    # The ⅓ reference counts the list as the pack's ballot does (Common.cap_figure), not a blank to fill.
+    figure = snapshot()[0].cap_figure(None, total=30, formal=27).figure
+    assert figure == "按党员总数（含预备党员）30人计，三分之一为10人"
+    assert page.inner_text(".zf-cap .hb-rule[data-rule=excellent-cap]") == figure
     page.check("#zf-member-ballot-r30_grade-excellent")
     page.reload()
     assert page.is_checked("#zf-member-ballot-r30_grade-excellent")
