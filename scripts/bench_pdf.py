@@ -22,6 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from handbook.render.output_files import FORM_FILLABLE, FORM_PACK, HANDBOOK  # noqa: E402
+
 KB = 1024
 TARGETS = {"print": 300 * KB, "fillable": 1024 * KB, "pack": 5 * 1024 * KB}
 # Run in a fresh process: builds `years` into `site` (a multi-edition site when there are several).
@@ -38,13 +40,13 @@ print(json.dumps(time.perf_counter() - t0))
 """
 
 
-def target(rel: Path) -> tuple[str, int | None]:
-    """The size target of one output file."""
-    if rel.name.startswith("form-pack-"):
+def target(rel: str) -> tuple[str, int | None]:
+    """The size target of one output file (its path under the edition's folder), by the outputs registry."""
+    if FORM_PACK.matches(rel):
         return "pack", TARGETS["pack"]
-    if rel.name.startswith("handbook-"):
+    if HANDBOOK.matches(rel):
         return "handbook", None
-    if rel.name.endswith("-fillable.pdf"):
+    if FORM_FILLABLE.matches(rel):
         return "fillable", TARGETS["fillable"]
     return "print", TARGETS["print"]
 
@@ -65,13 +67,13 @@ def sizes(pdf_dir: Path) -> bool:
     print(f"{'file':<48}{'size':>10}  {'target':>10}  ok")
     total_ok = True
     for path in sorted(pdf_dir.rglob("*.pdf")):
-        rel = path.relative_to(pdf_dir)
+        rel = path.relative_to(pdf_dir.parent).as_posix()
         _, limit = target(rel)
         size = path.stat().st_size
         ok = limit is None or size <= limit
         total_ok &= ok
         shown = f"{limit // KB} KB" if limit else "—"
-        print(f"{rel!s:<48}{size // KB:>7} KB  {shown:>10}  {'yes' if ok else 'NO'}")
+        print(f"{rel:<48}{size // KB:>7} KB  {shown:>10}  {'yes' if ok else 'NO'}")
     print("all sizes within targets" if total_ok else "SOME SIZES OVER TARGET")
     return total_ok
 
