@@ -461,6 +461,11 @@ class PageSpec:
 
 
 _BACKGROUND = pikepdf.unparse_content_stream([_op("q"), _op("Do", Name.BG), _op("Q")])
+# Tags of an output page: the printed form (the background, its text in reading order) is one division,
+# the values drawn on it one paragraph after it: every mark on the page is reached from the tree.
+_FORM_TAG = b"/Div <</MCID 0>> BDC\n"
+_VALUES_TAG = b"/P <</MCID 1>> BDC\n"
+_TAG_END = b"\nEMC"
 _OVERLAY_START = pikepdf.unparse_content_stream([_op("q"), _op("g", 0)])
 _OVERLAY_END = pikepdf.unparse_content_stream([_op("Q")])
 
@@ -473,30 +478,59 @@ class Writer:
         self.title = title
         self.epoch = epoch
 
+    @staticmethod
+    def _tag_page(pdf: pikepdf.Pdf, doc: Dictionary, page: Dictionary, values: bool) -> Array:
+        """The structure elements of one output page under `doc`: its parent-tree row (by MCID)."""
+        row = Array()
+        for mcid, kind in enumerate([Name.Div, Name.P] if values else [Name.Div]):
+            elem = Dictionary(Type=Name.StructElem, S=kind, P=doc, Pg=page, K=Array([mcid]))
+            elem = pdf.make_indirect(elem)
+            doc.K.append(elem)
+            row.append(elem)
+        return row
+
+    @staticmethod
+    def _tag_root(pdf: pikepdf.Pdf, doc: Dictionary, parents, n: int) -> None:
+        """The structure tree root over `doc`, the document marked and in Chinese."""
+        root = Dictionary(Type=Name.StructTreeRoot, K=Array([doc]), ParentTree=parents.obj)
+        root.ParentTreeNextKey = n
+        doc.P = pdf.make_indirect(root)
+        pdf.Root.StructTreeRoot = doc.P
+        pdf.Root.MarkInfo = Dictionary(Marked=True)
+        pdf.Root.Lang = String("zh-CN")
+
     def pdf_bytes(self, pages: list[PageSpec], title: str | None = None) -> bytes:
         """One PDF of `pages`: backgrounds copied once per file, the font cut to the file's characters."""
         pdf = pikepdf.new()
         cids = set().union(*(spec.cids for spec in pages))
         font = self.font.embed(pdf, cids) if cids else None
         xobjects: dict[tuple[str, int], object] = {}
-        for spec in pages:
+        doc = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
+        parents = pikepdf.NumberTree.new(pdf)
+        for n, spec in enumerate(pages):
             k = (spec.layout.key, spec.page)
             if k not in xobjects:
                 xobjects[k] = pdf.copy_foreign(spec.layout.xobject(spec.page))
             res = Dictionary(XObject=Dictionary(BG=xobjects[k]))
-            content = _BACKGROUND
+            content = _FORM_TAG + _BACKGROUND + _TAG_END
             if spec.overlay:
                 if spec.cids:
                     res.Font = Dictionary(FPack=font)
-                content = b"\n".join((content, _OVERLAY_START, spec.overlay, _OVERLAY_END))
+                values = b"\n".join((_OVERLAY_START, spec.overlay, _OVERLAY_END))
+                content = b"\n".join((content, _VALUES_TAG + values + _TAG_END))
             page = Dictionary(
                 Type=Name.Page,
                 MediaBox=Array(spec.layout.mediabox(spec.page)),
                 Resources=res,
                 Contents=pdf.make_stream(content),
+                StructParents=n,
             )
             pdf.pages.append(pikepdf.Page(page))
+            parents[n] = self._tag_page(pdf, doc, pdf.pages[-1].obj, bool(spec.overlay))
+        self._tag_root(pdf, doc, parents, len(pages))
         pdf.docinfo.Title = String(title or self.title)
+        # PDF/UA: viewers show the title, not the file name.
+        pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
         pdf.docinfo.Producer = String("zzshh-handbook pack")
         set_dates(pdf, self.epoch)
         out = io.BytesIO()

@@ -14,6 +14,7 @@ from handbook.jobs import pack
 from handbook.model.roster import labels, read_roster
 from handbook.outputs import MANIFEST
 from handbook.render.output_files import PACK
+from tests.pdf.tagcheck import tag_problems
 
 pytestmark = pytest.mark.slow
 
@@ -175,6 +176,23 @@ def test_without_unit_profile_unit_fields_blank(packs):
     assert BRANCH not in full
     assert "林晓明" in full  # the roster still fills the member fields
     assert BRANCH in _text(packs["a"] / pack.PACK_FILE)
+
+
+def test_pack_pdfs_are_tagged(packs):
+    """Every PDF of a pack is tagged: each page's printed form and the values drawn on it are in the tree."""
+    import pikepdf
+
+    pdfs = sorted(packs["a"].rglob("*.pdf"))
+    assert pdfs
+    seen: set[str] = set()
+    for path in pdfs:
+        with pikepdf.open(path) as pdf:
+            problems, kinds = tag_problems(pdf)
+            assert not problems, (path.name, problems[:5])
+            assert {"/Document", "/Div"} <= kinds, (path.name, kinds)
+            seen |= kinds
+    # Pre-filled values (names, the branch, counts) are a paragraph of their own on their page.
+    assert "/P" in seen
 
 
 def test_same_input_same_bytes(packs):
