@@ -143,7 +143,7 @@ def render_pdf(
     """One HTML document as PDF bytes: cached by content, byte-identical for the same input.
 
     `tooltips` (field name → text) describe a fillable PDF's fields to viewers and screen readers;
-    `tagged` gives the PDF its structure tree (False for the book's parts, whose merge cannot keep it);
+    `tagged` gives the PDF its structure tree (False for a pack's backgrounds, which Writer tags whole);
     `cache=False` for documents with personal data, which must not outlive their output folder.
     """
     path = cache_path(

@@ -294,7 +294,7 @@ def build_layout(
 ) -> Layout:
     """Render `html` as page background (cached by macros.pdf) plus its field rectangles (cached)."""
 
-    # Text is stamped on this page later, untagged: the page itself carries no structure tree either.
+    # Untagged: values are stamped on this page later and Writer tags each page whole (a Div and a P).
     background = render_pdf(html, fillable=False, tagged=False)
     # cache_key carries the digest of handbook/pdf/ (this module included): no version to bump.
     digest = hashlib.sha256(("layout\0" + cache_key(html, fillable=True)).encode()).hexdigest()
