@@ -53,8 +53,18 @@ def _marker_guard(request, monkeypatch):
     yield
 
 
+# With pytest-xdist (`make test` runs two workers), a test stays on the worker of its module, so module
+# fixtures are made once; the tests that read built sites share one worker, so each site is built once.
+SITE_FIXTURES = {"site_cache"}
+
+
 def pytest_collection_modifyitems(config, items):
-    """Every test that uses the browser carries the `browser` marker."""
+    """Every test that uses the browser carries the `browser` marker; each test gets its xdist group."""
+    site_modules = {item.module.__name__ for item in items
+                    if SITE_FIXTURES & set(getattr(item, "fixturenames", ()))}
+    for item in items:
+        name = item.module.__name__
+        item.add_marker(pytest.mark.xdist_group("built-sites" if name in site_modules else name))
     wrong = [
         item.nodeid
         for item in items
