@@ -88,7 +88,7 @@ def test_pack_killed_while_writing_keeps_the_previous_output(tmp_path):
     while proc.poll() is None and not _temporary(out) and time.monotonic() < deadline:
         time.sleep(0.02)
     proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    assert proc.wait() == -signal.SIGKILL, "the pack ended before it could be killed while writing"
     assert not out.exists() or _files(out) == before
     subprocess.run(cmd, check=True, capture_output=True)
     assert _files(out) == before
