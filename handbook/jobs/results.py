@@ -622,8 +622,10 @@ def collect(
             out, collected_workbook(files, skipped, edition_epoch(years[-1]) if years else None, folder)
         )
     branches = len({f.branch for f in files})
+    # A 上报 file from the 计票 page gives a branch's 统计表 and 评定结果 at once: count files, not parts.
+    read = len({f.path for f in files})
     say(
-        f"读取 {len(files)} 个文件（{branches} 个党支部），跳过 {len(skipped)} 个"
+        f"读取 {read} 个文件（{branches} 个党支部），跳过 {len(skipped)} 个"
         + (f"；已写入 {out}" if files else "；没有可汇总的文件")
     )
-    return len(files), skipped
+    return read, skipped

@@ -94,6 +94,16 @@ def _widths(ws, widths: list[int]) -> None:
         ws.column_dimensions[get_column_letter(j)].width = w
 
 
+def _head_height(ws, row: int = 2) -> None:
+    """The heading row tall enough for its wrapped headings: Calc keeps a row's height when a file opens."""
+    lines = 1
+    for cell in ws[row]:
+        width = ws.column_dimensions[cell.column_letter].width or 8.43
+        per_line = max(1, int(width // 2.1))  # CJK characters a column of this width holds, bold
+        lines = max(lines, -(-len(str(cell.value or "")) // per_line))
+    ws.row_dimensions[row].height = 15 * lines
+
+
 def grades_workbook(
     *, label: str, year: int, branch: str | None, valid: int, rows: list[dict], sources: list[str], epoch=None
 ) -> bytes:
@@ -252,9 +262,10 @@ def _of_kind(files: list[BranchFile], kind: str) -> list[BranchFile]:
 
 
 def _heads(ws, heads: tuple, row: int = 2, box: bool = True) -> None:
-    """A bold heading row."""
+    """A bold heading row, wrapped: Calc and Excel cut a heading wider than its column (预备党员（不…)."""
     for j, h in enumerate(heads, start=1):
-        _put(ws, row, j, h, bold=True, box=box)
+        cell = _put(ws, row, j, h, bold=True, box=box)
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
 
 
 def _stats_sheet(ws, stats: list[BranchFile], root: Path | None) -> None:
@@ -271,6 +282,7 @@ def _stats_sheet(ws, stats: list[BranchFile], root: Path | None) -> None:
                 cell.value, cell.data_type, cell.fill = "未填", "s", _BLANK
     _totals(ws, 3 + len(stats), 4, len(STAT_COLS), [[f.stats.get(c) for c in STAT_COLS] for f in stats])
     _widths(ws, [6, 30, 8] + [10] * len(STAT_COLS) + [30])
+    _head_height(ws)
     ws.print_title_rows = "1:2"
 
 
@@ -294,6 +306,7 @@ def _grades_sheet(ws, grades: list[BranchFile], root: Path | None) -> None:
             _put(ws, 2 + i, j, v, box=True)
     _totals(ws, 3 + len(grades), 4, len(GRADE_COLS), table)
     _widths(ws, [6, 30, 8] + [9] * len(GRADE_COLS) + [30])
+    _head_height(ws)
     ws.print_title_rows = "1:2"
 
 

@@ -404,7 +404,8 @@ def test_collect_reads_three_page_exports(tmp_path, capsys):
     out = tmp_path / "汇总.xlsx"
     assert main(["results", "--collect", str(inbox), "--out", str(out)]) == 0
     said = capsys.readouterr().out
-    assert "读取 6 个文件（3 个党支部），跳过 1 个" in said and "没有党支部名称" in said
+    # Three files, each a branch's 统计表 and 评定结果 in one.
+    assert "读取 3 个文件（3 个党支部），跳过 1 个" in said and "没有党支部名称" in said
     wb = load_workbook(out)
     head = next(wb["情况统计汇总"].iter_rows(min_row=2, max_row=2, values_only=True))
     col = {h: j for j, h in enumerate(head)}

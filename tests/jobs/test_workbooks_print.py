@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pikepdf
@@ -66,6 +67,12 @@ def test_workbooks_print_one_page_wide(tmp_path):
         for text in sheet_pages:
             assert str(last_head) in text.replace(" ", ""), (src.name, last_head)
         assert len(pages) <= len(wb.worksheets) + 1, (src.name, len(pages))
+    # The 党委's headings print whole (Calc cut 预备党员（不评定等次）人数 and 评定等次：基本合格 at
+    # their columns' width): every character of the first sheet's headings is on its first page.
+    heads = [str(c.value) for c in load_workbook(collected).worksheets[0][2]]
+    text = Counter(_pages(out / (collected.stem + ".pdf"))[0])
+    short = {ch: n for ch, n in Counter("".join(heads)).items() if text[ch] < n}
+    assert not short, short
 
 
 @pytest.mark.slow
