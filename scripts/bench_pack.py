@@ -167,13 +167,16 @@ def naive(units_dir: Path, count: int) -> dict:
 def child(args) -> None:
     """Run one fast batch in this (fresh) process and print its figures as JSON."""
     work = Path(args.work)
-    print(json.dumps(fast(work / "units", work / "out", work / "cache", single=args.single)))
+    cache = Path(args.cache) if args.cache else work / "cache"
+    print(json.dumps(fast(work / "units", work / "out", cache, single=args.single)))
 
 
-def run_child(n: int, members: int, base: Path, single: bool = False) -> dict:
+def run_child(n: int, members: int, base: Path, single: bool = False, cache: str | None = None) -> dict:
+    """One fast run in a fresh process (`cache`: a content cache to share, else empty ones)."""
     work = base / (f"single{members}" if single else f"n{n}")
     make_units(work / "units", n, members)
     cmd = [sys.executable, __file__, "--child", "--work", str(work)] + (["--single"] if single else [])
+    cmd += ["--cache", cache] if cache else []
     res = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if res.returncode:
         raise SystemExit(res.stderr[-3000:])
@@ -203,6 +206,8 @@ def main() -> None:
                     help="batch sizes for the peak-memory comparison (those above --units are left out)")
     ap.add_argument("--single-members", type=int, default=300, help="members of the unit packed alone")
     ap.add_argument("--single-only", action="store_true", help="only the single unit (no batch)")
+    ap.add_argument("--cache", help="use this content cache in every run instead of empty ones (the suite's "
+                    "quick run: the script runs whole, its times mean nothing)")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--single", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--work", help=argparse.SUPPRESS)
@@ -214,7 +219,8 @@ def main() -> None:
     if args.single_only:
         try:
             print(f"single unit: {args.single_members} members, as `handbook pack --roster` …", flush=True)
-            print(single_line(run_child(1, args.single_members, base, single=True), args.single_members))
+            single = run_child(1, args.single_members, base, single=True, cache=args.cache)
+            print(single_line(single, args.single_members))
         finally:
             shutil.rmtree(base, ignore_errors=True)
         return
@@ -222,13 +228,13 @@ def main() -> None:
         sizes = sorted({int(x) for x in args.mem_sizes.split(",") if int(x) <= args.units} | {args.units})
         results = {}
         print(f"one unit alone: 1 unit × {args.members} members …", flush=True)
-        alone = run_child(1, args.members, base)
+        alone = run_child(1, args.members, base, cache=args.cache)
         for n in sizes:
             print(f"fast path: {n} units × {args.members} members …", flush=True)
-            results[n] = run_child(n, args.members, base)
+            results[n] = run_child(n, args.members, base, cache=args.cache)
         main_run = results[args.units]
         print(f"single unit: {args.single_members} members, as `handbook pack --roster` …", flush=True)
-        single = run_child(1, args.single_members, base, single=True)
+        single = run_child(1, args.single_members, base, single=True, cache=args.cache)
         print(f"naive path: {args.naive_units} unit(s) rendered from scratch by WeasyPrint …", flush=True)
         make_units(base / "naive", args.naive_units, args.members)
         nv = naive(base / "naive", args.naive_units)

@@ -82,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--years", type=int, help="the multi-edition run builds this many newest editions "
                         "(default: every edition; 1 skips it)")
+    parser.add_argument("--cache", type=Path, help="use this content cache for every build instead of empty "
+                        "ones (the suite's quick run: the script runs whole, its times mean nothing)")
     args = parser.parse_args(argv)
 
     from handbook.model.editions import edition_paths
@@ -92,13 +94,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-pdf-") as tmp:
         tmp = Path(tmp)
         print(f"cold build of {newest}年度 (one edition, PDFs and Word files) …", flush=True)
-        cold = build([newest], tmp / "one", tmp / "cache-one")
+        cold = build([newest], tmp / "one", args.cache or tmp / "cache-one")
         print(f"warm build of {newest}年度 (same cache, nothing changed) …", flush=True)
-        warm = build([newest], tmp / "one", tmp / "cache-one")
+        warm = build([newest], tmp / "one", args.cache or tmp / "cache-one")
         multi = None
         if len(years) > 1:
             print(f"cold build of {len(years)} editions ({'、'.join(map(str, years))}) …", flush=True)
-            multi = build(years, tmp / "all", tmp / "cache-all")
+            multi = build(years, tmp / "all", args.cache or tmp / "cache-all")
+        if args.cache:
+            print(f"(caches given by --cache {args.cache}: no build was cold)")
 
         print()
         print(f"{os.cpu_count()} cores")
