@@ -167,7 +167,7 @@ class Macros:
         return Markup(f"（{BLANK}）") if str(value) == BLANK else Markup(value)
 
     def download(
-        self, key: str, name: str | None = None, text: str | None = None, office: bool = False
+        self, key: str, name: str | None = None, text: str | None = None, office: bool = False, lead: str = ""
     ) -> Markup:
         """A link to a generated file of the site by its key in the outputs registry (`name`: the form id,
         draft kind or 主持词 page it is one of), with the registry's label unless `text` is given."""
@@ -175,11 +175,12 @@ class Macros:
         values = {"name": name, "year": self.edition.year, "edition": self.edition.label}
         tpl = jinja_env().get_template("site/download.html.j2")
         href = self.rel(out.path(**values))
-        return Markup(tpl.render(href=href, text=text or out.label(**values), office=office))
+        return Markup(tpl.render(href=href, text=text or out.label(**values), office=office, lead=lead))
 
-    def office_link(self, key: str, name: str) -> Markup:
-        """The download line of a Word file of site/office/ (left out of the Word file made from the page)."""
-        return self.download(key, name, office=True)
+    def office_link(self, key: str, name: str, lead: str = "") -> Markup:
+        """The download line of a Word file of site/office/ (left out of the Word file made from the page),
+        after `lead`, a line saying what the file is."""
+        return self.download(key, name, office=True, lead=lead)
 
     def command_note(self, *commands: str, instead: str) -> Markup:
         """Who runs the named `handbook` commands (not a branch) and what a branch does in the browser."""
