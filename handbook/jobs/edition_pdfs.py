@@ -14,7 +14,7 @@ from ..pdf import book as pdfbook
 from ..pdf import engine, fontmerge
 from ..pdf.engine import cache_key, cache_path
 from ..render import book as renderbook
-from ..render.book import Book, BookPage, PackForm, pack_html
+from ..render.book import PACK_ANCHOR, Book, BookPage, PackForm, pack_html
 from ..render.env import TEMPLATES_DIR
 from ..render.forms import form_document, print_css, render_form
 from ..render.output_files import FORM_FILLABLE, FORM_PACK, FORM_PRINT, HANDBOOK
@@ -143,9 +143,14 @@ def build_edition_pdfs(
     for k, data in made.items():
         write_atomic(cache_path(k), data)
     out = []
+    pack = Path(FORM_PACK.path(year=edition.year))
     for rel, _, _, _, k in jobs:
         dest = site_dir / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(cache_path(k), dest)
+        if rel == pack:
+            # The pack's numbers start at its first form, after the cover and contents.
+            write_atomic(dest, pdfbook.labelled_from(cache_path(k).read_bytes(), PACK_ANCHOR))
+        else:
+            shutil.copyfile(cache_path(k), dest)
         out.append(dest)
     return out

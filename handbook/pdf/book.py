@@ -101,6 +101,22 @@ def _resolve_links(pdf: pikepdf.Pdf, pages, names: set[str]) -> None:
         page.obj.Annots = kept
 
 
+def page_labels(pdf: pikepdf.Pdf, lead: int) -> None:
+    """Viewers show the printed numbers: the `lead` front pages i, ii, …, then "— 1 —" is page label 1."""
+    nums = [0, Dictionary(S=Name.r)] if lead else []
+    pdf.Root.PageLabels = Dictionary(Nums=Array([*nums, lead, Dictionary(S=Name.D, St=1)]))
+
+
+def labelled_from(data: bytes, prefix: str) -> bytes:
+    """A rendered PDF with page labels from 1 at its first anchor named `prefix`…, roman before it."""
+    # That anchor's page is where the printed numbers start, after an unnumbered cover and contents.
+    _, at = anchor_pages(data)
+    lead = min((i for name, i in at.items() if name.startswith(prefix)), default=0)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        page_labels(pdf, lead)
+        return save(pdf)
+
+
 def merge_book(front: bytes, chunks: list[bytes], *, epoch: int) -> bytes:
     """The handbook: the front document's cover and contents, then the chunks' pages on its numbered ones."""
     pdf = pikepdf.open(io.BytesIO(front))
@@ -129,10 +145,7 @@ def merge_book(front: bytes, chunks: list[bytes], *, epoch: int) -> bytes:
                 pdf.pages.extend(part.pages)
             trees.append((tags.Tree(pdf, part), list(pdf.pages)[-len(part.pages) :]))
         _number_pages(pdf, lead, body)
-        # Viewers show the printed numbers: the front pages i, ii, …, then "— 1 —" is page label 1.
-        pdf.Root.PageLabels = Dictionary(
-            Nums=Array([0, Dictionary(S=Name.r), lead, Dictionary(S=Name.D, St=1)])
-        )
+        page_labels(pdf, lead)
         pdf.Root.Lang = pikepdf.String("zh-CN")
         _resolve_links(pdf, pdf.pages[lead:], set(dests))
         if "/Names" in pdf.Root:

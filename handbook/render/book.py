@@ -34,9 +34,15 @@ class PackForm(NamedTuple):
     body: str
 
 
+# The id of each form in the pack is this prefix and the form's id: the contents link to them, and the page
+# of the first one is where the printed numbers (and so the PDF's page labels) start.
+PACK_ANCHOR = "pk-"
+
+
 def pack_html(edition: Edition, forms: list[PackForm], css: str) -> str:
     """One document: a cover, contents and every form, numbered throughout (`css`: the forms' print CSS)."""
     return jinja_env().get_template("book/pack.html.j2").render(
+        anchor=PACK_ANCHOR,
         label=edition.label,
         theme=edition.theme.text,
         css=Markup(css),
