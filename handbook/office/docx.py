@@ -697,6 +697,10 @@ class Converter:
                 para.paragraph_format.line_spacing = Pt(self.layout.body_pt * 1.8)
 
 
+# The 序号 column's share of a Word list table.
+_NO_PCT = 8
+
+
 def _col_widths(table, ncols: int) -> list[float] | None:
     """Column widths as fractions, from the table's colgroup (percent widths) when it has them."""
     cols = table.findall("colgroup/col")
@@ -704,8 +708,11 @@ def _col_widths(table, ncols: int) -> list[float] | None:
         return None
     pct = []
     for col in cols:
-        m = re.search(r"width:\s*([\d.]+)%", col.get("style") or "")
-        pct.append(float(m.group(1)) if m else None)
+        style = col.get("style") or ""
+        # A list column's share of what the 序号 column leaves (fields.html.j2's --zf-share).
+        share = re.search(r"--zf-share:\s*([\d.]+)", style)
+        m = re.search(r"width:\s*([\d.]+)%", style)
+        pct.append(float(share.group(1)) * (100 - _NO_PCT) if share else float(m.group(1)) if m else None)
     known = [p for p in pct if p is not None]
     if not known:
         return None

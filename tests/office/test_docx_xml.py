@@ -182,3 +182,18 @@ def test_fields_of_a_line_stand_apart(made):
     assert "票\u3000合格" in register and "票合格" not in register
     sign_in = _text(made["form-sign-in-general"])
     assert "人\u3000预备党员" in sign_in and "人预备党员" not in sign_in
+
+
+@pytest.mark.parametrize("form_id", ["problem-list-member", "rectification-list", "sign-in-general"])
+def test_list_columns_keep_their_shares(form_id):
+    """A list's columns in Word have form.yml's widths (as the print PDF), not one width each."""
+    common, edition, _ = select(None)
+    form = all_forms()[form_id]
+    columns = next(f.columns for f in form.fields if f.type == "table")
+    doc = parts(form_docx(form, edition, common))["word/document.xml"]
+    tbl = next(t for t in doc.iter(W + "tbl") if len(t.find(W + "tblGrid")) == len(columns) + 1)
+    grid = [int(c.get(W + "w")) for c in tbl.find(W + "tblGrid")]
+    total = sum(c.width for c in columns)
+    got = [g / sum(grid[1:]) for g in grid[1:]]
+    assert all(abs(g - c.width / total) < 0.01 for g, c in zip(got, columns, strict=True)), (got, columns)
+    assert grid[0] < min(grid[1:])
