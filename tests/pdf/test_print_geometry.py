@@ -254,7 +254,8 @@ def test_typed_text_on_the_writing_lines(printed, tmp_path):
     src = tmp_path / "f.pdf"
     src.write_bytes(data)
     subprocess.run(
-        ["pdftoppm", "-gray", "-png", "-r", str(dpi), "-f", "1", "-l", "1", str(src), str(tmp_path / "f")]
+        ["pdftoppm", "-gray", "-png", "-r", str(dpi), "-f", "1", "-l", "1", str(src), str(tmp_path / "f")],
+        check=True,
     )
     seen["poppler"] = Image.open(next(tmp_path.glob("f-*.png")))
     px = dpi / 72
