@@ -649,12 +649,13 @@ class Converter:
         widths = _col_widths(el, ncols) or [1 / ncols] * ncols
         for col, w in zip(table.columns, widths, strict=True):
             col.width = Mm(usable * w)
+        # The rows once: table.rows[r] and table.cell() build every row each time (minutes for a long list).
+        word_rows = list(table.rows)
         for r, row in enumerate(grid):
             if rows[r].getparent().tag == "thead":
                 # The column heads repeat at the top of every page a long list runs onto.
-                table.rows[r]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-            # One lookup per row: table.cell() walks the whole table each time.
-            cells = table.rows[r].cells
+                word_rows[r]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+            cells = word_rows[r].cells
             c = 0
             for cell_el, span in row:
                 cell = cells[c]
