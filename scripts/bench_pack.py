@@ -85,9 +85,9 @@ def fast(units_dir: Path, out: Path, cache: Path, single: bool = False) -> dict:
     timings: dict = {}
     t0 = time.perf_counter()
     if single:
-        outcomes = pack.run_batch(units, lambda s: out / s.key, workers=1, progress=False, timings=timings)
+        outcomes = pack.run_batch(units, lambda s: out / s.key, workers=1, timings=timings)
     else:
-        outcomes = pack.run_batch(units, lambda s: out / s.key, progress=False, timings=timings)
+        outcomes = pack.run_batch(units, lambda s: out / s.key, timings=timings)
     total = time.perf_counter() - t0
     failed = [o for o in outcomes if o.error]
     if failed:

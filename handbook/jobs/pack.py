@@ -12,9 +12,12 @@ How a form is filled is its role (`pack:` in its form.yml, the ROLES below); the
 (handbook.render.pack) into one list of pack items that the PDF writer (drawing on layouts,
 handbook.pdf.fill) and the Word writer both read.
 
-Speed: WeasyPrint renders each layout once per edition and batch (handbook.pdf.overlay); each unit's pages
-are copies of those backgrounds with the values drawn on top, so a batch of hundreds of units takes minutes,
-and a single unit goes the same way.
+Speed: WeasyPrint renders each layout once per edition (handbook.pdf.overlay, cached by content); each
+unit's pages are copies of those backgrounds with the values drawn on top, so a batch of hundreds of units
+takes minutes, and a single unit goes the same way. A list (ballot, talk plan, sign-in sheets) is rendered
+with a few pages' rows whatever the roster's size: its continuation page repeats as often as the roster
+needs, the 序号 and page numbers drawn per page (handbook.pdf.fill), so a 2,000-member unit costs no more
+layout than a small one.
 """
 
 from __future__ import annotations
@@ -25,13 +28,10 @@ import multiprocessing as mp
 import os
 import queue
 import re
-import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from tqdm import tqdm
 
 from ..epoch import source_date_epoch
 from ..errors import InputError, InputErrors
@@ -42,10 +42,19 @@ from ..model.roster import RosterError, labels, read_roster
 from ..model.unit import Unit, load_unit
 from ..office.forms_docx import FilledForms, form_docx, html_form_docx, with_values
 from ..outputs import claim_folder
-from ..pdf.fill import fill_pages, list_pages, merged_note
+from ..pdf.fill import build_list_layout, cells, fields, fill_pages, list_pages, list_plan, merged_note
 from ..pdf.fonts import covered_codepoints
-from ..pdf.overlay import FONT_FAMILY, Layout, OverlayFont, PageSpec, Writer, build_font, build_layout
-from ..render.forms import form_document
+from ..pdf.overlay import (
+    FONT_FAMILY,
+    Layout,
+    OverlayFont,
+    PageSpec,
+    Writer,
+    background_layout,
+    build_font,
+    build_layout,
+)
+from ..render.forms import form_document, page_numbers_document
 from ..render.output_files import PACK_ALL, PACK_EACH, PACK_FORM, PACK_SINGLES, PACK_TALLY
 from ..render.pack import (
     NOT_GRADED,
@@ -67,9 +76,8 @@ SINGLES = PACK_SINGLES
 REGISTERS = "民主评议党员登记表"
 TALK_PLAN = "talk-plan"
 TALLY_FILE = PACK_TALLY.path()
-# Round list templates up so that batches of similar size share one cached WeasyPrint rendering.
-BALLOT_ROUND = 20
-TALK_ROUND = 50
+# The page-number documents are rounded up to this many pages, so packs of similar size share one rendering.
+NUMBERS_ROUND = 50
 
 
 class PackError(InputError):
@@ -116,10 +124,10 @@ def _load(src: UnitSource):
 
 @dataclass(frozen=True)
 class Sizes:
-    """The rows a batch's list layouts need (its largest roster and talk plan, rounded up)."""
+    """The longest lists of a batch (its largest roster and talk plan): how many pages to number."""
 
-    members: int
-    talks: int
+    members: int = 0
+    talks: int = 0
     # Rows of each sign-in sheet kind (the 支委, the largest 党小组): each sized to its own list.
     lists: Mapping[str, int] = field(default_factory=dict)
 
@@ -179,9 +187,14 @@ def _safe(name: str) -> str:
 class Role:
     """A form the pack leaves blank but for the unit's name (no `pack:` in its form.yml)."""
 
-    def layout(self, form: Form, edition: Edition, common: Common, sizes: Sizes) -> tuple[str, dict, float]:
-        """The layout's HTML, radio states and font size."""
-        return form_document(form, edition, common), _states(form), form.print.font_size
+    def layout(self, form: Form, edition: Edition, common: Common) -> Layout:
+        """The form rendered blank, with its fields' rectangles."""
+        html = form_document(form, edition, common)
+        return build_layout(form.id, html, font_size=form.print.font_size, states=_states(form))
+
+    def list_rows(self, form: Form, sizes: Sizes) -> int:
+        """Rows of the longest list this role draws for `sizes` (0: not a list)."""
+        return 0
 
     def values(self, form: Form, uv: UnitValues) -> dict[str, str]:
         return _branch(form, uv)
@@ -222,14 +235,22 @@ class Registers(Role):
 class Ballot(Role):
     """Every member one row, the one-third reference above, a 预备党员's tick cells merged."""
 
-    def layout(self, form: Form, edition: Edition, common: Common, sizes: Sizes) -> tuple[str, dict, float]:
+    def layout(self, form: Form, edition: Edition, common: Common) -> Layout:
         # The 序号 and the reference sentence are fields to draw into (overlay=True).
-        html = form_document(_sized(form, "ballot", sizes.members), edition, common, overlay=True)
         grade = next(f for f in form.fields if f.type == "ballot")
-        states = {
-            f"r{i:02d}_{grade.name}": [it.value for it in grade.items] for i in range(1, sizes.members + 1)
-        }
-        return html, states, form.print.font_size
+
+        def states(rows: int) -> dict[str, list[str]]:
+            return {f"r{i:02d}_{grade.name}": [it.value for it in grade.items] for i in range(1, rows + 1)}
+
+        return build_list_layout(
+            form.id,
+            lambda rows: form_document(_sized(form, "ballot", rows), edition, common, overlay=True),
+            font_size=form.print.font_size,
+            states_for=states,
+        )
+
+    def list_rows(self, form: Form, sizes: Sizes) -> int:
+        return sizes.members
 
     def items(self, n: int, form: Form, uv: UnitValues) -> list[Item]:
         names = labels(uv.members)
@@ -241,7 +262,8 @@ class Ballot(Role):
     def pages(self, kit: Kit, item: Item) -> list[PageSpec]:
         layout = kit.layouts[item.form.id]
         head = item.values | item.overlay
-        return list_pages(kit.font, layout, list(item.rows), ["no", "name"], head, merged_note(NOT_GRADED))
+        draw = cells(list(item.rows), ["no", "name"], merged_note(NOT_GRADED))
+        return list_pages(kit.font, layout, len(item.rows), head, draw, numbers=kit.numbers_for(layout))
 
     def docx(self, kit: Kit, item: Item) -> bytes:
         return form_docx(item.form, kit.edition, kit.common, values=item.values, members=list(item.members),
@@ -254,9 +276,17 @@ class SignIn(Role):
     def __init__(self, who: str):
         self.who = who
 
-    def layout(self, form: Form, edition: Edition, common: Common, sizes: Sizes) -> tuple[str, dict, float]:
-        html = form_document(_sized(form, "table", sizes.rows(self.who)), edition, common)
-        return html, _states(form), form.print.font_size
+    def layout(self, form: Form, edition: Edition, common: Common) -> Layout:
+        # The 序号 cells are fields to draw into (overlay=True): numbers run on over continuation pages.
+        return build_list_layout(
+            form.id,
+            lambda rows: form_document(_sized(form, "table", rows), edition, common, overlay=True),
+            font_size=form.print.font_size,
+            states_for=lambda _: _states(form),
+        )
+
+    def list_rows(self, form: Form, sizes: Sizes) -> int:
+        return max(sizes.rows(self.who), _table(form).rows or 0)
 
     def items(self, n: int, form: Form, uv: UnitValues) -> list[Item]:
         sheets = uv.signin.get(f"sign-in-{self.who}") or [{}]
@@ -271,12 +301,14 @@ class SignIn(Role):
         return out
 
     def pages(self, kit: Kit, item: Item) -> list[PageSpec]:
-        """Pages up to the last listed person (or the form's own rows): later pages hold blank rows only."""
-        table = next(f for f in item.form.fields if f.type == "table")
+        """Pages up to the last listed person (at least the form's own rows); the rest of the last page's
+        rows keep their 序号 for people who come unlisted."""
         layout = kit.layouts[item.form.id]
-        # Rows past 99 are r100, r101…: the number is taken whole.
-        last = _listed(item.values) or table.rows
-        return fill_pages(kit.font, layout, item.values)[: layout.widgets[f"r{last:02d}_name"][0].page + 1]
+        head = {k: v for k, v in item.values.items() if not _ROW_FIELD.match(k)}
+        return list_pages(
+            kit.font, layout, _listed(item.values), head, fields(item.values),
+            numbers=kit.numbers_for(layout), least=_table(item.form).rows or 0, paint_out=False,
+        )
 
     def docx(self, kit: Kit, item: Item) -> bytes:
         listed = sum(1 for k in item.values if k.endswith("_name"))
@@ -285,13 +317,26 @@ class SignIn(Role):
 
 
 TALK_COLUMNS = ("no", "a", "b", "kind", "way")
+# A sign-in sheet's row fields (r01_name, r120_group): drawn by the list, not as the sheet's head.
+_ROW_FIELD = re.compile(r"r\d+_")
+
+
+def _table(form: Form):
+    """A sign-in form's list (its table field)."""
+    return next(f for f in form.fields if f.type == "table")
 
 
 class TalkPlanRole(Role):
     """The 谈心谈话安排表 (not a form of forms/): the pairings, placed before the talks step's forms."""
 
-    def layout(self, form, edition: Edition, common: Common, sizes: Sizes) -> tuple[str, dict, float]:
-        return talk_plan_html(edition, common, sizes.talks), {}, 10.5
+    def layout(self, form, edition: Edition, common: Common) -> Layout:
+        def html(rows: int) -> str:
+            return talk_plan_html(edition, common, rows)
+
+        return build_list_layout(TALK_PLAN, html, font_size=10.5, states_for=lambda _: {})
+
+    def list_rows(self, form, sizes: Sizes) -> int:
+        return sizes.talks
 
     def items(self, n: int, form, uv: UnitValues) -> list[Item]:
         values = {"branch": uv.branch, "pack_summary": uv.talk_summary}
@@ -299,7 +344,10 @@ class TalkPlanRole(Role):
         return [Item(self, None, stem, TALK_TITLE, values, rows=tuple(uv.talk_rows))]
 
     def pages(self, kit: Kit, item: Item) -> list[PageSpec]:
-        return list_pages(kit.font, kit.layouts[TALK_PLAN], list(item.rows), list(TALK_COLUMNS), item.values)
+        layout = kit.layouts[TALK_PLAN]
+        draw = cells(list(item.rows), list(TALK_COLUMNS))
+        numbers = kit.numbers_for(layout)
+        return list_pages(kit.font, layout, len(item.rows), item.values, draw, numbers=numbers)
 
     def docx(self, kit: Kit, item: Item) -> bytes:
         values = dict(item.values)
@@ -365,8 +413,15 @@ class Kit:
     writer: Writer
     epoch: int
     formats: tuple[str, ...] = ("pdf", "docx")
+    # Page numbers drawn under list pages, by orientation ("portrait", "landscape").
+    numbers: Mapping[str, Layout] = field(default_factory=dict)
     # Word files converted once per form and filled per member (the 登记表), made as they are first needed.
     filled: dict[str, FilledForms] = field(default_factory=dict, compare=False)
+
+    def numbers_for(self, layout: Layout) -> Layout:
+        """The page-number pages for a list layout's pages (by its orientation)."""
+        x0, y0, x1, y1 = layout.mediabox(0)
+        return self.numbers["landscape" if x1 - x0 > y1 - y0 else "portrait"]
 
     @property
     def ballot(self) -> Form:
@@ -375,32 +430,36 @@ class Kit:
 
 
 def build_kit(
-    edition: Edition, common: Common, *, members: int, talks: int, chars: set[str],
-    formats: tuple[str, ...] = ("pdf", "docx"), say=lambda _: None, lists: Mapping[str, int] | None = None,
+    edition: Edition, common: Common, *, sizes: Sizes, chars: set[str],
+    formats: tuple[str, ...] = ("pdf", "docx"), say=lambda _: None,
 ) -> Kit:
-    """Render every layout of the pack once (cached across runs) and the overlay font for `chars`."""
+    """Render every layout of the pack once (cached across runs), the page numbers its longest list needs
+    (`sizes`) and the overlay font for `chars`."""
     forms = all_forms()
-    def rounded(n: int, step: int) -> int:
-        return max(step, math.ceil(n / step) * step)
-
-    sizes = Sizes(
-        rounded(members, BALLOT_ROUND),
-        rounded(talks, TALK_ROUND),
-        {who: rounded(n, BALLOT_ROUND) for who, n in (lists or {}).items()},
-    )
     entries = pack_entries(forms)
-    layouts = {}
+    layouts: dict[str, Layout] = {}
+    pages = {"portrait": 1}
     for e in [*(Entry(ROLES[f.pack], f) for f in forms.values()), Entry(TALKS, None)]:
         t0 = time.perf_counter()
-        html, states, size = e.role.layout(e.form, edition, common, sizes)
-        layouts[e.key] = build_layout(e.key, html, font_size=size, states=states)
-        if e.form:
-            say(f"  已排版 {e.form.title}（{time.perf_counter() - t0:.1f} 秒）")
+        layouts[e.key] = layout = e.role.layout(e.form, edition, common)
+        rows = e.role.list_rows(e.form, sizes)
+        if rows:
+            orientation = e.form.print.orientation if e.form else "portrait"
+            pages[orientation] = max(pages.get(orientation, 1), len(list_plan(layout, rows)))
+        say(f"  已排版 {e.form.title if e.form else TALK_TITLE}（{time.perf_counter() - t0:.1f} 秒）")
+    numbers = {
+        o: background_layout(f"page-numbers-{o}", page_numbers_document(o, _rounded(n, NUMBERS_ROUND)))
+        for o, n in sorted(pages.items())
+    }
     fixed = "0123456789" + "".join(f"{edition.label}{TALK_TITLE}")
     font = build_font(set(chars) | set(fixed))
     epoch = source_date_epoch()
     writer = Writer(font, title=f"{edition.label}组织生活会和民主评议党员表格", epoch=epoch)
-    return Kit(edition, common, tuple(entries), layouts, font, writer, epoch, formats)
+    return Kit(edition, common, tuple(entries), layouts, font, writer, epoch, formats, numbers=numbers)
+
+
+def _rounded(n: int, step: int) -> int:
+    return max(step, math.ceil(n / step) * step)
 
 
 # ---------------------------------------------------------------------------------------------- writing
@@ -531,16 +590,21 @@ def _listed(sheet: dict[str, str]) -> int:
     return max((int(m.group(1)) for k in sheet if (m := re.fullmatch(r"r(\d+)_name", k))), default=0)
 
 
-def survey(
-    units: list[UnitSource], ballot_item: str = "优秀", lists: dict[str, int] | None = None
-) -> tuple[set[str], int, int, dict[str, str]]:
-    """First pass: the characters, the largest roster and talk plan (and into `lists` the longest list of
-    each sign-in kind), and the units that fail to read."""
+@dataclass
+class Survey:
+    """What the first pass over a batch's rosters found."""
+
+    chars: set[str]  # every character the packs will draw
+    sizes: Sizes  # the longest lists
+    failed: dict[str, str]  # units that fail to read, with the reason
+
+
+def survey(units: list[UnitSource], ballot_item: str = "优秀") -> Survey:
+    """First pass: the characters, the largest roster and talk plan, the longest list of each sign-in kind,
+    and the units that fail to read."""
     chars: set[str] = set()
     most_members = most_talks = 0
-    lists = {} if lists is None else lists
-    for who in ("committee", "groups"):
-        lists.setdefault(who, 0)
+    lists = dict.fromkeys(("committee", "groups"), 0)
     failed: dict[str, str] = {}
     for src in units:
         try:
@@ -552,10 +616,10 @@ def survey(
         chars.update("".join(uv.strings()))
         most_members = max(most_members, len(uv.ballot_rows))
         most_talks = max(most_talks, len(uv.talk_rows))
-        for who in ("committee", "groups"):
+        for who in lists:
             sheets = uv.signin.get(f"sign-in-{who}") or []
             lists[who] = max([lists[who], *map(_listed, sheets)])
-    return chars, most_members, most_talks, failed
+    return Survey(chars, Sizes(most_members, most_talks, lists), failed)
 
 
 def _work(kit: Kit, job: tuple[UnitSource, Path], step: Step | None = None) -> Outcome:
@@ -610,55 +674,52 @@ def run_batch(
     *,
     year: int | None = None,
     workers: int | None = None,
-    progress: bool = True,
     say=lambda _: None,
     timings: dict | None = None,
     formats: tuple[str, ...] = ("pdf", "docx"),
 ) -> list[Outcome]:
     """Make a pack for every unit; one unit's failure is recorded and the others go on. A single unit takes
-    the same path (layouts once, pages drawn on them) and its progress counts documents."""
+    the same path (layouts once, pages drawn on them). Progress goes to `say` only, in stages, then the
+    documents (one unit) or units (a batch) done by tenths."""
     common, edition, _ = select(year)
     timings = {} if timings is None else timings
     t0 = time.perf_counter()
     say(f"正在读取{len(units)}个单位的名册……" if len(units) > 1 else "正在读取名册……")
-    lists: dict[str, int] = {}
-    chars, most_members, most_talks, failed = survey(units, lists=lists)
+    found = survey(units)
     t1 = time.perf_counter()
-    say(f"名册已读完（最多{most_members}名党员）；正在排版各表格（每种只排一次，首次较慢）……")
-    kit = build_kit(edition, common, members=most_members, talks=most_talks, chars=chars, formats=formats,
-                    say=say, lists=lists)
+    say(f"名册已读完（最多{found.sizes.members}名党员）；正在排版各表格（每种只排一次，首次较慢）……")
+    kit = build_kit(edition, common, sizes=found.sizes, chars=found.chars, formats=formats, say=say)
     t2 = time.perf_counter()
     timings |= {"survey": t1 - t0, "layouts": t2 - t1}
     say(f"排版完成（{t2 - t1:.0f} 秒）；正在填写并保存文件……")
-    jobs = [(src, Path(out_for(src))) for src in units if src.key not in failed]
-    outcomes = [Outcome(k, None, 0, e) for k, e in failed.items()]
+    jobs = [(src, Path(out_for(src))) for src in units if src.key not in found.failed]
+    outcomes = [Outcome(k, None, 0, e) for k, e in found.failed.items()]
     workers = workers if workers is not None else min(2, os.cpu_count() or 1, len(jobs))
-    bar = None
-    try:
-        if len(jobs) == 1:
-            step = None
-            if progress:
-                bar = tqdm(total=None, file=sys.stderr, unit="份", desc="已写文件", leave=True)
-
-                def step(done: int, total: int) -> None:
-                    bar.total = total
-                    bar.update(done - bar.n)
-
-            outcomes.append(_work(kit, jobs[0], step))
-        else:
-            if progress:
-                bar = tqdm(total=len(jobs), file=sys.stderr, unit="个单位", desc="表格包", leave=True)
-            finished = _forked(kit, jobs, workers) if workers > 1 else (_work(kit, j) for j in jobs)
-            for res in finished:
-                outcomes.append(res)
-                if bar:
-                    bar.update()
-    finally:
-        if bar:
-            bar.close()
+    if len(jobs) == 1:
+        outcomes.append(_work(kit, jobs[0], _tenths(say, "已写文件 {done}/{total} 份")))
+    else:
+        step = _tenths(say, "表格包：已完成 {done}/{total} 个单位")
+        finished = _forked(kit, jobs, workers) if workers > 1 else (_work(kit, j) for j in jobs)
+        for n, res in enumerate(finished, start=1):
+            outcomes.append(res)
+            step(n, len(jobs))
     timings["units"] = time.perf_counter() - t2
     order = {src.key: i for i, src in enumerate(units)}
     return sorted(outcomes, key=lambda o: order.get(o.key, -1))
+
+
+def _tenths(say, line: str) -> Step:
+    """A progress step that says `line` (with {done} and {total}) each time another tenth is done."""
+    said = 0
+
+    def step(done: int, total: int) -> None:
+        nonlocal said
+        tenth = done * 10 // max(total, 1)
+        if tenth > said:
+            said = tenth
+            say(line.format(done=done, total=total))
+
+    return step
 
 
 def summary(outcomes: list[Outcome]) -> list[str]:

@@ -119,6 +119,9 @@ class Example(Strict, strict=True):
 PackRole = Literal[
     "ballot", "register", "statistics", "sign-in-members", "sign-in-committee", "sign-in-groups"
 ]
+# Roles whose list `handbook pack` continues on as many pages as the roster needs: the list ends the form.
+LIST_ROLES = {"ballot": "ballot", "sign-in-members": "table", "sign-in-committee": "table",
+              "sign-in-groups": "table"}
 
 
 class PrintOptions(Strict, strict=True):
@@ -302,7 +305,25 @@ def _check_form(form: Form, lines: dict, path: Path) -> list[InputError]:
             elif n in placed:
                 errors.append(InputError(path, f"{n} 在 layout 中出现了两次", where, line))
             placed.add(n)
+    errors += _check_list_role(form, lines, path)
     return errors
+
+
+def _check_list_role(form: Form, lines: dict, path: Path) -> list[InputError]:
+    """A form the pack fills as a list (LIST_ROLES) has that list and nothing after it: the pack repeats the
+    list's continuation page as often as the roster needs, so a page after the list would never print."""
+    kind = LIST_ROLES.get(form.pack or "")
+    if kind is None:
+        return []
+    at = next((i for i, f in enumerate(form.fields) if f.type == kind), None)
+    if at is None:
+        return [InputError(path, f"pack: {form.pack} 的表格须有一个 {kind} 类型的字段（名单）", "pack",
+                           lines.get(("pack",)))]
+    return [
+        InputError(path, f"pack: {form.pack} 的表格以名单（{form.fields[at].name}）结束，其后不能再有字段",
+                   f"fields[{i}]", line_for(lines, ("fields", i)))
+        for i, f in enumerate(form.fields[at + 1:], start=at + 1) if f.area != "header"
+    ]
 
 
 def _source_ids() -> set[str] | None:

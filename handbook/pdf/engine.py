@@ -109,7 +109,7 @@ def weasyprint_pdf(html: str, fillable: bool, base_url: str | None, tagged: bool
     import weasyprint
 
     if fillable:
-        html = _add_style(html, FILLABLE_CSS)
+        html = add_style(html, FILLABLE_CSS)
     handler = _Collect()
     wlog = logging.getLogger("weasyprint")
     wlog.addHandler(handler)
@@ -123,7 +123,7 @@ def weasyprint_pdf(html: str, fillable: bool, base_url: str | None, tagged: bool
     return data
 
 
-def _add_style(html: str, css: str) -> str:
+def add_style(html: str, css: str) -> str:
     """Append a style sheet at the end of <head> (or at the start when there is no head)."""
     tag = f"<style>{css}</style>"
     i = html.lower().rfind("</head>")

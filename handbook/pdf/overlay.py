@@ -2,11 +2,12 @@
 
 A `Layout` is one HTML document rendered twice by WeasyPrint: a print version (the page background,
 through the PDF cache) and a fillable version that is only read for the rectangle of every named
-field. An `OverlayFont` is the form font (Noto Serif CJK SC): its cmap gives the Unicode→CID map and its
-hmtx the widths, and HarfBuzz cuts it to a batch's characters once. `Writer` then makes each output PDF
-from pikepdf copies of the background pages plus content streams that draw the values inside the field
-rectangles, embedding a subset of the batch font cut to that file's characters: no layout engine runs
-per unit, and a file carries only its own glyphs.
+field (rendered without its <form> element: WeasyPrint searches the whole form for each input's label,
+which costs the square of a long list's rows). An `OverlayFont` is the form font (Noto Serif CJK SC): its
+cmap gives the Unicode→CID map and its hmtx the widths, and HarfBuzz cuts it to a batch's characters
+once. `Writer` then makes each output PDF from pikepdf copies of the background pages plus content streams
+that draw the values inside the field rectangles, embedding a subset of the batch font cut to that file's
+characters: no layout engine runs per unit, and a file carries only its own glyphs.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 from dataclasses import dataclass, field
 
 import pikepdf
@@ -289,6 +291,19 @@ def _with_states(widgets: dict[str, list[Widget]], states: dict[str, list[str]])
     return out
 
 
+def _formless(html: str) -> str:
+    """The document with its <form> elements as <div>s: the same boxes, and inputs WeasyPrint files under no
+    form, so it does not search the form's whole tree for every input's label (quadratic in a list's rows)."""
+    return re.sub(r"<(/?)form\b", r"<\1div", html, flags=re.IGNORECASE)
+
+
+def background_layout(key: str, html: str) -> Layout:
+    """A layout with pages only, no fields (the page numbers drawn under a list's pages)."""
+    background = render_pdf(html, fillable=False, tagged=False)
+    with pikepdf.open(io.BytesIO(background)) as bg:
+        return Layout(key, background, {}, len(bg.pages))
+
+
 def build_layout(
     key: str, html: str, *, font_size: float, states: dict[str, list[str]] | None = None
 ) -> Layout:
@@ -304,7 +319,7 @@ def build_layout(
         widgets = {n: [Widget(n, w[0], tuple(w[1]), w[2]) for w in ws] for n, ws in raw["widgets"].items()}
         n_pages = raw["pages"]
     else:
-        widgets, n_pages = _widgets(weasyprint_pdf(html, True, None))
+        widgets, n_pages = _widgets(weasyprint_pdf(_formless(html), True, None))
         raw = {
             "pages": n_pages,
             "widgets": {n: [[w.page, list(w.rect), w.kind] for w in ws] for n, ws in widgets.items()},
@@ -445,27 +460,35 @@ class Canvas:
             out.append(line)
         return out
 
-    def page(self, layout: Layout, page: int) -> PageSpec:
-        """This overlay on page `page` of `layout`."""
-        return PageSpec(layout, page, pikepdf.unparse_content_stream(self.ops), frozenset(self.cids))
+    def page(self, layout: Layout, page: int, under: tuple[Layout, int] | None = None) -> PageSpec:
+        """This overlay on page `page` of `layout` (and `under`'s page drawn with it: a page number)."""
+        return PageSpec(layout, page, pikepdf.unparse_content_stream(self.ops), frozenset(self.cids), under)
 
 
 @dataclass
 class PageSpec:
-    """One output page: a background page of a layout, the overlay drawn on it and the CIDs it uses."""
+    """One output page: a background page of a layout, the overlay drawn on it and the CIDs it uses;
+    `under` is a page of another layout drawn with the background (a list page's number)."""
 
     layout: Layout
     page: int
     overlay: bytes
     cids: frozenset[int] = frozenset()
+    under: tuple[Layout, int] | None = None
 
 
 _BACKGROUND = pikepdf.unparse_content_stream([_op("q"), _op("Do", Name.BG), _op("Q")])
 # Tags of an output page: the printed form (the background, its text in reading order) is one division,
-# the values drawn on it one paragraph after it: every mark on the page is reached from the tree.
+# the values drawn on it one paragraph after it: every mark on the page is reached from the tree. A list
+# page's number, drawn from another layout, is a pagination artifact.
 _FORM_TAG = b"/Div <</MCID 0>> BDC\n"
 _VALUES_TAG = b"/P <</MCID 1>> BDC\n"
 _TAG_END = b"\nEMC"
+_UNDER = (
+    b"/Artifact <</Type /Pagination>> BDC\n"
+    + pikepdf.unparse_content_stream([_op("q"), _op("Do", Name.PN), _op("Q")])
+    + _TAG_END
+)
 _OVERLAY_START = pikepdf.unparse_content_stream([_op("q"), _op("g", 0)])
 _OVERLAY_END = pikepdf.unparse_content_stream([_op("Q")])
 
@@ -507,12 +530,19 @@ class Writer:
         xobjects: dict[tuple[str, int], object] = {}
         doc = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
         parents = pikepdf.NumberTree.new(pdf)
-        for n, spec in enumerate(pages):
-            k = (spec.layout.key, spec.page)
+
+        def xobject(layout: Layout, page: int):
+            k = (layout.key, page)
             if k not in xobjects:
-                xobjects[k] = pdf.copy_foreign(spec.layout.xobject(spec.page))
-            res = Dictionary(XObject=Dictionary(BG=xobjects[k]))
+                xobjects[k] = pdf.copy_foreign(layout.xobject(page))
+            return xobjects[k]
+
+        for n, spec in enumerate(pages):
+            res = Dictionary(XObject=Dictionary(BG=xobject(spec.layout, spec.page)))
             content = _FORM_TAG + _BACKGROUND + _TAG_END
+            if spec.under:
+                res.XObject.PN = xobject(*spec.under)
+                content = b"\n".join((content, _UNDER))
             if spec.overlay:
                 if spec.cids:
                     res.Font = Dictionary(FPack=font)

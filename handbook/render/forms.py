@@ -77,7 +77,8 @@ def render_form(
     overlay: bool = False,
 ) -> str:
     """The form as an HTML fragment; the same markup serves the web page and both PDFs."""
-    # overlay: the pack's blank ballot, whose 序号 cells and cap sentence are fields the pack draws into.
+    # overlay: the pack's blank lists (ballot, sign-in tables), whose 序号 cells (and the ballot's cap
+    # sentence) are fields the pack draws into.
     if target not in ("web", "pdf"):
         raise ValueError(f"target must be 'web' or 'pdf', not {target!r}")
     members_view = None
@@ -168,6 +169,13 @@ def form_document(
         form, edition, common, target="pdf", values=values, members=members, unit=unit, overlay=overlay
     )
     return document(f"{edition.label}{form.title}", print_css(), body)
+
+
+def page_numbers_document(orientation: str, pages: int) -> str:
+    """`pages` empty pages of the forms' print CSS showing only their page numbers (drawn under a pack's list
+    pages, whose layouts leave the number out)."""
+    body = f'<div class="zf zf-pdf zf-{orientation}"></div>' * pages
+    return document(f"页码（{pages}页）", print_css(), body)
 
 
 def example_kwargs(form: Form, index: int = 0) -> dict[str, Any]:

@@ -436,7 +436,7 @@ def test_pack_word_files(tmp_path):
     """`handbook pack` in Word: the ballot lists the roster, one register per member, the talk plan filled."""
     src = pack.UnitSource("u", EXAMPLE / "roster.csv", EXAMPLE / "unit.yml")
     out = tmp_path / "pack"
-    [res] = pack.run_batch([src], lambda s: out, workers=1, progress=False, formats=("docx",))
+    [res] = pack.run_batch([src], lambda s: out, workers=1, formats=("docx",))
     assert res.error is None
     assert not list(out.rglob("*.pdf"))
     members = read_roster(EXAMPLE / "roster.csv").members

@@ -31,10 +31,15 @@ ROSTER = """姓名,性别,出生年月,入党时间,党员类别,党小组,职�
 BRANCH = "中共示例市某某局机关第一党支部"
 
 
-def _text(path: Path) -> str:
-    """pdftotext of a PDF with all white space removed (wrapped cells join up again)."""
-    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    return re.sub(r"\s+", "", out)
+def _text(path: Path, page: int | None = None) -> str:
+    """pdftotext of a PDF (or of one page) with all white space removed (wrapped cells join up again)."""
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    cmd = ["pdftotext", *pages, str(path), "-"]
+    return re.sub(r"\s+", "", subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
+
+
+def _info(path: Path) -> str:
+    return subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
 
 
 def _layout(path: Path) -> list[str]:
@@ -218,7 +223,7 @@ def test_batch_bad_unit_does_not_stop_others(unit_dir, tmp_path, capsys):
     # The missing character is refused with the member and the roster row named.
     line = next(x for x in printed.out.splitlines() if "✗ glyph" in x)
     assert "第9行" in line and "郑" in line and "U+E000" in line
-    assert "表格包" in printed.err  # the progress bar goes to stderr
+    assert re.search(r"表格包：已完成 (\d+)/\1 个单位", printed.err)  # progress goes to stderr
     assert not [p for p in out.iterdir() if p.name.startswith(".")], "temporary folders left behind"
 
 
@@ -249,7 +254,8 @@ def test_failure_leaves_nothing_half_written(unit_dir, tmp_path, monkeypatch):
 
 
 def test_a_unit_past_99_members_lists_everyone_on_the_sign_in_sheet(tmp_path, capsys):
-    """Rows past 99 are r100…: the 党员大会 sheet must not stop at the 99th member."""
+    """Rows past 99 are r100…: the 党员大会 sheet must not stop at the 99th member; its pages and the
+    ballot's run on, numbered."""
     lines = ["姓名,党员类别,党小组"]
     names = [
         f"{'王李张刘陈'[i % 5]}{'甲乙丙丁戊己庚辛壬癸'[i // 10 % 10]}{'一二三四五六七八九十'[i % 10]}"
@@ -263,7 +269,17 @@ def test_a_unit_past_99_members_lists_everyone_on_the_sign_in_sheet(tmp_path, ca
     assert main(["pack", "--roster", str(roster), "--out", str(out), "--format", "pdf"]) == 0
     text = _text(_one(out / pack.SINGLES, "*-党员大会签到表.pdf"))
     assert all(n in text for n in names), [n for n in names if n not in text][:5]
+    # Lists run on over continuation pages: 序号 beside each name in order, each page its own number.
+    for stem in ("党员大会签到表", "民主评议党员民主测评表"):
+        path = _one(out / pack.SINGLES, f"*-{stem}.pdf")
+        found = (re.match(r"\s*(\d+)\s+(\S+)", line) for line in _layout(path))
+        rows = {m.group(2): int(m.group(1)) for m in found if m}
+        assert [rows.get(n) for n in names] == list(range(1, len(names) + 1)), stem
+        pages = int(re.search(r"Pages:\s+(\d+)", _info(path)).group(1))
+        assert pages >= 4, stem
+        assert [f"—{k}—" in _text(path, page=k) for k in range(1, pages + 1)] == [True] * pages, stem
     # A single unit's pack says what it is doing, stage by stage, and counts the documents written.
     err = capsys.readouterr().err
     assert "正在读取名册" in err and "正在排版" in err and "已排版 党员大会签到表" in err, err[:500]
-    assert "正在填写并保存文件" in err and "已写文件" in err, err[-500:]
+    assert "正在填写并保存文件" in err and re.search(r"已写文件 (\d+)/\1 份", err), err[-500:]
+    assert "\r" not in err, "one stream of lines, no progress bar redrawn over them"

@@ -66,6 +66,20 @@ def test_broken_form_names_file_field_line(tmp_path, old, new, field, needle):
     assert new in broken.splitlines()[err.line - 1]
 
 
+def test_a_list_the_pack_continues_ends_its_form(tmp_path):
+    """The pack repeats a list's continuation page as the roster needs: a field after it would be lost."""
+    folder = tmp_path / "sign-in-general"
+    folder.mkdir()
+    src = (FORMS_DIR / "sign-in-general" / "form.yml").read_text(encoding="utf-8")
+    extra = "  - {type: signature, name: recorder, label: 记录人, area: footer}\n"
+    broken = src.replace("layout:\n", extra + "layout:\n", 1)
+    (folder / "form.yml").write_text(broken, encoding="utf-8")
+    with pytest.raises(InputErrors) as exc:
+        load_forms(tmp_path)
+    err = next(e for e in exc.value.errors if e.field == "fields[7]")
+    assert "以名单（signin）结束" in str(err) and "recorder" in broken.splitlines()[err.line - 1]
+
+
 def test_id_must_match_folder(tmp_path):
     folder = tmp_path / "other-name"
     shutil.copytree(FORMS_DIR / "talk-record", folder)

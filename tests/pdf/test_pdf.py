@@ -217,6 +217,17 @@ def test_tooltips_name_fields_and_key_the_cache(hand_pdfs):
 
 
 @pytest.mark.slow
+def test_pack_layouts_read_fields_where_the_form_puts_them():
+    """A pack layout's field rectangles come from a rendering without the <form> element (WeasyPrint searches
+    a form's whole tree for every input's label: minutes for a long list); they are the form's own."""
+    from handbook.pdf.overlay import _formless, _widgets
+
+    plain = P.weasyprint_pdf(_formless(HAND_FORM), True, None)
+    assert "<form" not in _formless(HAND_FORM)
+    assert _widgets(plain) == _widgets(P.weasyprint_pdf(HAND_FORM, True, None))
+
+
+@pytest.mark.slow
 def test_print_pdfs_have_no_fields(form_pdfs):
     for fid, (_, printed, _) in form_pdfs.items():
         with pikepdf.open(io.BytesIO(printed)) as pdf:

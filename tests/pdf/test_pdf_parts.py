@@ -11,9 +11,9 @@ from fontTools.cffLib import CFFFontSet
 
 from handbook.atomic import replacing_dir, write_atomic
 from handbook.pdf import fonts as F
-from handbook.pdf.fill import rows_by_page
+from handbook.pdf.fill import list_plan, rows_by_page
 from handbook.pdf.fix import cid_widths, tounicode_cmap, w_array
-from handbook.pdf.overlay import NO_LINE_START, Canvas, Layout, Widget, build_font
+from handbook.pdf.overlay import NO_LINE_START, Canvas, Layout, OverlayError, Widget, build_font
 
 TEXT = "中共示例市第一党支部委员会，王芳（第一党小组，1980年5月）。一二三四五六七八九十"
 
@@ -118,6 +118,24 @@ def test_row_map_belongs_to_its_layout():
     del first
     second = _layout({"r01_no": 1})
     assert rows_by_page(second) == {1: [1]}
+
+
+def test_a_list_runs_on_over_the_continuation_page_as_often_as_its_rows_need():
+    """Rows 1–3 on the first page, 4–5 on the continuation page, 6 on a last page that is never used."""
+    layout = _layout({"r01_no": 0, "r02_no": 0, "r03_no": 0, "r04_no": 1, "r05_no": 1, "r06_no": 2})
+    layout.n_pages = 3
+    assert list_plan(layout, 0) == [(0, [(1, 1), (2, 2), (3, 3)])]
+    assert list_plan(layout, 3) == [(0, [(1, 1), (2, 2), (3, 3)])]
+    assert list_plan(layout, 8) == [
+        (0, [(1, 1), (2, 2), (3, 3)]),
+        (1, [(4, 4), (5, 5)]),
+        (1, [(4, 6), (5, 7)]),
+        (1, [(4, 8), (5, 9)]),  # row 9 is past the list: the caller paints it out or leaves it blank
+    ]
+    # Without a full continuation page (the layout's list too short) there is nothing to repeat.
+    short = _layout({"r01_no": 0, "r02_no": 1})
+    with pytest.raises(OverlayError):
+        list_plan(short, 5)
 
 
 def test_write_atomic_replaces_whole_or_not_at_all(tmp_path, monkeypatch):
