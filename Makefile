@@ -25,10 +25,13 @@ serve: system $(STAMP)
 offline: system $(STAMP)
 	$(BIN)/handbook offline
 
+# Two workers (pytest-xdist): a test stays with its module's worker, the built-site tests share one.
+JOBS ?= 2
+
 test: $(STAMP)
 	@scripts/ensure_system.sh test
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
 
 # The fast run while working: ruff and every test that neither builds a site, renders a PDF nor drives
 # Chromium (tests/conftest.py fails a test that does so without its marker).
