@@ -263,3 +263,25 @@ def test_collect_of_mixed_years_is_an_error_unless_asked_for(tmp_path, capsys):
     assert "年度不一致" in err and "2024年度" in err and "--allow-year-mismatch" in err and not out.exists()
     args = ["results", "--collect", str(tmp_path / "in"), "--out", str(out), "--allow-year-mismatch"]
     assert main(args) == 0 and out.is_file()
+
+
+def test_collect_names_a_figure_that_is_not_a_number(tmp_path, capsys):
+    _books(tmp_path, "第一党支部")
+    _books(tmp_path, "第二党支部")
+    stats = tmp_path / "in" / "第二党支部" / "2025年度情况统计表.xlsx"
+    wb = load_workbook(stats)
+    ws = wb["情况统计"]
+    row = next(r for r in ws.iter_rows() if r[0].value == "党员总数")
+    row[1].value = "十二"  # typed in words
+    wb.save(stats)
+    out = tmp_path / "汇总.xlsx"
+    assert main(["results", "--collect", str(tmp_path / "in"), "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    line = next(x for x in said.splitlines() if "2025年度情况统计表.xlsx" in x and "第二党支部" in x)
+    assert line.startswith("跳过") and f"第{row[0].row}行“党员总数”：“十二”不是数字" in line
+    rows = load_workbook(out)["读取情况"].iter_rows(min_row=2, values_only=True)
+    reading = {r[0]: (r[1], r[2]) for r in rows}
+    flagged = next(v for k, v in reading.items() if "第二党支部" in k and "情况统计表" in k)
+    assert flagged[0] == "已跳过" and "不是数字" in flagged[1]
+    branches = [r[1] for r in load_workbook(out)["情况统计汇总"].iter_rows(min_row=3, values_only=True)]
+    assert "第一党支部" in branches and "第二党支部" not in branches

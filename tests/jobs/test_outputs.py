@@ -6,6 +6,7 @@ writing into the folder it reads, an output folder under site/, a folder of some
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -292,7 +293,6 @@ def test_unexpected_failure_is_one_chinese_line(tmp_path, monkeypatch, capsys):
     assert not (tmp_path / "d").exists()
 
 
-
 def test_a_folder_built_beside_its_parent_lands_in_a_new_parent(tmp_path):
     dest = tmp_path / "site" / "2025"  # site/ does not exist yet (a first `handbook build --edition`)
     with atomic.replacing_dir(dest, beside=tmp_path) as tmp:
@@ -324,3 +324,52 @@ def test_kill_9_of_handbook_results_keeps_the_previous_output(tmp_path):
     assert subprocess.run(cmd, capture_output=True, cwd=ROOT, timeout=600).returncode == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]
     assert out.stat().st_mode & 0o777 == 0o700
+
+
+def _cached_text(path: Path) -> str:
+    """What a content cache's file holds as text (a PDF's extracted text, any other file decoded)."""
+    if path.suffix == ".pdf":
+        out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=False).stdout
+        return "".join(out.decode("utf-8", "replace").split())
+    text = path.read_bytes().decode("utf-8", "replace")
+    if path.suffix == ".json":  # names may be \u-escaped
+        with contextlib.suppress(ValueError):
+            text = json.dumps(json.loads(text), ensure_ascii=False)
+    return text
+
+
+@pytest.mark.slow
+def test_content_caches_keep_no_member(tmp_path):
+    """results, drafts with a roster and pack leave no member's name in .cache (pdf, pack, office): the
+    cache outlives the output folder a user deletes."""
+    import random
+
+    from handbook.jobs import edition_office
+    from handbook.pdf import engine, overlay
+
+    # Names no earlier run used, so a document with them that were cached would be a new cache file.
+    rnd = random.SystemRandom()
+    pool = "萱蔓楠翊岚汐璟瑜珂琰骞钰婧芮"
+    people = td.members(6)
+    names = ["".join(rnd.sample(pool, 3)) for _ in people[:3]]
+    for p, n in zip(people, names, strict=False):
+        p["name"] = n
+    folder = tmp_path / "in"
+    folder.mkdir()
+    roster = td.write_roster(folder / "roster.csv", people)
+    tally = td.write_tally(folder / "tally.json", td.tally_data(people, valid=4))
+    unit = td.write_unit(folder / "unit.yml")
+    caches = [engine.CACHE_DIR, overlay.CACHE_DIR, edition_office.CACHE_DIR]
+    start = time.time() - 1
+
+    def touched() -> list[Path]:
+        files = [p for d in caches if d.is_dir() for p in d.rglob("*") if p.is_file()]
+        return [p for p in files if p.stat().st_mtime >= start]
+
+    run = ["--roster", str(roster), "--unit", str(unit)]
+    assert main(["results", *run, "--tally", str(tally), "--out", str(tmp_path / "r")]) == 0
+    assert main(["drafts", *run, "--out", str(tmp_path / "d")]) == 0
+    assert main(["pack", *run, "--out", str(tmp_path / "p"), "--format", "pdf"]) == 0
+    assert names[0] in _cached_text(next((tmp_path / "r").rglob("*.pdf")))  # the names are in the outputs
+    found = {p.name: [n for n in names if n in _cached_text(p)] for p in touched()}
+    assert not {k: v for k, v in found.items() if v}
