@@ -92,6 +92,44 @@ def test_pack_and_singles_exist(packs):
     assert not leftovers, "temporary folders left behind"
 
 
+def _sizes_on_the_branch_line(pdf: Path) -> list[tuple[int, float, float]]:
+    """(page, the smallest size of the labels beside the drawn 党支部 name, the name's size), in points."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    def size(tp, k: int) -> float:
+        m = raw.FS_MATRIX()
+        raw.FPDFText_GetMatrix(tp.raw, k, m)  # WeasyPrint's backgrounds draw in px under a 0.75 matrix
+        return raw.FPDFText_GetFontSize(tp.raw, k) * m.d
+
+    out = []
+    for n, page in enumerate(pdfium.PdfDocument(pdf), start=1):
+        tp = page.get_textpage()
+        chars = "".join(chr(raw.FPDFText_GetUnicode(tp.raw, k)) for k in range(tp.count_chars()))
+        at = chars.find(BRANCH)
+        if at < 0:
+            continue
+        _, bottom, _, top = tp.get_charbox(at)
+        beside = []
+        for k, ch in enumerate(chars):
+            if ch.isspace() or at <= k < at + len(BRANCH):
+                continue
+            _, b, _, t = tp.get_charbox(k)
+            if min(t, top) - max(b, bottom) > 0.5 * (top - bottom):  # on the name's line
+                beside.append(size(tp, k))
+        assert beside, (pdf.name, n)
+        out.append((n, round(min(beside), 2), round(size(tp, at), 2)))
+    return out
+
+
+def test_prefilled_branch_at_the_labels_size(packs):
+    """The 党支部 name a pack fills in (15 characters here) is drawn at its labels' size, on every form."""
+    found = _sizes_on_the_branch_line(packs["a"] / pack.PACK_FILE)
+    assert len(found) >= 10
+    small = [f for f in found if f[2] < f[1]]
+    assert not small, small
+
+
 def test_ballot_lists_members_cap_and_probationary(packs, unit_dir):
     text = _text(_one(packs["a"] / pack.SINGLES, "*-民主评议党员民主测评表.pdf"))
     members = read_roster(unit_dir / "roster.csv").members
