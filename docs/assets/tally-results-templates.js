@@ -265,7 +265,7 @@ frame.set("loop.revindex0", t_7 - t_6 - 1);
 frame.set("loop.first", t_6 === 0);
 frame.set("loop.last", t_6 === t_7 - 1);
 frame.set("loop.length", t_7);
-output += "<col style=\"width: 15mm\">";
+output += "<col class=\"rs-grade\">";
 ;
 }
 }

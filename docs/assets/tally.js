@@ -548,8 +548,12 @@
     var entered = this.entered(1);
     if (entered !== null) line += "逐张录入" + entered + "张。";
     box.appendChild(el("p", { text: line }));
-    var head = ["序号", "姓名"].concat(this.grades, ["未勾选", "支委会建议等次", "评定等次", "备注"]);
-    var table = el("table", { cls: "zt-s-table" }, [el("thead", {}, [el("tr", {}, head.map(function (h) { return el("th", { text: h }); }))])]);
+    // 支委会建议等次 on two lines at the word's seam, so that 备注 keeps room to write in on portrait A4.
+    var head = [el("th", { text: "序号" }), el("th", { text: "姓名" })].concat(
+      this.grades.map(function (g) { return el("th", { text: g }); }),
+      [el("th", { text: "未勾选" }), el("th", {}, ["支委会", el("br"), "建议等次"]), el("th", { text: "评定等次" }),
+        el("th", { cls: "zt-s-note", text: "备注" })]);
+    var table = el("table", { cls: "zt-s-table" }, [el("thead", {}, [el("tr", {}, head)])]);
     var tbody = el("tbody");
     S.members.forEach(function (m, i) {
       var tr = el("tr", {}, [el("td", { text: String(i + 1) }), el("td", { text: m.name + (m.probationary ? "（预备党员）" : "") })]);
@@ -561,7 +565,7 @@
           var p = parseCount(raw, 0);
           sum += p.ok ? p.value : 0;
           var share = p.ok && p.value > 0 && valid.value > 0 ? "（" + (p.value / valid.value * 100).toFixed(1) + "%）" : "";
-          tr.appendChild(el("td", { text: (p.ok ? String(p.value) : String(raw)) + share }));
+          tr.appendChild(el("td", { cls: "zt-s-count" }, [p.ok ? String(p.value) : String(raw), el("span", { cls: "zt-s-share", text: share })]));
         });
         tr.appendChild(el("td", { text: String(Math.max(valid.value - sum, 0)) }));
         tr.appendChild(el("td", { text: m.proposal || "" }));

@@ -526,6 +526,8 @@ def test_results_outputs(tmp_path, capsys):
     assert _cells(pdf, first["name"])[3:9] == [*map(str, counts), first["proposal"], first["decided"]]
     grades = _text(pdf)
     assert "按党员总数（含预备党员）30人计，三分之一为10人" in grades and "S002" in grades
+    # 基本合格 heads its vote column on one line (it broke into 基本合 and 格 at 15 mm).
+    assert "基本合格" in _layout(pdf).split()
     feedback = _text(tmp_path / "a" / "2025年度评定意见反馈单.pdf")
     assert feedback.count("评定意见反馈单") == 30 and f"姓名：{first['name']}" in feedback
     # 序号 heads its column on one line (it broke into 序 and 号 in a column 9 mm wide, padding included).

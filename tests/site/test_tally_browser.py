@@ -7,6 +7,7 @@ import random
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from handbook.jobs.pack import starter_tally
 from handbook.model.roster import Member
@@ -432,7 +433,7 @@ def test_starter_file_from_the_pack_imports(page, url, tmp_path, latest_year):
     assert page.input_value("#zt-names") == "林晓明\n周文涛（预备）"
 
 
-def test_works_from_file_url_and_at_360px(page, tally_site, shots):
+def test_works_from_file_url_and_at_360px(page, tally_site, shots, tmp_path):
     page.on("dialog", lambda d: d.accept())
     page.set_viewport_size({"width": 360, "height": 800})
     page.goto((tally_site / "steps" / "counting.html").as_uri())
@@ -452,6 +453,7 @@ def test_works_from_file_url_and_at_360px(page, tally_site, shots):
     width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1], ("sign-in sheet", width)
     page.goto((tally_site / "steps" / "counting.html").as_uri())
+    page.fill(".zt-table tbody tr[data-i='1'] .zt-note", "因病请假，会后补测")
     # Print: only the 计票结果 sheet, with the names and the counts.
     page.emulate_media(media="print")
     assert page.locator(".zt-sheet").is_visible()
@@ -460,4 +462,8 @@ def test_works_from_file_url_and_at_360px(page, tally_site, shots):
     sheet = page.inner_text(".zt-sheet")
     assert "民主评议党员民主测评计票结果" in sheet and "党员30（预备党员）" in sheet
     assert sheet.count("计票人（签名）") == 2 and sheet.count("监票人（签名）") == 1
+    # On A4 the headings keep one line (序号, 未勾选 broke into characters) and 备注 holds a short remark.
+    page.pdf(path=str(tmp_path / "sheet.pdf"), prefer_css_page_size=True)
+    text = PdfReader(str(tmp_path / "sheet.pdf")).pages[0].extract_text()
+    assert "序号" in text and "未勾选" in text and "因病请假，会后补测" in text
     assert all(u.startswith("file://") for u in page.requests.urls if not u.startswith(("data:", "blob:")))

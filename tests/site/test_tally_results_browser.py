@@ -100,8 +100,9 @@ def test_member_list_to_printed_results(browser, site, width, shots, tmp_path):
         box = pdf.pages[0].mediabox
         assert (box.width > box.height) == wide, kind
         if wide:
-            # 序号 heads its column on one line (it broke into 序 and 号).
-            assert "序号" in pdf.pages[0].extract_text(), kind
+            # 序号 and 基本合格 head their columns on one line (they broke into 序 and 号, 基本合 and 格).
+            text = pdf.pages[0].extract_text()
+            assert "序号" in text and "合格 基本合格 不合格" in text, kind
         if kind == "feedback":
             # The slips' frames print whole: their right rule sits at the 16 mm margin (Chromium clipped it).
             assert 15 <= _right_rule_mm(tmp_path / f"{kind}.pdf") <= 17.5
