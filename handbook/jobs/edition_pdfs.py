@@ -74,6 +74,61 @@ def _merge(front_html: str, datas: list[bytes], epoch: int) -> bytes:
     return pdfbook.merge_book(front, datas, epoch=epoch)
 
 
+def _book_chunks(hb: Book, key: str, epoch: int) -> list[tuple[str, list, str]]:
+    """The handbook's chunks (key, pages, HTML) to lay out, none when the merged book is cached."""
+    if cache_path(key).exists():
+        return []
+    out = []
+    for part in hb.chunks(pdfbook.BOOK_CHUNKS):
+        html = hb.chunk_html(part, pdfbook.CHUNK_SCHEME)
+        out.append((cache_key(html, fillable=False, epoch=epoch), part, html))
+    return out
+
+
+def _render_parallel(todo: dict, first: int, hb: Book, chunks: list, key: str, epoch: int,
+                     workers: int) -> dict[str, bytes]:
+    """Render `todo` on a pool, the book's `first` chunks first, then its front, merged as soon as it is
+    done while the workers go on with the forms; returns the merged book by its key."""
+    made: dict[str, bytes] = {}
+    parts = [(k, part) for k, part, _ in chunks]
+    with render_pool(min(workers, len(todo))) as pool:
+
+        def submit(html: str, fill: bool, tips: dict[str, str] | None = None, tagged: bool = True):
+            return pool.submit(render_job, html, fill, epoch, engine.CACHE_DIR, tips, tagged)
+
+        queue = list(todo.values())
+        book_jobs = [submit(*queue.pop(0)) for _ in range(first)]
+        running, front = set(book_jobs), None
+        while queue or running or (chunks and key not in made):
+            if chunks and front is None and all(f.done() for f in book_jobs):
+                for f in book_jobs:
+                    f.result()
+                front = _front(hb, parts)
+                book_jobs = [submit(front[0], False, None, True)]
+                running.add(book_jobs[0])
+            # One form waiting per worker at most, so the front goes ahead of the rest once the chunks
+            # are done (the executor hands out work in the order it was submitted).
+            while queue and len(running) < 2 * workers:
+                running.add(submit(*queue.pop(0)))
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            for f in done:
+                f.result()
+            if front is not None and book_jobs[0] in done:
+                made[key] = _merge(*front, epoch)
+    return made
+
+
+def _render_serial(todo: dict, hb: Book, chunks: list, key: str, epoch: int) -> dict[str, bytes]:
+    """Render `todo` in this process, then the book's front and the merge."""
+    for html, fill, tips, tagged in todo.values():
+        render_job(html, fill, epoch, tooltips=tips, tagged=tagged)
+    if not chunks:
+        return {}
+    front = _front(hb, [(k, part) for k, part, _ in chunks])
+    render_job(front[0], False, epoch)
+    return {key: _merge(*front, epoch)}
+
+
 def build_edition_pdfs(
     edition, common, site_dir: Path, pages: list[BookPage], *, form_order: list[str] = (), workers: int = 2
 ) -> list[Path]:
@@ -90,11 +145,7 @@ def build_edition_pdfs(
     jobs.append((Path(HANDBOOK.path(year=edition.year)), None, False, None, key))
     # The handbook is laid out in chunks of pages, in parallel, each cached by content: editing a page
     # lays out only its chunk again. Chunks go first, as the merge waits for them.
-    chunks = []
-    if not cache_path(key).exists():
-        for part in hb.chunks(pdfbook.BOOK_CHUNKS):
-            html = hb.chunk_html(part, pdfbook.CHUNK_SCHEME)
-            chunks.append((cache_key(html, fillable=False, epoch=epoch), part, html))
+    chunks = _book_chunks(hb, key, epoch)
     # The book's parts are tagged: the merge joins their structure trees into one (handbook.pdf.tags).
     todo = {k: (html, False, None, True) for k, _, html in chunks if not cache_path(k).exists()}
     first = len(todo)
@@ -105,45 +156,19 @@ def build_edition_pdfs(
         if html is not None and not cache_path(k).exists()
     }
     todo |= dict(sorted(rest.items(), key=lambda kv: -len(kv[1][0])))
-    made = {}
-    parts = [(k, part) for k, part, _ in chunks]
     if len(todo) > 1 and workers > 1:
-        with render_pool(min(workers, len(todo))) as pool:
-
-            def submit(html: str, fill: bool, tips: dict[str, str] | None = None, tagged: bool = True):
-                return pool.submit(render_job, html, fill, epoch, engine.CACHE_DIR, tips, tagged)
-
-            queue = list(todo.values())
-            book_jobs = [submit(*queue.pop(0)) for _ in range(first)]
-            running, front = set(book_jobs), None
-            while queue or running or (chunks and key not in made):
-                if chunks and front is None and all(f.done() for f in book_jobs):
-                    for f in book_jobs:
-                        f.result()
-                    front = _front(hb, parts)
-                    book_jobs = [submit(front[0], False, None, True)]
-                    running.add(book_jobs[0])
-                # One form waiting per worker at most, so the front goes ahead of the rest once the chunks
-                # are done (the executor hands out work in the order it was submitted).
-                while queue and len(running) < 2 * workers:
-                    running.add(submit(*queue.pop(0)))
-                done, running = wait(running, return_when=FIRST_COMPLETED)
-                for f in done:
-                    f.result()
-                if front is not None and book_jobs[0] in done:
-                    # Merged here while the workers go on with the forms.
-                    made[key] = _merge(*front, epoch)
+        made = _render_parallel(todo, first, hb, chunks, key, epoch, workers)
     else:
-        for html, fill, tips, tagged in todo.values():
-            render_job(html, fill, epoch, tooltips=tips, tagged=tagged)
-        if chunks:
-            front = _front(hb, parts)
-            render_job(front[0], False, epoch)
-            made[key] = _merge(*front, epoch)
+        made = _render_serial(todo, hb, chunks, key, epoch)
     for k, data in made.items():
         write_atomic(cache_path(k), data)
+    return _publish(jobs, site_dir, edition.year)
+
+
+def _publish(jobs: list, site_dir: Path, year: int) -> list[Path]:
+    """Copy each rendered PDF from the cache into the site (the pack with its page labels)."""
     out = []
-    pack = Path(FORM_PACK.path(year=edition.year))
+    pack = Path(FORM_PACK.path(year=year))
     for rel, _, _, _, k in jobs:
         dest = site_dir / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
