@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from handbook import settings
 from handbook.errors import InputError
-from handbook.model.editions import Common, Edition, latest_year, select
+from handbook.model.context import YearContext
+from handbook.model.editions import Edition, latest_year, select
 
 # The key under the configuration's `extra` that carries one build's choices (and the nav it made).
 BUILD_KEY = "handbook_build"
@@ -36,6 +37,7 @@ def pdfs_enabled(config=None) -> bool:
     return settings.current().pdfs if given is None else bool(given)
 
 
-def current(config=None) -> tuple[Common, Edition, dict[int, Edition]]:
-    """Common data, the edition this build is for, and all editions."""
-    return select(selected_year(config))
+def current(config=None) -> tuple[YearContext, dict[int, Edition]]:
+    """The year this build is for (its edition with the common data), and all editions."""
+    common, edition, editions = select(selected_year(config))
+    return YearContext(edition, common), editions

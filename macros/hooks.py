@@ -16,7 +16,8 @@ from macros.search import refine_index
 
 def on_config(config, **_):
     """Put the edition into the site name and into `extra` for the theme overrides."""
-    _, edition, editions = current(config)
+    ctx, editions = current(config)
+    edition = ctx.edition
     config.site_name = f"{edition.label}组织生活会和民主评议党员工作手册"
     config.extra["edition"] = {
         "year": edition.year,
@@ -85,10 +86,8 @@ def on_post_build(config, **_):
     relocate_404(Path(config.site_dir))
     if not pdfs_enabled(config):
         return
-    common, edition, _ = current(config)
-    build_edition_office(edition, common, Path(config.site_dir))
+    ctx, _ = current(config)
+    build_edition_office(ctx, Path(config.site_dir))
     site_dir = Path(config.site_dir)
     entries = nav_entries(build_options(config)["nav"])
-    build_edition_pdfs(
-        edition, common, site_dir, book_pages(entries, site_dir), form_order=form_order(entries)
-    )
+    build_edition_pdfs(ctx, site_dir, book_pages(entries, site_dir), form_order=form_order(entries))

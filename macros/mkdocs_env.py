@@ -9,22 +9,19 @@ from html import escape
 from markupsafe import Markup
 
 from handbook.model.changes import diff_editions, previous_edition
+from handbook.model.context import YearContext
 from handbook.model.editions import (
     FACT_KEYS,
     FACT_NAMES,
     PENDING_HINT,
     STEP_KEYS,
     STEP_NAMES,
-    Common,
     Edition,
     Sourced,
     check_steps,
     cn_date,
     deadline_text,
     finish_text,
-    grades_for,
-    rule_for,
-    with_documents,
 )
 from handbook.model.forms import forms_for_step
 from handbook.model.unit import BLANK, current_unit
@@ -42,18 +39,18 @@ from .pages import draft_fragment, form_page, forms_index_table
 
 def define_env(env) -> None:
     """Declare the variables and macros the handbook pages use."""
-    common, edition, editions = current(env.conf)
-    common = with_documents(common, edition)
-    env.variables["edition"] = edition
-    env.variables["common"] = common
+    ctx, editions = current(env.conf)
+    ctx = ctx.with_documents()
+    env.variables["edition"] = ctx.edition
+    env.variables["common"] = ctx.common
     env.variables["editions"] = editions
     env.variables["step_names"] = STEP_NAMES
     env.variables["step_keys"] = STEP_KEYS
     # The grades as this edition applies them (from 2024年度 on, 不合格 cites the 处置办法).
-    env.variables["grades"] = grades_for(common, edition)
+    env.variables["grades"] = ctx.grades()
     # The fork's unit profile (local/unit.yml); a missing field reads as a blank to fill by hand.
     env.variables["unit"] = Blankable(current_unit())
-    macros = Macros(env, common, edition, editions)
+    macros = Macros(env, ctx, editions)
     for name in Macros.NAMES:
         env.macro(getattr(macros, name), name)
 
@@ -81,8 +78,8 @@ class Macros:
         "command_note",
     )
 
-    def __init__(self, env, common: Common, edition: Edition, editions: dict[int, Edition]):
-        self.env, self.common, self.edition, self.editions = env, common, edition, editions
+    def __init__(self, env, ctx: YearContext, editions: dict[int, Edition]):
+        self.env, self.ctx, self.editions = env, ctx, editions
         # Read-aloud pages (主持词) gather their badges and flags per section instead of inline (issue 15
         # item 18): the page being collected, and what its current section cited so far.
         self._collect_page: str | None = None
@@ -125,7 +122,7 @@ class Macros:
         flat: list[str] = []
         for i in ids:
             flat.extend(i if isinstance(i, list | tuple) else [i])
-        sources = self.common.sources
+        sources = self.ctx.common.sources
         for i in flat:
             if i not in sources:
                 raise KeyError(f"页面 {self.env.page.file.src_uri} 引用了未知的来源编号 {i}")
@@ -143,20 +140,20 @@ class Macros:
 
     def rule(self, rule_id: str, stop: bool = True) -> Markup:
         """A rule of the register (or this edition's override of it), marked as such, with its sources."""
-        r = rule_for(self.edition, self.common, rule_id)
+        r = self.ctx.rule(rule_id)
         return render_rule(rule_id, r, self.src(*r.sources), stop)
 
     def follow_up(self, grade) -> Markup:
         """What follows a grade; a restated rule (2024年度's 不合格) is marked as the register's."""
         if not grade.rule:
             return Markup(escape(grade.follow_up))
-        r = rule_for(self.edition, self.common, grade.rule)
+        r = self.ctx.rule(grade.rule)
         return render_rule(grade.rule, r.model_copy(update={"text": grade.follow_up}))
 
     def deadline(self, step: str) -> str:
         """The deadline of a step in this edition."""
         check_steps([step])
-        return deadline_text(self.edition, step)
+        return deadline_text(self.ctx.edition, step)
 
     def date(self, day) -> str:
         """A date in Chinese."""
@@ -172,7 +169,7 @@ class Macros:
         """A link to a generated file of the site by its key in the outputs registry (`name`: the form id,
         draft kind or 主持词 page it is one of), with the registry's label unless `text` is given."""
         out = SITE[key]
-        values = {"name": name, "year": self.edition.year, "edition": self.edition.label}
+        values = {"name": name, "year": self.ctx.year, "edition": self.ctx.label}
         tpl = jinja_env().get_template("site/download.html.j2")
         href = self.rel(out.path(**values))
         return Markup(tpl.render(href=href, text=text or out.label(**values), office=office, lead=lead))
@@ -204,16 +201,16 @@ class Macros:
         profile = current_unit()
         unit = {"branch": profile.branch, "excellent_base": profile.excellent_base}
         unit = {k: v for k, v in unit.items() if v} or None
-        html = form_page(form_id, self.edition, self.common, link=self.rel, badges=self.src, unit=unit)
+        html = form_page(form_id, self.ctx, link=self.rel, badges=self.src, unit=unit)
         return Markup(html)
 
     def forms_index(self) -> Markup:
         """The 表格总览 table: every form, the steps it serves, its web page and its PDFs."""
-        return Markup(forms_index_table(self.edition, link=self.rel))
+        return Markup(forms_index_table(self.ctx.edition, link=self.rel))
 
     def confidence_banner(self) -> str:
         """A warning admonition naming which of this edition's facts are not confirmed."""
-        edition = self.edition
+        edition = self.ctx.edition
         if edition.overall == "confirmed":
             return ""
         note = edition.confidence_note or ""
@@ -235,7 +232,7 @@ class Macros:
 
     def start_box(self) -> Markup:
         """The home page's "本年度从这里开始" box (docs/assets/year.js adds today's date to it)."""
-        ed = self.edition
+        ed = self.ctx.edition
         sched = ed.schedule
         # The meeting season, stretched to the notice's own finish or report date when later.
         end = max(d for d in (dt.date(ed.year + 1, 3, 31), sched.finish, sched.report) if d)
@@ -248,7 +245,7 @@ class Macros:
 
     def flag(self, fact: str) -> Markup:
         """A fact's confidence flag where the fact appears (nothing for a confirmed fact)."""
-        short, tip = self.edition.flag(fact)
+        short, tip = self.ctx.edition.flag(fact)
         if not short:
             return Markup("")
         if self._collecting():
@@ -261,33 +258,31 @@ class Macros:
             href=self.rel("sources/" if self.env.conf.get("use_directory_urls") else "sources.html"),
             short=short,
             tip=tip,
-            hint=PENDING_HINT[fact] if self.edition.pending(fact) else "",
+            hint=PENDING_HINT[fact] if self.ctx.edition.pending(fact) else "",
             how=self.rel("new-year.html"),
         )
         return Markup(html)
 
     def finish(self) -> str:
         """When all work must be done, in words (one unit's date only as its example)."""
-        return finish_text(self.edition)
+        return finish_text(self.ctx.edition)
 
     def edition_changes(self) -> str:
         """The 本年度变化 page body: this edition against the previous one."""
-        prev = previous_edition(self.editions, self.edition.year)
-        diff = diff_editions(prev, self.edition, self.common)
-        return changes_markdown(prev, self.edition, diff, self.src)
+        prev = previous_edition(self.editions, self.ctx.edition.year)
+        diff = diff_editions(prev, self.ctx.edition, self.ctx.common)
+        return changes_markdown(prev, self.ctx.edition, diff, self.src)
 
     def draft(self, kind: str) -> Markup:
         """A draft document (a kind of handbook.render.drafts.KINDS) for this edition and unit."""
-        return Markup(draft_fragment(kind, self.edition, self.common))
+        return Markup(draft_fragment(kind, self.ctx))
 
     def member_list(self) -> Markup:
         """The 本支部名单 tool (docs/assets/members.js reads the list by the rules embedded here)."""
-        return Markup(render_member_list(self.edition))
+        return Markup(render_member_list(self.ctx.edition))
 
     def tally_page(self) -> Markup:
         """The 计票与评定 tool (docs/assets/tally.js fills it in the browser)."""
         unit = current_unit()
-        html = render_tally(
-            self.edition, self.common, badges=self.src, branch=unit.branch or "", base=unit.excellent_base
-        )
+        html = render_tally(self.ctx, badges=self.src, branch=unit.branch or "", base=unit.excellent_base)
         return Markup(html)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from markupsafe import Markup
 from mkdocs.structure.files import File
 
-from handbook.model.editions import STEP_NAMES, Common, Edition
+from handbook.model.context import YearContext
+from handbook.model.editions import STEP_NAMES, Edition
 from handbook.model.forms import all_forms, get_form
 from handbook.model.unit import current_unit
 from handbook.render.drafts import render_draft
@@ -15,14 +16,13 @@ from handbook.render.output_files import FORM_FILLABLE, FORM_PRINT, FORM_WORD, f
 from handbook.render.register import render_rule
 
 
-def form_page(
-    form_id: str, edition: Edition, common: Common, *, link, badges, unit: dict | None = None
-) -> str:
+def form_page(form_id: str, ctx: YearContext, *, link, badges, unit: dict | None = None) -> str:
     """A form page's body: the optional-form note, download links and the web form."""
     # link(path) makes a site path ("steps/evaluation.html") relative to the current page; badges(*ids)
     # renders source badges.
     form = get_form(form_id)
-    html = render_form(form, edition, common, target="web", unit=unit)
+    html = render_form(form, ctx, target="web", unit=unit)
+    common = ctx.common
     # Raw HTML inside Markdown: blank lines and indentation could end the block or start a code block.
     body = "\n".join(line.strip() for line in html.splitlines() if line.strip())
     return jinja_env().get_template("site/form_page.html.j2").render(
@@ -83,6 +83,6 @@ def forms_index_table(edition: Edition, *, link) -> str:
     ).rstrip("\n")
 
 
-def draft_fragment(kind: str, edition: Edition, common: Common) -> str:
+def draft_fragment(kind: str, ctx: YearContext) -> str:
     """A handbook page's draft from the fork's local/unit.yml; never the roster (the site is published)."""
-    return render_draft(kind, edition, common, current_unit(), None)
+    return render_draft(kind, ctx.with_unit(current_unit()), None)

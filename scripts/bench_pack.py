@@ -113,13 +113,12 @@ def naive(units_dir: Path, count: int) -> dict:
     from markupsafe import escape
 
     from handbook.jobs import pack
-    from handbook.model.editions import latest_year, snapshot
+    from handbook.model.context import year_context
     from handbook.model.forms import all_forms
     from handbook.render.forms import print_css, render_form
     from handbook.render.talkplan import talk_plan_html
 
-    common, editions = snapshot()
-    edition = editions[latest_year()]
+    ctx = year_context()
     units, _ = pack.find_units(units_dir)
     pages = 0
     t0 = time.perf_counter()
@@ -131,7 +130,7 @@ def naive(units_dir: Path, count: int) -> dict:
         for entry in pack.pack_entries(all_forms()):
             form = entry.form
             if form is None:
-                body = talk_plan_html(edition, common, len(uv.talk_rows))
+                body = talk_plan_html(ctx, len(uv.talk_rows))
                 body = body[body.index("<body>") + 6 : body.index("</body>")]
                 for no, a, b, kind, way in uv.talk_rows:
                     r = f"r{int(no):02d}"
@@ -141,7 +140,7 @@ def naive(units_dir: Path, count: int) -> dict:
                 parts.append(body)
             elif form.pack == "register":
                 parts += [
-                    render_form(form, edition, common, target="pdf", values=r.values, unit=ud)
+                    render_form(form, ctx, target="pdf", values=r.values, unit=ud)
                     for r in uv.registers
                 ]
             elif form.pack == "ballot":
@@ -149,10 +148,10 @@ def naive(units_dir: Path, count: int) -> dict:
                     {"name": label.removesuffix("（预备党员）"), "probationary": prob}
                     for _, label, prob in uv.ballot_rows
                 ]
-                parts.append(render_form(form, edition, common, target="pdf", members=ms, unit=ud))
+                parts.append(render_form(form, ctx, target="pdf", members=ms, unit=ud))
             else:
                 values = uv.stats if form.pack == "statistics" else {}
-                parts.append(render_form(form, edition, common, target="pdf", values=values, unit=ud))
+                parts.append(render_form(form, ctx, target="pdf", values=values, unit=ud))
         html = (
             f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>{print_css()}'
             f".zf-talks td > input.zf-in {{ display: block; width: 100%; height: 1.6em; }}</style></head>"

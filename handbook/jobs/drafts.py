@@ -7,7 +7,8 @@ from pathlib import Path
 
 from ..epoch import edition_epoch
 from ..errors import InputError
-from ..model.editions import cn_date, select
+from ..model.context import year_context
+from ..model.editions import cn_date
 from ..model.roster import read_roster
 from ..model.unit import current_unit, default_roster, load_unit
 from ..office.docx import draft_docx
@@ -44,7 +45,8 @@ def write_drafts(
     formats: tuple[str, ...] = FORMATS,
 ) -> Path:
     """Write each draft (工作方案, 通知, ...) as .pdf and/or .docx into `out`, replaced whole on success."""
-    common, edition, _ = select(year)
+    ctx = year_context(year)
+    edition = ctx.edition
     roster_file = roster_file or default_roster()
     unit_path = unit_file or local_dir() / "unit.yml"
     target = claim_folder(
@@ -76,7 +78,7 @@ def write_drafts(
 
     with target.writing() as tmp:
         for kind in KINDS:
-            html = render_draft(kind, edition, common, unit, members, standalone=True)
+            html = render_draft(kind, ctx.with_unit(unit), members, standalone=True)
             name = DRAFT.stem_of(edition=edition.label, name=kind)
             if "pdf" in formats:
                 (tmp / DRAFT.path(".pdf", edition=edition.label, name=kind)).write_bytes(

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..atomic import write_atomic
 from ..cache import code_digest, content_key
 from ..epoch import edition_epoch
+from ..model.context import YearContext
 from ..model.forms import all_forms
 from ..model.unit import current_unit
 from ..office import docx as office_docx
@@ -44,16 +45,16 @@ def cached(source: str, make: Callable[[], bytes], epoch: int) -> bytes:
     return data
 
 
-def office_files(edition, common, site_dir: Path) -> dict[str, tuple[str, Callable[[], bytes]]]:
+def office_files(ctx: YearContext, site_dir: Path) -> dict[str, tuple[str, Callable[[], bytes]]]:
     """Every office file of an edition: its path under the edition's folder and (source, maker)."""
-    site_dir = Path(site_dir)
+    site_dir, edition = Path(site_dir), ctx.edition
     epoch = edition_epoch(edition.year)
     unit = current_unit()
     # The site is published: its drafts use the unit profile, never the roster (`handbook drafts` does).
     members = None
     out: dict[str, tuple[str, Callable[[], bytes]]] = {}
     for form in all_forms().values():
-        html = render_form(form, edition, common, target="pdf")
+        html = render_form(form, ctx, target="pdf")
         out[FORM_WORD.path(name=form.id)] = (
             html,
             lambda h=html, f=form: forms_docx.html_form_docx(
@@ -73,7 +74,7 @@ def office_files(edition, common, site_dir: Path) -> dict[str, tuple[str, Callab
             lambda: xlsx.statistics_sheet(stats, edition, epoch=epoch),
         )
     for kind, title in KINDS.items():
-        html = render_draft(kind, edition, common, unit, members, standalone=True)
+        html = render_draft(kind, ctx.with_unit(unit), members, standalone=True)
         name = f"{edition.label}{title}（草稿）"
         out[DRAFT_WORD.path(name=kind)] = (
             html,
@@ -93,12 +94,12 @@ def office_files(edition, common, site_dir: Path) -> dict[str, tuple[str, Callab
     return out
 
 
-def build_edition_office(edition, common, site_dir: Path) -> list[Path]:
+def build_edition_office(ctx: YearContext, site_dir: Path) -> list[Path]:
     """Write site/office/ for one edition; returns the files written."""
     site_dir = Path(site_dir)
-    epoch = edition_epoch(edition.year)
+    epoch = edition_epoch(ctx.year)
     written = []
-    for rel, (source, make) in office_files(edition, common, site_dir).items():
+    for rel, (source, make) in office_files(ctx, site_dir).items():
         dest = site_dir / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(cached(source, make, epoch))

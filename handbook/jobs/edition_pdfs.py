@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..atomic import write_atomic
 from ..epoch import edition_epoch
+from ..model.context import YearContext
 from ..model.forms import input_tooltips, load_forms
 from ..pdf import book as pdfbook
 from ..pdf import engine, fontmerge
@@ -25,7 +26,7 @@ from .render_pool import render_job, render_pool
 Job = tuple[Path, str, bool, "dict[str, str] | None"]
 
 
-def edition_jobs(edition, common, form_order: list[str] = ()) -> list[Job]:
+def edition_jobs(ctx: YearContext, form_order: list[str] = ()) -> list[Job]:
     """Every form PDF of an edition and the form pack: (path under the site, HTML, fillable, tooltips)."""
     forms = load_forms()
     # The pack follows the handbook's menu (form_order); forms not in it come after, by id.
@@ -34,12 +35,12 @@ def edition_jobs(edition, common, form_order: list[str] = ()) -> list[Job]:
     jobs: list[Job] = []
     pack = []
     for fid in ids:
-        html = form_document(forms[fid], edition, common)
-        body = render_form(forms[fid], edition, common, target="pdf")
+        html = form_document(forms[fid], ctx)
+        body = render_form(forms[fid], ctx, target="pdf")
         pack.append(PackForm(fid, forms[fid].title, body))
         jobs.append((Path(FORM_PRINT.path(name=fid)), html, False, None))
         jobs.append((Path(FORM_FILLABLE.path(name=fid)), html, True, input_tooltips(forms[fid])))
-    jobs.append((Path(FORM_PACK.path(year=edition.year)), pack_html(edition, pack, print_css()), False, None))
+    jobs.append((Path(FORM_PACK.path(year=ctx.year)), pack_html(ctx.edition, pack, print_css()), False, None))
     return jobs
 
 
@@ -130,15 +131,15 @@ def _render_serial(todo: dict, hb: Book, chunks: list, key: str, epoch: int) -> 
 
 
 def build_edition_pdfs(
-    edition, common, site_dir: Path, pages: list[BookPage], *, form_order: list[str] = (), workers: int = 2
+    ctx: YearContext, site_dir: Path, pages: list[BookPage], *, form_order: list[str] = (), workers: int = 2
 ) -> list[Path]:
     """Write site/pdf/: each form's print and fillable PDF, the form pack and the handbook of one edition
     (`pages`: the handbook's pages in menu order; `form_order`: form ids in menu order)."""
-    site_dir = Path(site_dir)
+    site_dir, edition = Path(site_dir), ctx.edition
     epoch = edition_epoch(edition.year)
     jobs = [
         (rel, html, fill, tips, cache_key(html, fillable=fill, epoch=epoch, tooltips=tips))
-        for rel, html, fill, tips in edition_jobs(edition, common, form_order)
+        for rel, html, fill, tips in edition_jobs(ctx, form_order)
     ]
     hb = Book.of(edition, pages, pdfbook.PRINT_CSS.read_text(encoding="utf-8"))
     key = book_key(hb, epoch)

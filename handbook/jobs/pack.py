@@ -36,7 +36,8 @@ from pathlib import Path
 from ..epoch import source_date_epoch
 from ..errors import InputError, InputErrors
 from ..limits import os_message
-from ..model.editions import STEP_KEYS, Common, Edition, select
+from ..model.context import YearContext, year_context
+from ..model.editions import STEP_KEYS
 from ..model.forms import Form, all_forms
 from ..model.roster import RosterError, labels, read_roster
 from ..model.unit import Unit, load_unit
@@ -187,9 +188,9 @@ def _safe(name: str) -> str:
 class Role:
     """A form the pack leaves blank but for the unit's name (no `pack:` in its form.yml)."""
 
-    def layout(self, form: Form, edition: Edition, common: Common) -> Layout:
+    def layout(self, form: Form, ctx: YearContext) -> Layout:
         """The form rendered blank, with its fields' rectangles."""
-        html = form_document(form, edition, common)
+        html = form_document(form, ctx)
         return build_layout(form.id, html, font_size=form.print.font_size, states=_states(form))
 
     def list_rows(self, form: Form, sizes: Sizes) -> int:
@@ -206,7 +207,7 @@ class Role:
         return fill_pages(kit.font, kit.layouts[item.form.id], item.values)
 
     def docx(self, kit: Kit, item: Item) -> bytes:
-        return form_docx(item.form, kit.edition, kit.common, values=item.values, epoch=kit.epoch)
+        return form_docx(item.form, kit.ctx, values=item.values, epoch=kit.epoch)
 
 
 class Statistics(Role):
@@ -228,14 +229,14 @@ class Registers(Role):
 
     def docx(self, kit: Kit, item: Item) -> bytes:
         if item.form.id not in kit.filled:
-            kit.filled[item.form.id] = FilledForms(item.form, kit.edition, kit.common, epoch=kit.epoch)
+            kit.filled[item.form.id] = FilledForms(item.form, kit.ctx, epoch=kit.epoch)
         return kit.filled[item.form.id].docx(item.values)
 
 
 class Ballot(Role):
     """Every member one row, the one-third reference above, a 预备党员's tick cells merged."""
 
-    def layout(self, form: Form, edition: Edition, common: Common) -> Layout:
+    def layout(self, form: Form, ctx: YearContext) -> Layout:
         # The 序号 and the reference sentence are fields to draw into (overlay=True).
         grade = next(f for f in form.fields if f.type == "ballot")
 
@@ -244,7 +245,7 @@ class Ballot(Role):
 
         return build_list_layout(
             form.id,
-            lambda rows: form_document(_sized(form, "ballot", rows), edition, common, overlay=True),
+            lambda rows: form_document(_sized(form, "ballot", rows), ctx, overlay=True),
             font_size=form.print.font_size,
             states_for=states,
         )
@@ -266,7 +267,7 @@ class Ballot(Role):
         return list_pages(kit.font, layout, len(item.rows), head, draw, numbers=kit.numbers_for(layout))
 
     def docx(self, kit: Kit, item: Item) -> bytes:
-        return form_docx(item.form, kit.edition, kit.common, values=item.values, members=list(item.members),
+        return form_docx(item.form, kit.ctx, values=item.values, members=list(item.members),
                          epoch=kit.epoch)
 
 
@@ -276,11 +277,11 @@ class SignIn(Role):
     def __init__(self, who: str):
         self.who = who
 
-    def layout(self, form: Form, edition: Edition, common: Common) -> Layout:
+    def layout(self, form: Form, ctx: YearContext) -> Layout:
         # The 序号 cells are fields to draw into (overlay=True): numbers run on over continuation pages.
         return build_list_layout(
             form.id,
-            lambda rows: form_document(_sized(form, "table", rows), edition, common, overlay=True),
+            lambda rows: form_document(_sized(form, "table", rows), ctx, overlay=True),
             font_size=form.print.font_size,
             states_for=lambda _: _states(form),
         )
@@ -313,7 +314,7 @@ class SignIn(Role):
     def docx(self, kit: Kit, item: Item) -> bytes:
         listed = sum(1 for k in item.values if k.endswith("_name"))
         form = _sized(item.form, "table", listed)
-        return form_docx(form, kit.edition, kit.common, values=item.values, epoch=kit.epoch)
+        return form_docx(form, kit.ctx, values=item.values, epoch=kit.epoch)
 
 
 TALK_COLUMNS = ("no", "a", "b", "kind", "way")
@@ -329,9 +330,9 @@ def _table(form: Form):
 class TalkPlanRole(Role):
     """The 谈心谈话安排表 (not a form of forms/): the pairings, placed before the talks step's forms."""
 
-    def layout(self, form, edition: Edition, common: Common) -> Layout:
+    def layout(self, form, ctx: YearContext) -> Layout:
         def html(rows: int) -> str:
-            return talk_plan_html(edition, common, rows)
+            return talk_plan_html(ctx, rows)
 
         return build_list_layout(TALK_PLAN, html, font_size=10.5, states_for=lambda _: {})
 
@@ -353,8 +354,8 @@ class TalkPlanRole(Role):
         values = dict(item.values)
         for row in item.rows:
             values |= {f"r{int(row[0]):02d}_{k}": v for k, v in zip(TALK_COLUMNS, row, strict=True)}
-        html = with_values(talk_plan_html(kit.edition, kit.common, max(len(item.rows), 1)), values)
-        return html_form_docx(html, f"{kit.edition.label}{TALK_TITLE}", epoch=kit.epoch)
+        html = with_values(talk_plan_html(kit.ctx, max(len(item.rows), 1)), values)
+        return html_form_docx(html, f"{kit.ctx.label}{TALK_TITLE}", epoch=kit.epoch)
 
 
 # A form's `pack:` in its form.yml names its role; a form without one is filled with the unit's name only.
@@ -405,8 +406,7 @@ class Kit:
     """An edition's layouts for a batch, the overlay font and the PDF writer: everything a unit's pack
     needs besides the unit, built whole by build_kit."""
 
-    edition: Edition
-    common: Common
+    ctx: YearContext
     entries: tuple[Entry, ...]
     layouts: Mapping[str, Layout]
     font: OverlayFont
@@ -430,7 +430,7 @@ class Kit:
 
 
 def build_kit(
-    edition: Edition, common: Common, *, sizes: Sizes, chars: set[str],
+    ctx: YearContext, *, sizes: Sizes, chars: set[str],
     formats: tuple[str, ...] = ("pdf", "docx"), say=lambda _: None,
 ) -> Kit:
     """Render every layout of the pack once (cached across runs), the page numbers its longest list needs
@@ -441,7 +441,7 @@ def build_kit(
     pages = {"portrait": 1}
     for e in [*(Entry(ROLES[f.pack], f) for f in forms.values()), Entry(TALKS, None)]:
         t0 = time.perf_counter()
-        layouts[e.key] = layout = e.role.layout(e.form, edition, common)
+        layouts[e.key] = layout = e.role.layout(e.form, ctx)
         rows = e.role.list_rows(e.form, sizes)
         if rows:
             orientation = e.form.print.orientation if e.form else "portrait"
@@ -451,11 +451,11 @@ def build_kit(
         o: background_layout(f"page-numbers-{o}", page_numbers_document(o, _rounded(n, NUMBERS_ROUND)))
         for o, n in sorted(pages.items())
     }
-    fixed = "0123456789" + "".join(f"{edition.label}{TALK_TITLE}")
+    fixed = "0123456789" + "".join(f"{ctx.label}{TALK_TITLE}")
     font = build_font(set(chars) | set(fixed))
     epoch = source_date_epoch()
-    writer = Writer(font, title=f"{edition.label}组织生活会和民主评议党员表格", epoch=epoch)
-    return Kit(edition, common, tuple(entries), layouts, font, writer, epoch, formats, numbers=numbers)
+    writer = Writer(font, title=f"{ctx.label}组织生活会和民主评议党员表格", epoch=epoch)
+    return Kit(ctx, tuple(entries), layouts, font, writer, epoch, formats, numbers=numbers)
 
 
 def _rounded(n: int, step: int) -> int:
@@ -494,7 +494,7 @@ def _missing_msg(what: str, text: str, miss: list[str], family: str) -> str:
 def starter_json(kit: Kit, uv: UnitValues) -> str:
     """The starter tally as the file the pack writes (grades in the member ballot's order)."""
     grades = [it.text for it in next(f for f in kit.ballot.fields if f.type == "ballot").items]
-    data = starter_tally(kit.edition.year, uv.branch, uv.members, grades)
+    data = starter_tally(kit.ctx.year, uv.branch, uv.members, grades)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -535,13 +535,13 @@ def write_unit(kit: Kit, src: UnitSource, out: Path, step: Step | None = None) -
             step(done, total)
 
     pages_of: list[list[PageSpec]] = []
-    title = f"{kit.edition.label}组织生活会和民主评议党员表格" + (f"（{uv.branch}）" if uv.branch else "")
+    title = f"{kit.ctx.label}组织生活会和民主评议党员表格" + (f"（{uv.branch}）" if uv.branch else "")
     with target.writing() as tmp:
         if "pdf" in kit.formats:
             for item in items:
                 pages = item.role.pages(kit, item)
                 pages_of.append(pages)
-                data = kit.writer.pdf_bytes(pages, f"{kit.edition.label}{item.title}")
+                data = kit.writer.pdf_bytes(pages, f"{kit.ctx.label}{item.title}")
                 _write(tmp / f"{item.stem}.pdf", data)
                 tick()
             (tmp / PACK_FILE).write_bytes(kit.writer.pdf_bytes([p for ps in pages_of for p in ps], title))
@@ -681,14 +681,14 @@ def run_batch(
     """Make a pack for every unit; one unit's failure is recorded and the others go on. A single unit takes
     the same path (layouts once, pages drawn on them). Progress goes to `say` only, in stages, then the
     documents (one unit) or units (a batch) done by tenths."""
-    common, edition, _ = select(year)
+    ctx = year_context(year)
     timings = {} if timings is None else timings
     t0 = time.perf_counter()
     say(f"正在读取{len(units)}个单位的名册……" if len(units) > 1 else "正在读取名册……")
     found = survey(units)
     t1 = time.perf_counter()
     say(f"名册已读完（最多{found.sizes.members}名党员）；正在排版各表格（每种只排一次，首次较慢）……")
-    kit = build_kit(edition, common, sizes=found.sizes, chars=found.chars, formats=formats, say=say)
+    kit = build_kit(ctx, sizes=found.sizes, chars=found.chars, formats=formats, say=say)
     t2 = time.perf_counter()
     timings |= {"survey": t1 - t0, "layouts": t2 - t1}
     say(f"排版完成（{t2 - t1:.0f} 秒）；正在填写并保存文件……")

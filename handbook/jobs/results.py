@@ -18,7 +18,8 @@ from openpyxl import load_workbook
 from ..epoch import edition_epoch
 from ..errors import InputError, InputErrors
 from ..limits import EXPORT_LIMITS, XLSX_LIMITS, check_file_size, check_text, check_xlsx, os_reason
-from ..model.editions import cn_date, select
+from ..model.context import YearContext, year_context
+from ..model.editions import cn_date
 from ..model.forms import get_form
 from ..model.roster import RosterReport, read_roster
 from ..model.tally import GRADES, Ballots, Results, TallyError, check, load_tally, members_of
@@ -166,25 +167,25 @@ def _pdf(html: str) -> bytes:
     return render_pdf(html, fillable=False, base_url=str(ASSETS_DIR), cache=False)
 
 
-def _registers_html(results: Results, edition, common, branch: str | None) -> str:
+def _registers_html(results: Results, ctx: YearContext, branch: str | None) -> str:
     """Every member's 民主评议党员登记表, one per page, in one document (the pack's form rendering)."""
     form = get_form("member-register")
     unit = {"branch": branch or ""}
     bodies = [
         render_form(
-            form, edition, common, target="pdf", values=register_values(results, r, branch), unit=unit
+            form, ctx, target="pdf", values=register_values(results, r, branch), unit=unit
         )
         for r in results.rows
     ]
-    return document(f"{edition.label}{form.title}", print_css(), "".join(bodies))
+    return document(f"{ctx.label}{form.title}", print_css(), "".join(bodies))
 
 
-def _statistics_html(values: dict, note: str, edition, common, branch: str | None) -> str:
+def _statistics_html(values: dict, note: str, ctx: YearContext, branch: str | None) -> str:
     """The 情况统计表 form filled with `values`, and a line saying where each figure comes from."""
     form = get_form("statistics")
-    body = render_form(form, edition, common, target="pdf", values=values, unit={"branch": branch or ""})
+    body = render_form(form, ctx, target="pdf", values=values, unit={"branch": branch or ""})
     note_html = jinja_env().get_template("figures_note.html.j2").render(note=note)
-    return document(f"{edition.label}{form.title}", print_css(), body + note_html)
+    return document(f"{ctx.label}{form.title}", print_css(), body + note_html)
 
 
 def _stat_note(items: dict[str, tuple[int | None, str]]) -> str:
@@ -285,15 +286,15 @@ def _read_roster_said(roster_file: Path, say: Callable[[str], None]) -> RosterRe
     return report
 
 
-def _edition_of(tally, year: int | None):
-    """(common, edition) for --edition, else for the tally's 年度 (the error then points to --edition)."""
+def _edition_of(tally, year: int | None) -> YearContext:
+    """The year of --edition, else of the tally's 年度 (the error then points to --edition)."""
     try:
-        common, edition, _ = select(year or tally.edition)
+        ctx = year_context(year or tally.edition)
     except InputError as exc:
         if year:
             raise
         raise TallyError(tally.path, f"{exc.message}；请用 --edition 指定年度", where="edition") from None
-    return common, edition
+    return ctx
 
 
 ALLOW_YEARS = "--allow-year-mismatch"
@@ -384,23 +385,23 @@ def _destination(out: Path, roster_file: Path, tally_file: Path, opts: Options):
     )
 
 
-def _write_documents(tmp: Path, label: str, ctx: dict) -> None:
+def _write_documents(tmp: Path, label: str, facts: dict) -> None:
     """The result documents; the 反馈函 only when there is a 流动党员."""
     for kind, out in RESULT_DOCS.items():
-        if kind != "mobile" or ctx["mobile"]:
-            (tmp / out.path(edition=label)).write_bytes(_pdf(render_result(kind, ctx)))
+        if kind != "mobile" or facts["mobile"]:
+            (tmp / out.path(edition=label)).write_bytes(_pdf(render_result(kind, facts)))
 
 
-def _write_forms(tmp: Path, results: Results, opts: Options, edition, common, branch: str | None) -> None:
+def _write_forms(tmp: Path, results: Results, opts: Options, ctx: YearContext, branch: str | None) -> None:
     """The filled 情况统计表 (with its sources line) and every member's 登记表."""
-    label = edition.label
+    label = ctx.label
     stat_values = statistics_values(results, branch, opts.attended, opts.expected)
     stat_note = _stat_note(_stat_items(results, opts))
     (tmp / RESULT_STATISTICS.path(".pdf", edition=label)).write_bytes(
-        _pdf(_statistics_html(stat_values, stat_note, edition, common, branch))
+        _pdf(_statistics_html(stat_values, stat_note, ctx, branch))
     )
     (tmp / RESULT_REGISTERS.path(edition=label, n=len(results.rows))).write_bytes(
-        _pdf(_registers_html(results, edition, common, branch))
+        _pdf(_registers_html(results, ctx, branch))
     )
 
 
@@ -443,8 +444,9 @@ def write_results(
     unit = load_unit(opts.unit_file) if opts.unit_file else Unit()
     report = _read_roster_said(roster_file, say)
     tally = load_tally(tally_file, opts.ballots)
-    common, edition = _edition_of(tally, opts.year)
-    results = check(tally, roster_file, report.members, unit.excellent_base, common)
+    ctx = _edition_of(tally, opts.year)
+    edition = ctx.edition
+    results = check(tally, roster_file, report.members, unit.excellent_base, ctx.common)
     _year_checked(results, edition, unit, opts)
     branch = _branch_noted(results, edition, unit) or _branch_fallback(roster_file, opts, say)
     if branch and not unit.branch:
@@ -453,15 +455,16 @@ def write_results(
     _say_checks(results, base_from, say)
     publicity = _checked_publicity(results, branch, report, roster_file, opts, say)
 
-    ctx = results_context(results, edition, common, unit, opts.unit_file, publicity)
+    ctx = ctx.with_unit(unit)
+    facts = results_context(results, ctx, opts.unit_file, publicity)
     label = edition.label
     with target.writing() as tmp:
-        _write_documents(tmp, label, ctx)
+        _write_documents(tmp, label, facts)
         for name, data in workbooks(results, opts, edition, branch, unit).items():
             (tmp / name).write_bytes(data)
-        _write_forms(tmp, results, opts, edition, common, branch)
+        _write_forms(tmp, results, opts, ctx, branch)
         figures = report_figures(results, opts.attended, opts.expected, base_from)
-        html = render_draft("report", edition, common, unit, report.members, standalone=True, figures=figures)
+        html = render_draft("report", ctx, report.members, standalone=True, figures=figures)
         (tmp / RESULT_REPORT.path(".pdf", edition=label)).write_bytes(
             render_pdf(html, fillable=False, base_url=str(DRAFT_CSS.parent), cache=False)
         )

@@ -644,25 +644,6 @@ class Common(Strict):
         raise KeyError(f"没有评议规则 {rule_id}；已有：{'、'.join(r.id for r in self.rules)}")
 
 
-def _follow_up(rule_text: str) -> str:
-    # Lists print "评为“不合格”的，<follow-up>": the rule's own subject would read twice.
-    return rule_text.removeprefix("对评定为“不合格”的党员，").rstrip("。")
-
-
-def grades_for(common: Common, edition: Edition) -> list[Grade]:
-    """The four grades as this edition applies them: an edition may restate what follows a 不合格 grade."""
-    override = edition.rule_overrides.get("unqualified")
-    if not override:
-        return list(common.grades)
-    return [
-        g.model_copy(update={
-            "follow_up": _follow_up(override.text), "sources": override.sources, "rule": "unqualified",
-        })
-        if g.name == "不合格" else g
-        for g in common.grades
-    ]
-
-
 def editions_dir() -> Path:
     """Where edition files live; HANDBOOK_EDITIONS_DIR points a test or a fork elsewhere."""
     return settings.current().editions_dir or EDITIONS_DIR
@@ -756,12 +737,6 @@ def cn_date(day, blank: str = "") -> str:
     return f"{day.year}年{day.month}月" + (f"{day.day}日" if day.day else "")
 
 
-def rule_for(edition: Edition, common: Common, rule_id: str) -> RuleText:
-    """A standing rule, or this edition's override of it; both carry text and sources."""
-    standing = common.rule(rule_id)
-    return edition.rule_overrides.get(rule_id, standing)
-
-
 def deadline_text(edition: Edition, step: str) -> str:
     """A step's deadline in words; when the notice leaves it open, the branch's plan sets it."""
     sched = edition.schedule
@@ -785,10 +760,3 @@ def finish_text(edition: Edition) -> str:
     if sched.example_of:
         return f"上级通知规定的时间（例：{sched.example_of}定为{cn_date(sched.finish)}）"
     return cn_date(sched.finish)
-
-
-def with_documents(common: Common, edition: Edition) -> Common:
-    """Common data whose source registry also holds the edition's own notices (badges, sources page)."""
-    if not edition.documents:
-        return common
-    return common.model_copy(update={"sources": {**common.sources, **edition.documents}})

@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 
 import lxml.html
 
-from ..model.editions import Common, Edition
+from ..model.context import YearContext
 from ..model.forms import Form
 from ..render.forms import render_form
 from .docx import form_layout, html_docx
@@ -49,8 +49,7 @@ def html_form_docx(
 
 def form_docx(
     form: Form,
-    edition: Edition,
-    common: Common,
+    ctx: YearContext,
     *,
     values: dict | None = None,
     members: list[dict] | None = None,
@@ -58,10 +57,10 @@ def form_docx(
     epoch: int | None = None,
 ) -> bytes:
     """A form as a .docx: the print PDF's rows, columns and instructions, pre-filled with any values."""
-    html = render_form(form, edition, common, target="pdf", values=values, members=members, unit=unit)
+    html = render_form(form, ctx, target="pdf", values=values, members=members, unit=unit)
     return html_form_docx(
         html,
-        f"{edition.label}{form.title}",
+        f"{ctx.label}{form.title}",
         orientation=form.print.orientation,
         font_size=form.print.font_size,
         epoch=epoch,
@@ -81,18 +80,18 @@ class FilledForms:
     converted once with marks for its values; every file after that is the marked file with the values put
     in, byte for byte what form_docx gives."""
 
-    def __init__(self, form: Form, edition: Edition, common: Common, *, epoch: int | None = None):
-        self.form, self.edition, self.common, self.epoch = form, edition, common, epoch
+    def __init__(self, form: Form, ctx: YearContext, *, epoch: int | None = None):
+        self.form, self.ctx, self.epoch = form, ctx, epoch
         self._marked: dict[frozenset[str], list[tuple[str, bytes]]] = {}
 
     def docx(self, values: dict[str, str]) -> bytes:
         """The form filled with `values` as a .docx."""
         if not all(_PLAIN.match(v) for v in values.values() if v):
-            return form_docx(self.form, self.edition, self.common, values=values, epoch=self.epoch)
+            return form_docx(self.form, self.ctx, values=values, epoch=self.epoch)
         keys = frozenset(k for k, v in values.items() if v)
         if keys not in self._marked:
             marked = {k: _MARK.format(k) for k in keys}
-            data = form_docx(self.form, self.edition, self.common, values=marked, epoch=self.epoch)
+            data = form_docx(self.form, self.ctx, values=marked, epoch=self.epoch)
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 self._marked[keys] = [(i.filename, z.read(i.filename)) for i in z.infolist()]
         entries = self._marked[keys]

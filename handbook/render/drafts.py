@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from ..model.editions import STEP_KEYS, STEP_NAMES, Common, Edition, cn_date, grades_for
+from ..model.context import YearContext
+from ..model.editions import STEP_KEYS, STEP_NAMES, cn_date
 from ..model.roster import Member, labels
 from ..model.unit import BLANK, Unit
 from .env import ASSETS_DIR, jinja_env
@@ -154,13 +155,13 @@ def _stats(members: list[Member]) -> Stats:
     )
 
 
-def draft_context(
-    edition: Edition, common: Common, unit: Unit, members: list[Member] | None, figures: dict | None = None
-) -> dict:
-    """Everything the draft templates use, with the branch's decisions left blank where unknown.
+def draft_context(ctx: YearContext, members: list[Member] | None, figures: dict | None = None) -> dict:
+    """Everything the draft templates use (for the context's unit), with the branch's decisions left blank
+    where unknown.
 
     `figures` are the 情况报告's counts from `handbook results` (render.results.report_figures); without
     them the report leaves every figure blank."""
+    edition, unit = ctx.edition, ctx.profile
     members = members or []
     names = labels(members)
 
@@ -173,14 +174,14 @@ def draft_context(
         return Markup("{}前").format(cn_date(day, date_blank(edition.year + 1)))
 
     def rule(rule_id: str, stop: bool = True) -> Markup:
-        return rule_of(edition, common, rule_id, stop=stop)
+        return rule_of(ctx, rule_id, stop=stop)
 
     groups = _groups(members, names, unit)
     leaders = {g.name: g.leader for g in unit.groups}
     stats = _stats(members) if members else None
     return {
         "edition": edition,
-        "common": common,
+        "common": ctx.common,
         "unit": unit,
         "label": edition.label,
         "branch": unit.branch or Markup("{}党支部").format(BLANK_HTML),
@@ -196,7 +197,7 @@ def draft_context(
         "finish": cn_date(sched.finish if year_sched else None, date_blank(edition.year + 1)),
         "report": (cn_date(sched.report) if year_sched else "") or None,
         "notice": edition.notice.spoken,
-        "grades": grades_for(common, edition),
+        "grades": ctx.grades(),
         "blank": BLANK_HTML,
         "date_blank": DATE_BLANK,
         "figures": figures,
@@ -213,9 +214,7 @@ def unit_dates(unit: Unit) -> list[dt.date]:
 
 def render_draft(
     kind: str,
-    edition: Edition,
-    common: Common,
-    unit: Unit | None = None,
+    ctx: YearContext,
     members: list[Member] | None = None,
     standalone: bool = False,
     figures: dict | None = None,
@@ -223,10 +222,10 @@ def render_draft(
     """HTML of one draft: a fragment for a handbook page, or a whole document for the PDF."""
     if kind not in KINDS:
         raise KeyError(f"没有草稿 {kind}；可用的草稿：{'、'.join(KINDS)}")
-    ctx = draft_context(edition, common, unit or Unit(), members, figures)
-    body = jinja_env().get_template(f"docs/{kind}.html.j2").render(ctx) + "\n"
+    values = draft_context(ctx, members, figures)
+    body = jinja_env().get_template(f"docs/{kind}.html.j2").render(values) + "\n"
     if not standalone:
         return f'<div class="gw-doc gw-{kind}" markdown="0">\n{body}</div>\n'
     page = jinja_env().get_template("docs/_page.html.j2")
     css = Markup(CSS.read_text("utf-8"))
-    return page.render(ctx, body=Markup(body), kind=kind, doc_title=KINDS[kind], css=css) + "\n"
+    return page.render(values, body=Markup(body), kind=kind, doc_title=KINDS[kind], css=css) + "\n"

@@ -7,7 +7,8 @@ from typing import Any, Literal
 
 from markupsafe import Markup
 
-from ..model.editions import Common, Edition, rule_for
+from ..model.context import YearContext
+from ..model.editions import Common, Edition
 from ..model.forms import (
     GRADE_VALUES,
     PLACEHOLDERS,
@@ -67,8 +68,7 @@ def _cap_data(common: Common, unit: dict) -> dict:
 
 def render_form(
     form: Form,
-    edition: Edition,
-    common: Common,
+    ctx: YearContext,
     *,
     target: Literal["web", "pdf"] = "web",
     values: dict | None = None,
@@ -76,11 +76,13 @@ def render_form(
     unit: dict | None = None,
     overlay: bool = False,
 ) -> str:
-    """The form as an HTML fragment; the same markup serves the web page and both PDFs."""
+    """The form as an HTML fragment; the same markup serves the web page and both PDFs (`unit`: the
+    values a form takes of a unit, such as a form example's)."""
     # overlay: the pack's blank lists (ballot, sign-in tables), whose 序号 cells (and the ballot's cap
     # sentence) are fields the pack draws into.
     if target not in ("web", "pdf"):
         raise ValueError(f"target must be 'web' or 'pdf', not {target!r}")
+    edition, common = ctx.edition, ctx.common
     members_view = None
     if members is not None:
         members_view = [
@@ -109,7 +111,7 @@ def render_form(
         ballot_excellent=unit.get("ballot_excellent") or (edition.ballot and edition.ballot.excellent),
         exclude_probationary=_ballot_probationary(unit, edition) == "不勾选",
         cap_rule=render_rule("excellent-cap-short", common.rule("excellent-cap-short")),
-        probationary_rule=render_rule("probationary", rule_for(edition, common, "probationary")),
+        probationary_rule=render_rule("probationary", ctx.rule("probationary")),
         fill=lambda t: _fill(t, edition),
         row=_row,
         blocks=_blocks(form),
@@ -156,8 +158,7 @@ def print_css() -> str:
 
 def form_document(
     form: Form,
-    edition: Edition,
-    common: Common,
+    ctx: YearContext,
     *,
     values: dict | None = None,
     members: list[dict] | None = None,
@@ -165,10 +166,8 @@ def form_document(
     overlay: bool = False,
 ) -> str:
     """A complete HTML document for WeasyPrint: the pdf rendering of the form with the print CSS."""
-    body = render_form(
-        form, edition, common, target="pdf", values=values, members=members, unit=unit, overlay=overlay
-    )
-    return document(f"{edition.label}{form.title}", print_css(), body)
+    body = render_form(form, ctx, target="pdf", values=values, members=members, unit=unit, overlay=overlay)
+    return document(f"{ctx.label}{form.title}", print_css(), body)
 
 
 def page_numbers_document(orientation: str, pages: int) -> str:

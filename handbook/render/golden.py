@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..model.editions import select
+from ..model.context import year_context
 from ..model.forms import load_forms
 from ..paths import ROOT
 from .forms import example_kwargs, render_form
@@ -16,12 +16,12 @@ GOLDEN_YEAR = 2021
 
 def golden_outputs() -> dict[str, str]:
     """File name → rendered HTML for every form, example and target (web page and PDF)."""
-    common, edition, _ = select(GOLDEN_YEAR)
+    ctx = year_context(GOLDEN_YEAR)
     out: dict[str, str] = {}
     for form_id, form in sorted(load_forms().items()):
         for i in range(len(form.examples)):
             for target in ("web", "pdf"):
-                html = render_form(form, edition, common, target=target, **example_kwargs(form, i))
+                html = render_form(form, ctx, target=target, **example_kwargs(form, i))
                 out[f"{form_id}.example{i}.{target}.html"] = html.strip() + "\n"
     return out
 

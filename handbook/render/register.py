@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from ..model.editions import Common, Edition, RuleText, rule_for
+from ..model.context import YearContext
+from ..model.editions import RuleText
 from .env import jinja_env
 
 
@@ -14,9 +15,9 @@ def render_rule(rule_id: str, rule: RuleText, badges: str = "", stop: bool = Tru
     return Markup(tpl.render(id=rule_id, rule=rule, badges=Markup(badges), stop=stop))
 
 
-def rule_of(edition: Edition, common: Common, rule_id: str, badges: str = "", stop: bool = True) -> Markup:
+def rule_of(ctx: YearContext, rule_id: str, badges: str = "", stop: bool = True) -> Markup:
     """This edition's version of a rule, rendered."""
-    return render_rule(rule_id, rule_for(edition, common, rule_id), badges, stop)
+    return render_rule(rule_id, ctx.rule(rule_id), badges, stop)
 
 
 def quoted_rule(text: str) -> Markup:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ..model.editions import Common, Edition
+from ..model.context import YearContext
 from ..model.forms import GRADE_VALUES
 from ..model.tally import GRADES, Results, Row
 from ..model.unit import BLANK, Unit
@@ -76,9 +76,10 @@ def source_line(results: Results, unit: Unit, unit_file: Path | None) -> dict[st
     }
 
 
-def results_static(edition: Edition, common: Common) -> dict:
+def results_static(ctx: YearContext) -> dict:
     """What the result templates print that is the same for every branch of an edition (JSON-able: the
     计票 page embeds it and builds the rest from its tally by the same rules, `tally-results.js`)."""
+    edition, common = ctx.edition, ctx.common
     return {
         "label": edition.label,
         "edition": {"title": edition.title, "year": edition.year},
@@ -137,18 +138,14 @@ def results_facts(results: Results, branch: str | None, src: dict[str, str]) -> 
 
 
 def results_context(
-    results: Results,
-    edition: Edition,
-    common: Common,
-    unit: Unit,
-    unit_file: Path | None = None,
-    publicity: Publicity | None = None,
+    results: Results, ctx: YearContext, unit_file: Path | None = None, publicity: Publicity | None = None
 ) -> dict:
-    """Everything the result templates use, JSON-able (the same templates render in Jinja and Nunjucks)."""
-    pub = publicity or Publicity()
+    """Everything the result templates use (for the context's unit), JSON-able (the same templates render
+    in Jinja and Nunjucks)."""
+    pub, unit = publicity or Publicity(), ctx.profile
     facts = results_facts(results, unit.branch or results.tally.branch, source_line(results, unit, unit_file))
     return (
-        results_static(edition, common)
+        results_static(ctx)
         | facts
         | {"publicity": {"rows": pub.items, "pledges": pub.pledges, "sources": pub.sources}}
     )

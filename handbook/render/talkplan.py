@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..model.context import YearContext
 from .env import document, jinja_env
 from .forms import print_css
 
@@ -18,13 +19,13 @@ CSS = (
 )
 
 
-def talk_plan_html(edition, common, rows: int) -> str:
+def talk_plan_html(ctx: YearContext, rows: int) -> str:
     """The 谈心谈话安排表 layout: fixed rules with their sources, a summary line and `rows` blank rows."""
     total = sum(w for _, _, w in COLUMNS if w)
     share = "calc((100% - var(--zf-no)) * {:.4f})"
     columns = [(n, t, None if w is None else share.format(w / total)) for n, t, w in COLUMNS]
-    sources = "；".join(f"{i}：{common.sources[i].title}" for i in SOURCE_IDS if i in common.sources)
+    sources = "；".join(f"{i}：{ctx.common.sources[i].title}" for i in SOURCE_IDS if i in ctx.common.sources)
     body = jinja_env().get_template("talk_plan.html.j2").render(
-        edition=edition, title=TALK_TITLE, sources=sources, columns=columns, rows=rows
+        edition=ctx.edition, title=TALK_TITLE, sources=sources, columns=columns, rows=rows
     )
-    return document(f"{edition.label}{TALK_TITLE}", print_css() + CSS, body)
+    return document(f"{ctx.label}{TALK_TITLE}", print_css() + CSS, body)

@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 from markupsafe import Markup
 
-from ..model.editions import Common, Edition
+from ..model.context import YearContext
+from ..model.editions import Common
 from ..model.forms import GRADE_VALUES
 from .env import jinja_env
 from .results import CSS, results_static
@@ -19,15 +20,16 @@ def page_vocab(common: Common) -> dict:
 
 
 def render_tally(
-    edition: Edition, common: Common, *, badges: Callable[..., str], branch: str = "", base: str | None = None
+    ctx: YearContext, *, badges: Callable[..., str], branch: str = "", base: str | None = None
 ) -> str:
     """The 计票与评定 tool as an HTML fragment; `badges(*ids)` renders source badges; `base`: the ⅓ base
     (the unit profile's 优秀比例基数)."""
+    common = ctx.common
     html = (
         jinja_env()
         .get_template("tally.html.j2")
         .render(
-            edition=edition,
+            edition=ctx.edition,
             grades=common.grade_names,
             branch=branch,
             base=common.tally.cap.base_of(base),
@@ -38,7 +40,7 @@ def render_tally(
             version=max(common.tally.versions),
             badges=lambda *ids: Markup(badges(*ids)),
             # The result documents' fixed words and print CSS: the page renders them with Nunjucks.
-            results=results_static(edition, common),
+            results=results_static(ctx),
             results_css=CSS.read_text("utf-8"),
             grade_values=list(GRADE_VALUES),
         )

@@ -27,6 +27,7 @@ from handbook.cli import main
 from handbook.epoch import source_date_epoch
 from handbook.jobs import pack
 from handbook.jobs.drafts import draft_pdf
+from handbook.model.context import YearContext
 from handbook.model.editions import select
 from handbook.model.forms import all_forms
 from handbook.model.roster import COLUMNS, read_roster
@@ -107,7 +108,7 @@ def office(tmp_path_factory, site_cache, latest_year):
     made: dict[str, Path] = {}
     kit: dict[str, Path] = {}
     for kind in KINDS:
-        html = render_draft(kind, edition, common, unit, members, standalone=True)
+        html = render_draft(kind, YearContext(edition, common, unit), members, standalone=True)
         made[f"draft-{kind}"] = src / f"draft-{kind}.docx"
         made[f"draft-{kind}"].write_bytes(draft_docx(html, kind))
         kit[f"draft-{kind}"] = src / f"draft-{kind}-kit.pdf"
@@ -115,12 +116,16 @@ def office(tmp_path_factory, site_cache, latest_year):
     forms = all_forms()
     for form in forms.values():
         made[f"form-{form.id}"] = src / f"form-{form.id}.docx"
-        made[f"form-{form.id}"].write_bytes(form_docx(form, edition, common))
+        made[f"form-{form.id}"].write_bytes(form_docx(form, YearContext(edition, common)))
         kit[f"form-{form.id}"] = src / f"form-{form.id}-kit.pdf"
-        kit[f"form-{form.id}"].write_bytes(render_pdf(form_document(form, edition, common), fillable=False))
+        kit[f"form-{form.id}"].write_bytes(
+            render_pdf(form_document(form, YearContext(edition, common)), fillable=False)
+        )
     ballot = forms["member-ballot"]
     made["ballot-filled"] = src / "ballot-filled.docx"
-    made["ballot-filled"].write_bytes(form_docx(ballot, edition, common, **example_kwargs(ballot, 1)))
+    made["ballot-filled"].write_bytes(
+        form_docx(ballot, YearContext(edition, common), **example_kwargs(ballot, 1))
+    )
     site = site_cache(latest_year)
     for name in SCRIPTS:
         made[f"script-{name}"] = src / f"script-{name}.docx"
@@ -310,9 +315,9 @@ def test_same_input_same_bytes(office):
     """Equal input gives byte-identical .docx and .xlsx files."""
     edition, common = office["edition"], office["common"]
     form = all_forms()["member-ballot"]
-    html = render_draft("notice", edition, common, standalone=True)
+    html = render_draft("notice", YearContext(edition, common), standalone=True)
     assert draft_docx(html, "通知") == draft_docx(html, "通知")
-    assert form_docx(form, edition, common) == form_docx(form, edition, common)
+    assert form_docx(form, YearContext(edition, common)) == form_docx(form, YearContext(edition, common))
     assert roster_template(["甲"]) == roster_template(["甲"])
     with zipfile.ZipFile(io.BytesIO(draft_docx(html, "通知"))) as z:
         assert {i.date_time for i in z.infolist()} == {zip_time(source_date_epoch())}

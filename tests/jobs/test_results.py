@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from handbook.cli import main
 from handbook.errors import InputError, InputErrors
 from handbook.jobs import results as job
+from handbook.model.context import YearContext
 from handbook.model.editions import select
 from handbook.model.roster import read_roster
 from handbook.model.tally import Ballots, TallyError, check, load_tally
@@ -302,7 +303,7 @@ def test_hostile_names_printed_literally(tmp_path, people, data):
     data["members"][0]["note"] = "{% raw %}<i>备注</i>"
     res = _run(tmp_path, data, people)
     common, edition, _ = select(2025)
-    ctx = results_context(res, edition, common, load_unit(td.write_unit(tmp_path / "u.yml")))
+    ctx = results_context(res, YearContext(edition, common, load_unit(td.write_unit(tmp_path / "u.yml"))))
     html = render_result("summary", ctx) + render_result("grades", ctx) + render_result("feedback", ctx)
     assert "&lt;b&gt;粗&lt;/b&gt;" in html and "{{ 7*7 }}" in html and "=1+1" in html
     assert "<script>alert" not in html and "<b>粗" not in html and "49" not in html
@@ -626,11 +627,11 @@ def test_report_draft_with_and_without_figures(tmp_path, people, data):
     from handbook.render.results import report_figures
 
     common, edition, _ = select(2025)
-    blank = render_draft("report", edition, common)
+    blank = render_draft("report", YearContext(edition, common))
     assert "共有党员<span" in blank and "有效票<span" in blank  # every figure left blank
     res = _run(tmp_path, data, people, None)
     decided = [m["decided"] for m in data["members"] if not m["probationary"]]
-    html = render_draft("report", edition, common, figures=report_figures(res, 27, 30))
+    html = render_draft("report", YearContext(edition, common), figures=report_figures(res, 27, 30))
     assert "共有党员30名，其中正式党员28名、预备党员2名、流动党员2名" in html
     assert "收回29张，其中有效票28张" in html and f"评为“优秀”的{decided.count('优秀')}名" in html
     assert "应参加30人，实参加27人，未参加3人" in html

@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 import pytest
 
 from handbook.jobs.pack import signin_values, starter_tally
+from handbook.model.context import YearContext
 from handbook.model.editions import snapshot
 from handbook.model.roster import Member
 from handbook.model.tally import KIND as TALLY_KIND
@@ -46,7 +47,7 @@ class Controls(HTMLParser):
 def parsed():
     common, editions = snapshot()
     edition = editions[max(editions)]
-    html = render_tally(edition, common, badges=lambda *ids: "", branch='第一党支部"><b>x</b>')
+    html = render_tally(YearContext(edition, common), badges=lambda *ids: "", branch='第一党支部"><b>x</b>')
     p = Controls()
     p.feed(html)
     return p, html, common, edition
@@ -135,7 +136,7 @@ def test_sign_in_without_groups_or_committee_leaves_blank_rows():
 def test_the_units_one_third_base_is_the_pages_default(base, value):
     """A unit that chose 优秀比例基数 in its profile finds it chosen on the page (it may still change it)."""
     common, editions = snapshot()
-    html = render_tally(editions[max(editions)], common, badges=lambda *ids: "", base=base)
+    html = render_tally(YearContext(editions[max(editions)], common), badges=lambda *ids: "", base=base)
     p = Controls()
     p.feed(html)
     assert p.root["data-base"] == value
@@ -148,6 +149,6 @@ def test_the_base_choice_is_headed_by_the_registers_lead():
     common, editions = snapshot()
     cap = common.tally.cap.model_copy(update={"lead": "“{grade}”原则上不超过三分之一"})
     reworded = common.model_copy(update={"tally": common.tally.model_copy(update={"cap": cap})})
-    html = render_tally(editions[max(editions)], reworded, badges=lambda *ids: "")
+    html = render_tally(YearContext(editions[max(editions)], reworded), badges=lambda *ids: "")
     assert "<legend>“优秀”原则上不超过三分之一：计算基数</legend>" in html
     assert "一般不超过三分之一" not in html

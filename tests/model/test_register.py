@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from handbook.errors import InputErrors
+from handbook.model.context import YearContext
 from handbook.model.editions import EDITIONS_DIR, STRENGTH_WORDS, load_all, load_common
 from handbook.settings import current
 
@@ -78,11 +79,10 @@ def test_the_register_holds_the_corrected_rules():
 
 
 def test_epidemic_wording_only_in_2020_and_2021():
-    from handbook.model.editions import rule_for
 
     for year, e in EDITIONS.items():
         if year >= 2022:
-            assert "疫情" not in rule_for(e, COMMON, "face-to-face").text
+            assert "疫情" not in YearContext(e, COMMON).rule("face-to-face").text
             assert all("疫情" not in s.title + (s.text or "") for s in e.specials)
 
 

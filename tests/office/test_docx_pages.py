@@ -8,6 +8,7 @@ import subprocess
 import pytest
 from lxml import etree
 
+from handbook.model.context import YearContext
 from handbook.model.editions import select
 from handbook.model.forms import all_forms
 from handbook.office.fontconfig import office_fonts_conf
@@ -34,7 +35,7 @@ def test_ballot_header_on_page_two(tmp_path):
     common, edition, _ = select(None)
     members = [{"name": f"党员{i}", "probationary": False} for i in range(1, 36)]
     src = tmp_path / "ballot.docx"
-    src.write_bytes(form_docx(all_forms()["member-ballot"], edition, common, members=members))
+    src.write_bytes(form_docx(all_forms()["member-ballot"], YearContext(edition, common), members=members))
     _convert(src, tmp_path)
     pdf = tmp_path / "ballot.pdf"
     page2 = subprocess.run(
@@ -59,9 +60,9 @@ def test_register_proportions(tmp_path):
     common, edition, _ = select(None)
     form = all_forms()["member-register"]
     src = tmp_path / "register.docx"
-    src.write_bytes(form_docx(form, edition, common))
+    src.write_bytes(form_docx(form, YearContext(edition, common)))
     kit = tmp_path / "kit.pdf"
-    kit.write_bytes(render_pdf(form_document(form, edition, common), fillable=False))
+    kit.write_bytes(render_pdf(form_document(form, YearContext(edition, common)), fillable=False))
     _convert(src, tmp_path)
     word, printed = _label_y(tmp_path / "register.pdf", "备注"), _label_y(kit, "备注")
     assert abs(word - printed) < 0.06, (word, printed)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from handbook.model.context import YearContext
 from handbook.model.editions import select
 from handbook.model.forms import all_forms
 from handbook.model.roster import read_roster
@@ -51,9 +52,9 @@ def made() -> dict[str, bytes]:
     common, edition, _ = select(None)
     unit = load_unit(EXAMPLE / "unit.yml")
     members = read_roster(EXAMPLE / "roster.csv").members
-    out = {f"form-{f.id}": form_docx(f, edition, common) for f in all_forms().values()}
+    out = {f"form-{f.id}": form_docx(f, YearContext(edition, common)) for f in all_forms().values()}
     for kind in KINDS:
-        html = render_draft(kind, edition, common, unit, members, standalone=True)
+        html = render_draft(kind, YearContext(edition, common, unit), members, standalone=True)
         out[f"draft-{kind}"] = draft_docx(html, kind)
     return out
 
@@ -166,7 +167,7 @@ def test_header_rows_repeat(form_id):
     """A list's column heads are a repeating header row (w:tblHeader), so page 2 has them too."""
     common, edition, _ = select(None)
     members = [{"name": f"党员{i}", "probationary": False} for i in range(1, 36)]
-    data = form_docx(all_forms()[form_id], edition, common, members=members)
+    data = form_docx(all_forms()[form_id], YearContext(edition, common), members=members)
     doc = parts(data)["word/document.xml"]
     tables = [t for t in doc.iter(W + "tbl") if len(t.findall(W + "tr")) > 10]
     assert tables, form_id

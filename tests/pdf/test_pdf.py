@@ -14,6 +14,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from handbook.epoch import DEFAULT_EPOCH
+from handbook.model.context import YearContext
 from handbook.pdf import engine as P
 from handbook.pdf import fonts as F
 
@@ -146,7 +147,7 @@ def form_pdfs(edition_and_common):
     edition, common = edition_and_common
     out = {}
     for fid, form in load_forms().items():
-        html = form_document(form, edition, common)
+        html = form_document(form, YearContext(edition, common))
         tips = input_tooltips(form)
         fillable = P.render_pdf(html, fillable=True, tooltips=tips)
         out[fid] = (html, P.render_pdf(html, fillable=False), fillable)

@@ -12,6 +12,7 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
+from handbook.model.context import YearContext
 from handbook.pdf import engine as P
 
 DPI = 96  # a browser's 100 %
@@ -92,10 +93,10 @@ def printed(edition_and_common):
     edition, common = edition_and_common
     out, pack = {}, []
     for fid, form in load_forms().items():
-        html = form_document(form, edition, common)
+        html = form_document(form, YearContext(edition, common))
         out[fid] = P.render_pdf(html, fillable=False)
         out[f"{fid}-fillable"] = P.render_pdf(html, fillable=True, tooltips=input_tooltips(form))
-        pack.append(PackForm(fid, form.title, render_form(form, edition, common, target="pdf")))
+        pack.append(PackForm(fid, form.title, render_form(form, YearContext(edition, common), target="pdf")))
     out["pack"] = P.render_pdf(pack_html(edition, pack, print_css()), fillable=False)
     return out
 
@@ -131,7 +132,9 @@ def test_writing_lines_at_the_text_pitch(edition_and_common, tmp_path):
     form = load_forms()["opinion-form"]
     area = next(f for f in form.fields if f.type == "textarea")
     text = "对党支部班子的意见建议" * 20
-    data = P.render_pdf(form_document(form, edition, common, values={area.name: text}), fillable=False)
+    data = P.render_pdf(
+        form_document(form, YearContext(edition, common), values={area.name: text}), fillable=False
+    )
     page = pdfium_pages(data)[0]
     rules = rule_rows(page)
     pitch = 1.8 * 10.5 * DPI / 72  # 1.8em of the 10.5 pt text
@@ -187,8 +190,8 @@ def test_tables_are_the_text_blocks_width(edition_and_common):
     from handbook.render.talkplan import talk_plan_html
 
     edition, common = edition_and_common
-    docs = {fid: form_document(form, edition, common) for fid, form in load_forms().items()}
-    docs["talk-plan"] = talk_plan_html(edition, common, 30)
+    docs = {fid: form_document(form, YearContext(edition, common)) for fid, form in load_forms().items()}
+    docs["talk-plan"] = talk_plan_html(YearContext(edition, common), 30)
     for name, html in docs.items():
         edges = table_edges(html)
         assert edges, name
@@ -206,7 +209,7 @@ def test_number_heading_on_one_line(edition_and_common):
     import weasyprint
 
     for fid, form in load_forms().items():
-        html = form_document(form, edition, common)
+        html = form_document(form, YearContext(edition, common))
         if "序号" not in html:
             continue
         for page in weasyprint.HTML(string=html).render().pages:

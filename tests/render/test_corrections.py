@@ -7,6 +7,7 @@ import re
 import pytest
 
 from handbook.model.changes import diff_editions
+from handbook.model.context import YearContext
 from handbook.model.editions import snapshot
 from handbook.model.roster import Member
 from handbook.model.unit import Unit
@@ -38,10 +39,10 @@ def roster() -> list[Member]:
 def test_no_draft_makes_the_survey_a_vote_or_counts_votes_by_full_members(year):
     # Items 1 and 2: the 测评 is no 表决; the vote counts 正式党员 minus 留党察看.
     for kind in ("plan", "notice", "outline", "report"):
-        body = text(render_draft(kind, EDITIONS[year], COMMON, Unit(), roster()))
+        body = text(render_draft(kind, YearContext(EDITIONS[year], COMMON, Unit()), roster()))
         assert "可以进行表决" not in body and "能否进行表决" not in body, (year, kind)
         assert "不能进行民主测评" not in body and "会议有效" not in body, (year, kind)
-    outline = text(render_draft("outline", EDITIONS[year], COMMON, Unit(), roster()))
+    outline = text(render_draft("outline", YearContext(EDITIONS[year], COMMON, Unit()), roster()))
     assert "有表决权的党员（正式党员减去受留党察看处分的党员）应到2人" in outline
 
 
@@ -53,7 +54,7 @@ def test_sign_in_sheet_counts_the_voting_members():
 def test_2016_drafts_have_no_survey():
     # Item 4: S004's procedure has no 民主测评 or 班子测评.
     for kind in ("plan", "notice", "outline", "report"):
-        body = text(render_draft(kind, EDITIONS[2016], COMMON, Unit(), None))
+        body = text(render_draft(kind, YearContext(EDITIONS[2016], COMMON, Unit()), None))
         assert "民主测评" not in body and "班子测评" not in body and "测评表" not in body, kind
 
 
@@ -61,7 +62,7 @@ def test_2016_drafts_have_no_survey():
 def test_report_cites_no_unknown_or_foreign_notice(year):
     # Item 7: a document sent upward leaves the unknown notice blank and never cites another unit's.
     e = EDITIONS[year]
-    body = text(render_draft("report", e, COMMON, Unit(), None))
+    body = text(render_draft("report", YearContext(e, COMMON, Unit()), None))
     assert "尚未掌握" not in body and "本手册" not in body
     if e.notice.level == "local" or (e.notice.issuer or "").startswith("某") or not e.notice.title:
         assert "《＿＿＿＿＿＿＿＿》" in body

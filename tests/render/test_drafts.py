@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from handbook.model.context import YearContext
 from handbook.model.roster import load_roster
 
 HEADER = "姓名,性别,出生年月,入党时间,党员类别,党小组,职务,流动党员,领导干部"
@@ -30,7 +31,7 @@ def test_template_syntax_in_names_stays_literal(tmp_path):
     path.write_text(f"{HEADER}\n{row}\n", encoding="utf-8")
     members = load_roster(path)
     unit = Unit.model_validate({"党支部": "<script>x</script>", "书记": "{{ edition.year }}"})
-    html = render_draft("plan", edition, common, unit, members)
+    html = render_draft("plan", YearContext(edition, common, unit), members)
     assert "&lt;b&gt;{{ 7*7 }}&lt;/b&gt;" in html and "49" not in html
     assert "{% raw %}" in html and "&lt;script&gt;" in html and "<script>" not in html
     assert "党支部书记{{ edition.year }}" in html
@@ -50,7 +51,7 @@ def test_drafts_leave_blanks_and_keep_the_warning_in_the_cover_note(editions):
     eds, common = editions
     for year, ed in sorted(eds.items()):
         for kind in ("plan", "notice", "outline"):
-            note, body = render_draft(kind, ed, common).split("</div>", 1)
+            note, body = render_draft(kind, YearContext(ed, common)).split("</div>", 1)
             assert ed.notice.spoken in body, f"{year} {kind}"
             for internal in ("尚未掌握", "本手册", "某高校", "某市委", "某镇", "某学院"):
                 assert internal not in body, f"{year} {kind}: {internal}"
@@ -83,7 +84,7 @@ def test_titles_break_between_words(editions, with_unit):
         branch = unit.branch if unit else "党支部"
         words = {ed.label, ed.meeting_name, "民主评议党员", "工作方案", "情况的报告", "主持词提纲", branch}
         for kind in KINDS:
-            lines = _title_lines(render_draft(kind, ed, common, unit, standalone=True))
+            lines = _title_lines(render_draft(kind, YearContext(ed, common, unit), standalone=True))
             whole = "".join(lines)
             for word in words & {w for w in words if w in whole}:
                 assert any(word in line for line in lines), (year, kind, word, lines)

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from handbook.model.context import YearContext
 from handbook.model.editions import snapshot
 from handbook.model.forms import get_form, load_forms
 from handbook.model.roster import read_roster
@@ -38,9 +39,10 @@ class Example:
         self.form = FORMS[self.form_id]
         self.kwargs = example_kwargs(self.form, self.index)
         self.common, self.edition = ed
+        self.ctx = YearContext(self.edition, self.common)
 
     def html(self, target: str = "web") -> str:
-        return render_form(self.form, self.edition, self.common, target=target, **self.kwargs)
+        return render_form(self.form, self.ctx, target=target, **self.kwargs)
 
 
 def _example(name: str):
@@ -158,7 +160,7 @@ def test_cap_text_of_a_blank_ballot_leaves_the_number_to_write(blank_ballot):
 def test_ballot_counts_the_base_the_unit_chose(ballot_from_roster):
     # 优秀比例基数 = 正式党员: the six graded of the seven (one 预备党员), as the results count it.
     kw = dict(ballot_from_roster.kwargs, unit={"excellent_base": "正式党员"})
-    html = render_form(ballot_from_roster.form, ballot_from_roster.edition, ballot_from_roster.common, **kw)
+    html = render_form(ballot_from_roster.form, ballot_from_roster.ctx, **kw)
     assert "按参加评定等次的党员（不含预备党员）6人计，三分之一为2人。" in "".join(parse(html).text)
 
 
@@ -171,7 +173,7 @@ def test_the_cap_wording_lives_in_common_yml(ballot_from_roster, monkeypatch):
     cap = common.tally.cap.model_copy(update=words)
     changed = common.model_copy(update={"tally": common.tally.model_copy(update={"cap": cap})})
     ballot = ballot_from_roster
-    html = render_form(ballot.form, ballot.edition, changed, **ballot.kwargs)
+    html = render_form(ballot.form, YearContext(ballot.edition, changed), **ballot.kwargs)
     assert "按党员总数（含预备党员）7人算，约2人。" in "".join(parse(html).text)
     sentence = changed.cap_figure(None, 30, 28).sentence
     assert sentence == "“优秀”一般不超过三分之一：按党员总数（含预备党员）30人算，10人"
@@ -184,7 +186,7 @@ def test_the_cap_wording_lives_in_common_yml(ballot_from_roster, monkeypatch):
 def test_ballot_prints_what_the_superior_ballot_says_about_ticks(ballot_from_roster):
     said = "每张测评表勾选“优秀”不超过3人。"
     kw = dict(ballot_from_roster.kwargs, unit={"branch": "第一党支部", "ballot_excellent": said})
-    html = render_form(ballot_from_roster.form, ballot_from_roster.edition, ballot_from_roster.common, **kw)
+    html = render_form(ballot_from_roster.form, ballot_from_roster.ctx, **kw)
     assert said in "".join(parse(html).text)
 
 
@@ -201,7 +203,7 @@ def test_probationary_row_is_rated_unless_the_ballot_leaves_it_out(ballot_from_r
     assert names == set(ballot_from_roster.form.input_names(ballot_from_roster.kwargs["members"]))
     # Where the unit (or edition) says the ballot leaves them out, the row says so and has no ticks.
     kw = dict(ballot_from_roster.kwargs, unit={"branch": "第一党支部", "ballot_probationary": "不勾选"})
-    html = render_form(ballot_from_roster.form, ballot_from_roster.edition, ballot_from_roster.common, **kw)
+    html = render_form(ballot_from_roster.form, ballot_from_roster.ctx, **kw)
     row = row7(html)
     assert "不评定等次" in row and 'type="radio"' not in row and 'name="r07_note"' in row
 
@@ -218,15 +220,16 @@ def test_names_are_printed_literally(ed):
     evil = "<b>x</b>{{ 1+1 }}"
     html = render_form(
         get_form("member-ballot"),
-        edition,
-        common,
+        YearContext(edition, common),
         target="pdf",
         members=[{"name": evil}],
         unit={"branch": evil},
     )
     assert "<b>x</b>" not in html
     assert "&lt;b&gt;x&lt;/b&gt;{{ 1+1 }}" in html
-    reg = render_form(get_form("member-register"), edition, common, target="web", values={"name": evil})
+    reg = render_form(
+        get_form("member-register"), YearContext(edition, common), target="web", values={"name": evil}
+    )
     assert "<b>x</b>" not in reg and "{{ 1+1 }}" in reg
 
 
@@ -239,7 +242,7 @@ def test_edition_facts_fill_the_header(blank_outline):
 def test_form_document_is_a_whole_page(ed):
     common, edition = ed
     form = get_form("member-register")
-    doc = form_document(form, edition, common, **example_kwargs(form, 1))
+    doc = form_document(form, YearContext(edition, common), **example_kwargs(form, 1))
     assert doc.startswith("<!DOCTYPE html>")
     assert '<html lang="zh-CN">' in doc and '<meta charset="utf-8">' in doc
     assert "@page" in doc and "Noto Serif CJK SC" in doc
@@ -252,7 +255,7 @@ def test_register_prints_on_one_page(ed):
 
     common, edition = ed
     form = get_form("member-register")
-    pdf = HTML(string=form_document(form, edition, common, **example_kwargs(form, 1))).render()
+    pdf = HTML(string=form_document(form, YearContext(edition, common), **example_kwargs(form, 1))).render()
     assert len(pdf.pages) == 1
 
 
@@ -274,7 +277,9 @@ def test_register_pdf_prints_long_text_whole(ed, tmp_path):
     common, edition = ed
     form = get_form("member-register")
     assert len(LONG_REVIEW) == 400
-    pdf = HTML(string=form_document(form, edition, common, values={"self_review": LONG_REVIEW})).render()
+    pdf = HTML(
+        string=form_document(form, YearContext(edition, common), values={"self_review": LONG_REVIEW})
+    ).render()
     assert len(pdf.pages) == 1
     path = tmp_path / "register.pdf"
     pdf.write_pdf(path)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from handbook.model.context import YearContext
 from handbook.model.editions import select
 from handbook.model.forms import GRADE_VALUES
 from handbook.model.roster import read_roster
@@ -83,7 +84,9 @@ def test_jinja_and_nunjucks_print_the_same_text(branch):
         ],
         sources=["整改清单.json"],
     )
-    ctx = json.loads(json.dumps(results_context(results, edition, common, Unit(), publicity=pub)))
+    ctx = json.loads(
+        json.dumps(results_context(results, YearContext(edition, common, Unit()), publicity=pub))
+    )
     got = _node({"kinds": list(DOCS), "ctx": ctx})["html"]
     for kind in DOCS:
         jinja = _body(kind, ctx)
@@ -96,9 +99,9 @@ def test_page_builds_the_context_handbook_results_builds(branch):
     """From the tally alone (with its list's 党小组 and 流动党员) the page builds `results_context`'s context,
     but for the two sources it names in its own words; so the documents and the 情况统计表 agree."""
     common, edition, results, data = branch
-    ctx = json.loads(json.dumps(results_context(results, edition, common, Unit())))
+    ctx = json.loads(json.dumps(results_context(results, YearContext(edition, common, Unit()))))
     page = {
-        "statics": results_static(edition, common),
+        "statics": results_static(YearContext(edition, common)),
         "data": data,
         "vocab": page_vocab(common),
         "base": "党员总数",

@@ -12,6 +12,7 @@ from handbook.jobs.edition_office import office_files
 from handbook.jobs.edition_pdfs import edition_jobs
 from handbook.model.editions import select
 from handbook.model.forms import all_forms
+from handbook.model.context import YearContext
 from handbook.render import output_files as of
 
 HREF = re.compile(r'href="([^"#?]+)')
@@ -21,14 +22,14 @@ def test_site_writers_name_their_files_from_the_registry(tmp_path):
     """The PDF and Office writers' paths are the registry's list of an edition's site files."""
     common, edition, _ = select(None)
     ids = list(all_forms())
-    pdfs = [rel.as_posix() for rel, *_ in edition_jobs(edition, common, ids)]
+    pdfs = [rel.as_posix() for rel, *_ in edition_jobs(YearContext(edition, common), ids)]
     # The handbook is merged from chunks, outside the form jobs.
     assert sorted([*pdfs, of.HANDBOOK.path(year=edition.year)]) == sorted(of.site_pdfs(edition.year, ids))
     # The 主持词 files are made from the built pages: stand-ins are enough to list them.
     for name in of.SCRIPTS:
         (tmp_path / "scripts").mkdir(exist_ok=True)
         (tmp_path / "scripts" / f"{name}.html").write_text("<html><body><article/></body></html>")
-    assert sorted(office_files(edition, common, tmp_path)) == sorted(of.site_office(ids))
+    assert sorted(office_files(YearContext(edition, common), tmp_path)) == sorted(of.site_office(ids))
 
 
 def test_registry_paths_and_labels():

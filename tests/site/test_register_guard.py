@@ -16,13 +16,14 @@ import docx
 import lxml.html
 import pytest
 
-from handbook.model.editions import rule_for, snapshot
+from handbook.model.editions import snapshot
 from handbook.model.forms import all_forms
 from handbook.model.roster import read_roster
 from handbook.model.tally import check, load_tally
 from handbook.model.unit import Unit
 from handbook.render.drafts import KINDS, render_draft
 from handbook.render.forms import example_kwargs, render_form
+from handbook.model.context import YearContext
 from handbook.render.results import DOCS, render_result, results_context
 from tests.jobs import tally_data
 
@@ -84,7 +85,7 @@ def _normative(blocks: list[str]) -> list[str]:
 
 def _register_words(edition) -> list[str]:
     """Every rule text this edition can print, longest first, with and without its closing stop."""
-    texts = {rule_for(edition, COMMON, r.id).text for r in COMMON.rules}
+    texts = {YearContext(edition, COMMON).rule(r.id).text for r in COMMON.rules}
     # A page may quote one clause of a rule (a grade's follow-up restates the 不合格 rule's last clauses).
     texts |= {part for t in texts for part in re.split(r"(?<=[。；])", t) if len(part) > 6}
     texts |= {t.rstrip("。；，") for t in texts}
@@ -104,7 +105,7 @@ def _results_html(tmp_path: Path, edition) -> dict[str, str]:
     roster, tally, _, _ = tally_data.branch(tmp_path / "branch", n=12)
     members = read_roster(roster).members
     results = check(load_tally(tally), roster, members)
-    ctx = results_context(results, edition, COMMON, Unit())
+    ctx = results_context(results, YearContext(edition, COMMON, Unit()))
     return {kind: render_result(kind, ctx) for kind in DOCS}
 
 
@@ -113,10 +114,10 @@ def _outputs(site: Path, year: int, tmp_path: Path) -> dict[str, lxml.html.HtmlE
     edition = EDITIONS[year]
     out = {str(p.relative_to(site)): _article(p) for p in sorted(site.rglob("*.html")) if p.name != "404.html"}
     for kind in KINDS:
-        out[f"草稿 {kind}"] = lxml.html.fromstring(render_draft(kind, edition, COMMON, Unit(), None))
+        out[f"草稿 {kind}"] = lxml.html.fromstring(render_draft(kind, YearContext(edition, COMMON, Unit()), None))
     for form in all_forms().values():
         for i, _ in enumerate(form.examples):
-            html = render_form(form, edition, COMMON, target="pdf", **example_kwargs(form, i))
+            html = render_form(form, YearContext(edition, COMMON), target="pdf", **example_kwargs(form, i))
             out[f"表格 {form.id} 示例{i + 1}"] = lxml.html.fromstring(f"<div>{html}</div>")
     if year == max(YEARS):
         for kind, html in _results_html(tmp_path, edition).items():

@@ -12,6 +12,7 @@ import pytest
 from handbook.model.editions import snapshot
 from handbook.model.forms import load_forms
 from handbook.pdf import engine as P
+from handbook.model.context import YearContext
 from handbook.render.forms import form_document
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -60,7 +61,7 @@ def test_web_print_matches_the_print_pdf(page, site_cache, latest_year):
         page.goto((site / "forms" / f"{fid}.html").as_uri())
         page.emulate_media(media="print")
         web_pdf = page.pdf(prefer_css_page_size=True)
-        print_pdf = P.render_pdf(form_document(form, edition, common), fillable=False)
+        print_pdf = P.render_pdf(form_document(form, YearContext(edition, common)), fillable=False)
         found[fid] = ("".join(_pages(web_pdf)), "".join(_pages(print_pdf)))
         # The columns where the print PDF has them, the table's right rule on the paper (issue 18: web print
         # clipped it, squeezed 序号 and gave the lists equal columns).
