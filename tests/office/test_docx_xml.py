@@ -191,7 +191,7 @@ def test_list_columns_keep_their_shares(form_id):
     common, edition, _ = select(None)
     form = all_forms()[form_id]
     columns = next(f.columns for f in form.fields if f.type == "table")
-    doc = parts(form_docx(form, edition, common))["word/document.xml"]
+    doc = parts(form_docx(form, YearContext(edition, common)))["word/document.xml"]
     tbl = next(t for t in doc.iter(W + "tbl") if len(t.find(W + "tblGrid")) == len(columns) + 1)
     grid = [int(c.get(W + "w")) for c in tbl.find(W + "tblGrid")]
     total = sum(c.width for c in columns)
