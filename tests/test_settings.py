@@ -41,8 +41,8 @@ def test_the_edition_travels_in_the_build_configuration(monkeypatch, tmp_path):
     monkeypatch.setenv("HANDBOOK_EDITION", "2022")
     monkeypatch.setenv("HANDBOOK_PDF", "1")
     cfg = edition_config(2021, tmp_path / "site", pdfs=False)
-    assert current(cfg)[1].year == 2021 and not pdfs_enabled(cfg)
-    assert current()[1].year == 2022 and pdfs_enabled()
+    assert current(cfg)[0].year == 2021 and not pdfs_enabled(cfg)
+    assert current()[0].year == 2022 and pdfs_enabled()
 
 
 def test_the_seed_documents_are_found_from_a_clone_elsewhere(tmp_path):
@@ -68,4 +68,4 @@ def test_serve_carries_the_edition_in_its_configuration(monkeypatch):
     options = {k: v for k, v in seen.items() if k not in ("dev_addr", "open_in_browser")}
     cfg = load_config(**options)
     # The rest of mkdocs.yml's `extra` (the year menu) is kept beside the edition.
-    assert current(cfg)[1].year == 2021 and cfg.extra["version"] == {"provider": "mike"}
+    assert current(cfg)[0].year == 2021 and cfg.extra["version"] == {"provider": "mike"}
