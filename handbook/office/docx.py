@@ -482,6 +482,46 @@ class Converter:
                 continue
             self.block(el, container)
 
+    def title(self, el, container=None) -> None:
+        """A document's title: 小标宋 22 pt under GB/T 9704, else a bold Song title."""
+        gbt = self.layout.gbt
+        size = 22 if gbt else 18
+        self.paragraph(
+            el,
+            Style(
+                font=XIAOBIAOSONG if gbt else SONGTI,
+                size=size,
+                bold=not gbt,
+                word=st.TITLE,
+                align=WD_ALIGN_PARAGRAPH.CENTER,
+                indent_chars=0,
+                after_lines=1 if gbt else 0.3,
+                spacing=0,
+                # gbt9704.css's title margin: render.drafts.title's lines fit in what is left.
+                side_pt=size if gbt else 0,
+            ),
+            container,
+        )
+
+    def signoff(self, el, container=None) -> None:
+        """The 署名 and date, kept together and with the body lines before them."""
+        self.keep_before_sign()
+        lines = el.findall("p")
+        for i, p in enumerate(lines):
+            sign = self.paragraph(
+                p,
+                Style(
+                    align=WD_ALIGN_PARAGRAPH.RIGHT,
+                    indent_chars=0,
+                    # render.drafts.signoff: the 署名 centred over the date, the date 4 characters in.
+                    right_chars=float(p.get("data-right-chars", "4")),
+                    before_lines=2 if i == 0 else 0,
+                ),
+                container,
+            )
+            sign.paragraph_format.keep_together = True
+            sign.paragraph_format.keep_with_next = i < len(lines) - 1
+
     def block(self, el, container=None) -> None:
         """One block element."""
         tag, cls = el.tag, _classes(el)
@@ -489,24 +529,7 @@ class Converter:
         if cls & SKIP or tag in ("script", "style", "button"):
             return
         if tag == "h1" or "gw-title" in cls or "zf-title" in cls:
-            size = 22 if gbt else 18
-            font = XIAOBIAOSONG if gbt else SONGTI
-            self.paragraph(
-                el,
-                Style(
-                    font=font,
-                    size=size,
-                    bold=not gbt,
-                    word=st.TITLE,
-                    align=WD_ALIGN_PARAGRAPH.CENTER,
-                    indent_chars=0,
-                    after_lines=1 if gbt else 0.3,
-                    spacing=0,
-                    # gbt9704.css's title margin: render.drafts.title's lines fit in what is left.
-                    side_pt=size if gbt else 0,
-                ),
-                container,
-            )
+            self.title(el, container)
         elif "gw-h1" in cls or tag == "h2":
             self.paragraph(el, Style(font=HEITI, keep_next=True, bold=not gbt, word=st.HEADING_1), container)
         elif "gw-h2" in cls or tag in ("h3", "h4"):
@@ -514,22 +537,7 @@ class Converter:
         elif "gw-note" in cls or "admonition" in cls:
             self.boxed(el, container)
         elif "gw-sign" in cls:
-            self.keep_before_sign()
-            lines = el.findall("p")
-            for i, p in enumerate(lines):
-                sign = self.paragraph(
-                    p,
-                    Style(
-                        align=WD_ALIGN_PARAGRAPH.RIGHT,
-                        indent_chars=0,
-                        # render.drafts.signoff: the 署名 centred over the date, the date 4 characters in.
-                        right_chars=float(p.get("data-right-chars", "4")),
-                        before_lines=2 if i == 0 else 0,
-                    ),
-                    container,
-                )
-                sign.paragraph_format.keep_together = True
-                sign.paragraph_format.keep_with_next = i < len(lines) - 1
+            self.signoff(el, container)
         elif "gw-annex" in cls:
             self.pending_break = True
             self.blocks(el, container)
