@@ -359,6 +359,8 @@ def test_draft_faces_in_libreoffice(office, kind):
     faces = _faces(office["conv"][f"draft-{kind}"])
     kit = _faces(office["kit"][f"draft-{kind}"])
     assert {"notoserifcjk", "notoserifcjk-bold"} <= faces, faces
+    # Nothing falls to a Latin face (the page numbers' digits once came out in Times).
+    assert faces <= {"notoserifcjk", "notoserifcjk-bold", "notosanscjk", "lxgwwenkai"}, faces
     # The heading faces a draft uses in the kit's PDF (黑体, 楷体) are the ones LibreOffice uses.
     for face in ("notosanscjk", "lxgwwenkai"):
         assert (face in faces) == (face in kit), (face, faces, kit)

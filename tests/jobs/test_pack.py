@@ -321,3 +321,17 @@ def test_a_unit_past_99_members_lists_everyone_on_the_sign_in_sheet(tmp_path, ca
     assert "正在读取名册" in err and "正在排版" in err and "已排版 党员大会签到表" in err, err[:500]
     assert "正在填写并保存文件" in err and re.search(r"已写文件 (\d+)/\1 份", err), err[-500:]
     assert "\r" not in err, "one stream of lines, no progress bar redrawn over them"
+
+
+def test_long_group_names_make_short_file_names(tmp_path):
+    """Two 300-character 党小组 names: each group's sign-in sheet is written under a name cut to 60 characters
+    (a path part over 255 bytes was "File name too long" with a temporary path)."""
+    groups = ["第一党小组" * 60, "第二党小组" * 60]
+    rows = [f"{n},正式党员,{g}" for n, g in zip(("王芳", "李强", "张敏", "刘洋"), groups * 2, strict=True)]
+    roster = tmp_path / "roster.csv"
+    roster.write_text("姓名,党员类别,党小组\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "pack"
+    assert main(["pack", "--roster", str(roster), "--out", str(out), "--format", "pdf"]) == 0
+    sheets = sorted((out / pack.SINGLES).glob("*-党小组会签到表/*.pdf"))
+    assert [p.stem[3:6] for p in sheets] == ["第一党", "第二党"], sheets
+    assert all(len(p.stem) <= 63 and len(p.name.encode()) < 255 for p in out.rglob("*")), sheets

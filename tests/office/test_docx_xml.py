@@ -131,6 +131,9 @@ def test_named_styles(made, name):
         # The 28-characters spacing is the body style's, so every added paragraph has it.
         assert _val(normal, "w:rPr/w:spacing") == "-6"
         assert _val(styles["Heading1"], "w:rPr/w:b") in ("0", "false")
+        # 标题 2号, 标题 1 and 2 3号 as the body (python-docx's default Heading 1 is 14 pt and blue).
+        sizes = {sid: _val(styles[sid], "w:rPr/w:sz") for sid in ("Title", "Heading1", "Heading2")}
+        assert sizes == {"Title": "44", "Heading1": "32", "Heading2": "32"}, sizes
 
 
 def test_paragraphs_use_the_styles(made):
