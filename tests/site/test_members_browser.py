@@ -13,6 +13,7 @@ import pytest
 from openpyxl import Workbook
 
 from handbook.model.editions import snapshot
+from handbook.model.forms import forms_for_step
 from handbook.model.roster import read_roster
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -71,6 +72,8 @@ def test_paste_thirty_and_fill_the_forms(page, base, shots, tmp_path):
     status = page.inner_text(".zm-status")
     assert "已读取并保存 30 名党员" in status
     assert "已跳过名册末尾的汇总或说明行：第33行（合计 30人）" in status
+    # The page says where the list is kept.
+    assert "名单只保存在这台电脑的这个浏览器里，不会发送到任何地方" in page.inner_text("article")
     summary = page.inner_text(".zm-summary")
     assert "共 30 名党员：正式党员 27 名，预备党员 3 名；有表决权的党员 26 名" in summary
     names = page.locator(".zm-table tbody th").all_inner_texts()
@@ -288,13 +291,21 @@ def test_year_menu_says_why_years_are_missing(page, site):
     assert "2017—2019年度未收录" in note.inner_text() and "原始文件" in note.inner_text()
 
 
+def _article_links(page: Path) -> set[str]:
+    """The links in a page's text (the menu links every form and draft from every page)."""
+    import lxml.html
+
+    return set(lxml.html.parse(str(page)).getroot().xpath("//article//a/@href"))
+
+
 def test_step_pages_link_forms_drafts_and_the_handbook_pdf(site, latest_year):
+    drafts = {"plan": {"plan", "notice"}, "report": {"report"}}
     for step in ("plan", "study", "talks", "problems", "criticism", "evaluation", "rectify", "report"):
-        html = (site / "steps" / f"{step}.html").read_text(encoding="utf-8")
-        assert f'href="../pdf/handbook-{latest_year}.pdf"' in html, step
-    plan = (site / "steps" / "plan.html").read_text(encoding="utf-8")
-    assert 'href="../drafts/plan.html"' in plan and 'href="../forms/' in plan
-    assert 'href="../drafts/report.html"' in (site / "steps" / "report.html").read_text(encoding="utf-8")
+        links = _article_links(site / "steps" / f"{step}.html")
+        assert f"../pdf/handbook-{latest_year}.pdf" in links, step
+        # Each form the step uses (form.yml `steps`) and its draft, in the page's own text.
+        assert {f"../forms/{f.id}.html" for f in forms_for_step(step)} <= links, step
+        assert {f"../drafts/{d}.html" for d in drafts.get(step, ())} <= links, step
 
 
 def test_search_snippets_do_not_run_source_ids_together(site):

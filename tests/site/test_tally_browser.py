@@ -318,6 +318,14 @@ def test_checks_name_member_and_field(page, url):
         assert any(m.startswith(w) for m in msgs), (w, msgs)
     assert page.get_attribute(f"{row(3)} .zt-count[data-g='0']", "aria-invalid") == "true"
     assert page.get_attribute("[data-ballot=returned]", "aria-invalid") == "true"
+    # The printed 计票结果 lists the open errors, each as the page words it.
+    page.emulate_media(media="print")
+    # The sheet follows the page once typing pauses or print begins (a media change event): wait for it.
+    page.wait_for_function("document.querySelector('.zt-sheet').textContent.includes('处错误未改正')")
+    sheet = page.inner_text(".zt-sheet")
+    errors = [m.removeprefix("错误：") for m in msgs if m.startswith("错误：")]
+    assert f"注意：本结果尚有{len(errors)}处错误未改正" in sheet and all(e in sheet for e in errors)
+    page.emulate_media(media="screen")
 
     # Grading hints: more than a third 优秀 (base stated), a proposal far from the votes, missing proposals.
     page.fill("[data-ballot=returned]", "30")
@@ -463,6 +471,7 @@ def test_works_from_file_url_and_at_360px(page, tally_site, shots, tmp_path):
     assert "民主评议党员民主测评计票结果" in sheet and "党员30（预备党员）" in sheet
     assert sheet.count("计票人（签名）") == 2 and sheet.count("监票人（签名）") == 1
     # On A4 the headings keep one line (序号, 未勾选 broke into characters) and 备注 holds a short remark.
+    page.wait_for_function("document.querySelector('.zt-sheet').textContent.includes('会后补测')")
     page.pdf(path=str(tmp_path / "sheet.pdf"), prefer_css_page_size=True)
     text = PdfReader(str(tmp_path / "sheet.pdf")).pages[0].extract_text()
     assert "序号" in text and "未勾选" in text and "因病请假，会后补测" in text
