@@ -96,6 +96,12 @@ def test_thirty_members_by_keyboard_with_double_entry(page, url, shots):
     page.keyboard.type("".join(ballots))
     assert _table(page) == _as_strings(expected)
     assert "第30张测评表" in page.inner_text(".zt-now")
+    # Ballots entered one by one that differ from the 有效票数 are warned (the page's words: TALLY.md).
+    assert not any("逐张录入了" in m for m in _messages(page))
+    page.fill("[data-ballot=valid]", "30")
+    assert "提示：逐张录入了29张测评表，有效票数为30张：请核对是否漏录或多录" in _messages(page)
+    page.fill("[data-ballot=valid]", "29")
+    page.focus(".zt-pad")
     # Backspace undoes one mark; a new mark and its undo leave the totals as they were.
     page.keyboard.press("3")
     assert _table(page)["党员01"][2] == str(expected["党员01"][2] + 1)
