@@ -158,6 +158,21 @@ def _roster_xlsx(path: Path, names: list) -> Path:
     return path
 
 
+def test_member_limits_of_a_roster_workbook_and_a_tally(tmp_path, people, data):
+    """A roster workbook and a tally with more members than the limit are refused, naming file and limit."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet()
+    ws.append(["姓名", "党员类别"])
+    for i in range(limits.ROSTER_LIMITS.rows + limits.EXTRA_ROWS + 1):
+        ws.append([f"党员{i}", "正式党员"])
+    wb.save(tmp_path / "many.xlsx")
+    with pytest.raises(InputError, match=r"many\.xlsx.*名册行数太多.*上限为 10000 名党员"):
+        read_roster(tmp_path / "many.xlsx")
+    data["members"] = data["members"] * (limits.TALLY_LIMITS.rows // len(data["members"]) + 1)
+    with pytest.raises(InputError, match=r"t\.json.*党员太多（10008 名，上限 10000 名）"):
+        load_tally(td.write_tally(tmp_path / "t.json", data))
+
+
 def test_roster_zip_bomb_is_refused_before_reading(tmp_path):
     path = _roster_xlsx(tmp_path / "bomb.xlsx", ["王芳"])
     with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf:
