@@ -161,3 +161,18 @@ def test_tally_md_lists_every_check():
     text = (ROOT / "TALLY.md").read_text(encoding="utf-8")
     for c in load_common().tally.checks:
         assert f"| `{c.id}` | {c.level} |" in text, c.id
+
+
+def test_tally_md_example_is_the_file_format(tmp_path):
+    """TALLY.md's example file names the model's fields and is a file `handbook results` reads."""
+    from handbook.model.tally import FileMember, TallyFile
+
+    text = (ROOT / "TALLY.md").read_text(encoding="utf-8")
+    section = text.split("## The file (JSON, version 1)", 1)[1]
+    example = json.loads(section.split("```json", 1)[1].split("```", 1)[0])
+    assert set(example) == set(TallyFile.model_fields)
+    assert set(example["members"][0]) == set(FileMember.model_fields)
+    path = tmp_path / "tally.json"
+    path.write_text(json.dumps(example, ensure_ascii=False), encoding="utf-8")
+    tally = load_tally(path)
+    assert [e.name for e in tally.entries] == ["王伟"] and tally.ballots.valid == 29
