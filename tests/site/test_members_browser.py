@@ -204,6 +204,20 @@ def test_open_xlsx_reads_as_handbook_roster(page, site, tmp_path):
     assert "第33行（合计 30人）" in page.inner_text(".zm-status")
 
 
+def test_open_gbk_csv_reads_as_handbook_roster(page, site, tmp_path):
+    """A .csv saved by Excel on a Chinese Windows (GBK, title row, 合计) opens as `handbook roster` reads it."""
+    rows = [["某某党支部党员名单"], HEADER, *thirty(), ["合计", "30人"]]
+    path = tmp_path / "名册.csv"
+    path.write_bytes(("\r\n".join(",".join(r) for r in rows) + "\r\n").encode("gbk"))
+    page.goto(f"{site.resolve().as_uri()}/branch.html")
+    page.set_input_files(".zm-open", str(path))
+    page.wait_for_selector(".zm-ok")
+    stored = page.evaluate("JSON.parse(localStorage.getItem('zzshh:members')).members")
+    kit = read_roster(path).members
+    assert [(m["name"], m["category"], m["group"]) for m in stored] == [(m.name, m.category, m.group) for m in kit]
+    assert len(kit) == 30 and "第33行（合计 30人）" in page.inner_text(".zm-status")
+
+
 def test_bad_paste_names_row_and_column(page, site):
     page.goto(f"{site.resolve().as_uri()}/branch.html")
     page.fill("#zm-paste", "姓名\t党员类别\t出生年月\n张三\t正式党员\t1980.13\n李四\t积极分子\t1980.01\n")
