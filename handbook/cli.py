@@ -222,19 +222,19 @@ def cmd_results(args) -> int:
 
 def _add_results(sub) -> None:
     p = sub.add_parser("results", help="测评之后: 汇总表, 评定结果表, 反馈单, 公示, 统计表, 登记表, 情况报告")
-    p.add_argument("--roster", help="roster CSV/XLSX")
-    p.add_argument("--tally", help="the 计票 page's .json, or an .xlsx (姓名 优秀 合格 基本合格 不合格)")
-    p.add_argument("--out", required=True, help="output folder (replaced whole); with --collect a .xlsx")
-    p.add_argument("--unit", help="unit profile (unit.yml); 优秀比例基数 sets the ⅓ base")
-    p.add_argument("--branch", help="党支部 name when neither --unit nor the tally gives it")
-    p.add_argument("--edition", help="年度 (default: the tally's, else the newest)")
+    p.add_argument("--roster", help="党员名册 CSV/XLSX")
+    p.add_argument("--tally", help="计票页导出的 .json，或 .xlsx 计票表（姓名 优秀 合格 基本合格 不合格）")
+    p.add_argument("--out", required=True, help="输出文件夹（重新运行时整个替换）；--collect 时为 .xlsx 文件")
+    p.add_argument("--unit", help="单位信息（unit.yml）；其中“优秀比例基数”决定三分之一按什么人数计")
+    p.add_argument("--branch", help="党支部名称（单位信息和计票文件都没有写明时）")
+    p.add_argument("--edition", help="年度（默认：计票文件所写的年度，否则为最新年度）")
     for name, word in (("issued", "发出票数"), ("returned", "收回票数"), ("valid", "有效票数")):
-        p.add_argument(f"--{name}", type=_count, help=f"{word} (overrides the tally file)")
-    p.add_argument("--expected", type=_count, help="应参加人数 (from the sign-in sheet)")
-    p.add_argument("--attended", type=_count, help="实参加人数 (from the sign-in sheet)")
-    p.add_argument("--rectification", help="整改清单 exported from the web form rectification-list (.json)")
-    p.add_argument("--pledges", nargs="+", help="整改承诺书 exported from the web form rectification-pledge")
-    p.add_argument("--collect", metavar="DIR", help="sum the 统计表 and 评定结果 .xlsx files under DIR")
+        p.add_argument(f"--{name}", type=_count, help=f"{word}（代替计票文件中的数字）")
+    p.add_argument("--expected", type=_count, help="应参加人数（按签到表）")
+    p.add_argument("--attended", type=_count, help="实参加人数（按签到表）")
+    p.add_argument("--rectification", help="网页表格“整改清单”导出的 .json 文件")
+    p.add_argument("--pledges", nargs="+", help="网页表格“党员整改承诺书”导出的 .json 文件（可给多个）")
+    p.add_argument("--collect", metavar="DIR", help="汇总 DIR 文件夹中各党支部的统计表和评定结果表（.xlsx）")
     p.add_argument(
         "--allow-year-mismatch",
         action="store_true",

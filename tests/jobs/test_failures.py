@@ -300,3 +300,25 @@ def test_collect_names_a_figure_that_is_not_a_number(tmp_path, capsys):
     assert flagged[0] == "已跳过" and "不是数字" in flagged[1]
     branches = [r[1] for r in load_workbook(out)["情况统计汇总"].iter_rows(min_row=3, values_only=True)]
     assert "第一党支部" in branches and "第二党支部" not in branches
+
+
+def test_form_export_and_workbook_parts_limits(tmp_path, capsys, data):
+    """A web form export over 2 MB or with a 5,001-character value, and a workbook of 2,001 parts, are refused
+    with the limit."""
+    big = tmp_path / "整改清单.json"
+    with big.open("wb") as f:
+        f.truncate(limits.EXPORT_LIMITS.size + 1)
+    assert _results(tmp_path, data, extra=["--rectification", str(big)]) == 2
+    assert "整改清单.json: 网页表格导出文件太大（2.0 MB），上限为 2 MB" in _said(capsys)
+    long = tmp_path / "承诺书.json"
+    values = {"problems": "问" * (limits.EXPORT_LIMITS.cell + 1)}
+    long.write_text(json.dumps({"form": "rectification-pledge", "year": 2025, "values": values}), "utf-8")
+    assert _results(tmp_path, data, extra=["--pledges", str(long)]) == 2
+    assert "values.problems: 填写的内容太长（5001 个字符，上限 5000 个）" in _said(capsys)
+    _books(tmp_path, "第一党支部")
+    parts = tmp_path / "in" / "第二党支部.xlsx"
+    with zipfile.ZipFile(parts, "w") as zf:
+        for i in range(limits.ZIP_ENTRIES + 1):
+            zf.writestr(f"xl/media/{i}.bin", b"")
+    assert main(["results", "--collect", str(tmp_path / "in"), "--out", str(tmp_path / "汇总.xlsx")]) == 0
+    assert "第二党支部.xlsx：支部工作簿内部文件过多（2001 个，上限 2000 个）" in capsys.readouterr().out
