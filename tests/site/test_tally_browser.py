@@ -233,6 +233,8 @@ def test_two_counters_on_two_devices_merge_by_file(
     a.screenshot(path=str(shots / f"tally-merge-{where}.png"), full_page=True)
     # The printed sheet lists the open difference and has lines for two 计票人 and a 监票人.
     a.emulate_media(media="print")
+    # The sheet is rebuilt on the media change (or a short timer): wait for it, not for a fixed time.
+    a.wait_for_function("document.querySelector('.zt-sheet').textContent.includes('尚有2处不一致')")
     sheet = a.inner_text(".zt-sheet")
     assert "两名计票人的录入尚有2处不一致" in sheet and f"{who}的“合格”" in sheet
     assert sheet.count("计票人（签名）") == 2 and "监票人（签名）" in sheet
