@@ -160,11 +160,15 @@ def fields(values: dict[str, str]) -> RowDrawer:
     """Rows whose values are fields named by row (r01_name, r120_group), each drawn in its field as on any
     form, the 序号 in its cell (sign-in sheets)."""
 
+    by_row: dict[int, dict[str, str]] = {}
+    for key, value in values.items():
+        if m := re.fullmatch(r"r(\d+)_(.+)", key):
+            by_row.setdefault(int(m.group(1)), {})[m.group(2)] = value
+
     def draw(c: Canvas, layout: Layout, slot: int, row: int) -> None:
         _number(c, layout, slot, row)
-        prefix, to = f"r{row:02d}_", f"r{slot:02d}_"
-        own = {to + k[len(prefix):]: v for k, v in values.items() if k.startswith(prefix)}
-        draw_values(c, layout, own, layout.widgets[f"{to}no"][0].page)
+        own = {f"r{slot:02d}_{col}": v for col, v in by_row.get(row, {}).items()}
+        draw_values(c, layout, own, layout.widgets[f"r{slot:02d}_no"][0].page)
 
     return draw
 
