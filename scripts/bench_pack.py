@@ -114,7 +114,7 @@ def naive(units_dir: Path, count: int) -> dict:
 
     from handbook.jobs import pack
     from handbook.model.context import year_context
-    from handbook.model.forms import all_forms
+    from handbook.model.forms import BallotMember, all_forms
     from handbook.render.forms import print_css, render_form
     from handbook.render.talkplan import talk_plan_html
 
@@ -145,7 +145,7 @@ def naive(units_dir: Path, count: int) -> dict:
                 ]
             elif form.pack == "ballot":
                 ms = [
-                    {"name": label.removesuffix("（预备党员）"), "probationary": prob}
+                    BallotMember(name=label.removesuffix("（预备党员）"), probationary=prob)
                     for _, label, prob in uv.ballot_rows
                 ]
                 parts.append(render_form(form, ctx, target="pdf", members=ms, unit=ud))

@@ -38,7 +38,7 @@ from ..errors import InputError, InputErrors
 from ..limits import os_message
 from ..model.context import YearContext, year_context
 from ..model.editions import STEP_KEYS
-from ..model.forms import Form, all_forms
+from ..model.forms import BallotMember, Form, all_forms
 from ..model.roster import RosterError, labels, read_roster
 from ..model.unit import Unit, load_unit
 from ..office.forms_docx import FilledForms, form_docx, html_form_docx, with_values
@@ -255,7 +255,7 @@ class Ballot(Role):
 
     def items(self, n: int, form: Form, uv: UnitValues) -> list[Item]:
         names = labels(uv.members)
-        people = tuple({"name": names[m.row], "category": m.category} for m in uv.members)
+        people = tuple(BallotMember(name=names[m.row], probationary=m.probationary) for m in uv.members)
         values = _branch(form, uv)
         return [Item(self, form, PACK_FORM.stem_of(n=n, title=form.title), form.title, values,
                      rows=tuple(uv.ballot_rows), members=people, overlay={"pack_cap": uv.cap_text})]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -104,13 +105,36 @@ class FormField(Strict, strict=True):
         return self
 
 
+class BallotMember(Strict, frozen=True):
+    """One member as a ballot lists them: the name, and whether a 预备党员 (who is not graded)."""
+
+    name: str
+    probationary: bool = False
+
+    @classmethod
+    def of(cls, member: BallotMember | Mapping) -> BallotMember:
+        """A member from a mapping as rosters and examples write one (name/姓名, probationary/党员类别)."""
+        if isinstance(member, cls):
+            return member
+        cat = str(member.get("category") or member.get("党员类别") or "")
+        return cls(name=str(member.get("name") or member.get("姓名") or ""),
+                   probationary=bool(member.get("probationary")) or "预备" in cat)
+
+
 class Example(Strict, strict=True):
     """An example filling of the form; doubles as a test fixture."""
 
     title: str
     values: dict[str, str | int] = Field(default_factory=dict)
-    members: list[dict[str, str | bool]] | None = None
+    members: list[BallotMember] | None = None
     unit: dict[str, str] | None = None
+
+    @field_validator("members", mode="before")
+    @classmethod
+    def _members(cls, members):
+        if not isinstance(members, list):
+            return members
+        return [BallotMember.of(m) if isinstance(m, Mapping) else m for m in members]
 
 
 # How `handbook pack` fills a form from a unit's roster (handbook/jobs/pack.py ROLES): the ballot lists every
@@ -166,7 +190,7 @@ class Form(Strict, strict=True):
                 return f
         raise KeyError(name)
 
-    def input_names(self, members: list[dict] | None = None) -> list[str]:
+    def input_names(self, members: list[BallotMember] | None = None) -> list[str]:
         """Every input name the rendered form carries (a radio group counts once), in order."""
         return [n for f in self.fields for n in field_input_names(f, members)]
 
@@ -176,7 +200,7 @@ def _row(i: int) -> str:
 
 
 def field_input_names(
-    f: FormField, members: list[dict] | None, exclude_probationary: bool = False
+    f: FormField, members: list[BallotMember] | None, exclude_probationary: bool = False
 ) -> list[str]:
     """The input names one field renders: PDF field names and storage keys."""
     n = f.name
@@ -198,7 +222,7 @@ def field_input_names(
             if members is None:
                 out.append(f"{_row(i)}_name")
             # A 预备党员's row has ticks unless the superior's ballot leaves it out (edition or unit says so).
-            if members is None or not (exclude_probationary and _probationary(members[i - 1])):
+            if members is None or not (exclude_probationary and members[i - 1].probationary):
                 out.append(f"{_row(i)}_{n}")
             if f.extra:
                 out.append(f"{_row(i)}_note")
@@ -206,7 +230,7 @@ def field_input_names(
     return [n]
 
 
-def input_tooltips(form: Form, members: list[dict] | None = None) -> dict[str, str]:
+def input_tooltips(form: Form, members: list[BallotMember] | None = None) -> dict[str, str]:
     """A Chinese description of every input name (a fillable PDF field's /TU), in input_names order."""
     out: dict[str, str] = {}
     for f in form.fields:
@@ -229,21 +253,12 @@ def input_tooltips(form: Form, members: list[dict] | None = None) -> dict[str, s
         elif f.type == "ballot":
             for n in names:
                 i = int(n[1:3])
-                who = f"第{i}行" + (f"（{_member_name(members[i - 1])}）" if members else "")
+                who = f"第{i}行" + (f"（{members[i - 1].name}）" if members else "")
                 column = {"name": "姓名", "note": f.extra or ""}.get(n[4:], f.label)
                 out[n] = f"{who} {column}"
         else:
             out |= dict.fromkeys(names, f.label)
     return out
-
-
-def _probationary(member: dict) -> bool:
-    cat = str(member.get("category") or member.get("党员类别") or "")
-    return bool(member.get("probationary")) or "预备" in cat
-
-
-def _member_name(member: dict) -> str:
-    return str(member.get("name") or member.get("姓名") or "")
 
 
 def forms_dir() -> Path:

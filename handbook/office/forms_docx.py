@@ -9,12 +9,13 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
 import lxml.html
 
 from ..model.context import YearContext
-from ..model.forms import Form
+from ..model.forms import BallotMember, Form
 from ..render.forms import render_form
 from .docx import form_layout, html_docx
 from .zips import rezip
@@ -52,7 +53,7 @@ def form_docx(
     ctx: YearContext,
     *,
     values: dict | None = None,
-    members: list[dict] | None = None,
+    members: Sequence[BallotMember] | None = None,
     unit: dict | None = None,
     epoch: int | None = None,
 ) -> bytes:

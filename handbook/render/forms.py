@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from markupsafe import Markup
@@ -13,10 +15,9 @@ from ..model.forms import (
     GRADE_VALUES,
     PLACEHOLDERS,
     WIDE_TYPES,
+    BallotMember,
     Form,
     FormField,
-    _member_name,
-    _probationary,
     _row,
 )
 from .env import ASSETS_DIR, document, jinja_env
@@ -44,13 +45,22 @@ def _ballot_probationary(unit: dict, edition: Edition) -> str | None:
     return unit.get("ballot_probationary") or (edition.ballot.probationary if edition.ballot else None)
 
 
-def _cap_figure(common: Common, unit: dict, members: list[dict] | None) -> Markup:
+@dataclass(frozen=True)
+class BallotRow:
+    """A ballot row as the template draws it: the member and the row's field prefix (r01…)."""
+
+    name: str
+    probationary: bool
+    row: str
+
+
+def _cap_figure(common: Common, unit: dict, members: list[BallotRow] | None) -> Markup:
     """The ballot's ⅓ figure (the unit's 优秀比例基数, else the sources' base) or its blank, marked."""
     cap, base = common.tally.cap, unit.get("excellent_base")
     if members is None:
         figure = cap.blank_figure(base)
     else:
-        formal = sum(not m["probationary"] for m in members)
+        formal = sum(not m.probationary for m in members)
         figure = common.cap_figure(base, total=len(members), formal=formal).figure
     strength = common.rule("excellent-cap").strength
     return render_rule("excellent-cap", {"text": figure, "strength": strength}, stop=False)
@@ -72,7 +82,7 @@ def render_form(
     *,
     target: Literal["web", "pdf"] = "web",
     values: dict | None = None,
-    members: list[dict] | None = None,
+    members: Sequence[BallotMember] | None = None,
     unit: dict | None = None,
     overlay: bool = False,
 ) -> str:
@@ -85,10 +95,7 @@ def render_form(
     edition, common = ctx.edition, ctx.common
     members_view = None
     if members is not None:
-        members_view = [
-            {"name": _member_name(m), "probationary": _probationary(m), "row": _row(i)}
-            for i, m in enumerate(members, start=1)
-        ]
+        members_view = [BallotRow(m.name, m.probationary, _row(i)) for i, m in enumerate(members, start=1)]
     values = {str(k): "" if v is None else str(v) for k, v in (values or {}).items()}
     unit = {str(k): str(v) for k, v in (unit or {}).items()}
     defaults = {"edition_label": edition.label, "unit_branch": unit.get("branch", "")}
@@ -161,7 +168,7 @@ def form_document(
     ctx: YearContext,
     *,
     values: dict | None = None,
-    members: list[dict] | None = None,
+    members: Sequence[BallotMember] | None = None,
     unit: dict | None = None,
     overlay: bool = False,
 ) -> str:

@@ -10,7 +10,7 @@ from lxml import etree
 
 from handbook.model.context import YearContext
 from handbook.model.editions import select
-from handbook.model.forms import all_forms
+from handbook.model.forms import BallotMember, all_forms
 from handbook.office.fontconfig import office_fonts_conf
 from handbook.office.forms_docx import form_docx
 from handbook.pdf.engine import render_pdf
@@ -33,7 +33,7 @@ def _convert(src, tmp_path) -> None:
 def test_ballot_header_on_page_two(tmp_path):
     """The 民主测评表 for 35 members runs onto page 2, which starts with the column heads."""
     common, edition, _ = select(None)
-    members = [{"name": f"党员{i}", "probationary": False} for i in range(1, 36)]
+    members = [BallotMember(name=f"党员{i}") for i in range(1, 36)]
     src = tmp_path / "ballot.docx"
     src.write_bytes(form_docx(all_forms()["member-ballot"], YearContext(edition, common), members=members))
     _convert(src, tmp_path)

@@ -15,7 +15,7 @@ from lxml import etree
 
 from handbook.model.context import YearContext
 from handbook.model.editions import select
-from handbook.model.forms import all_forms
+from handbook.model.forms import BallotMember, all_forms
 from handbook.model.roster import read_roster
 from handbook.model.unit import load_unit
 from handbook.office.docx import draft_docx
@@ -169,7 +169,7 @@ def _text(data: bytes) -> str:
 def test_header_rows_repeat(form_id):
     """A list's column heads are a repeating header row (w:tblHeader), so page 2 has them too."""
     common, edition, _ = select(None)
-    members = [{"name": f"党员{i}", "probationary": False} for i in range(1, 36)]
+    members = [BallotMember(name=f"党员{i}") for i in range(1, 36)]
     data = form_docx(all_forms()[form_id], YearContext(edition, common), members=members)
     doc = parts(data)["word/document.xml"]
     tables = [t for t in doc.iter(W + "tbl") if len(t.findall(W + "tr")) > 10]

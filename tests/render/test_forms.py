@@ -11,7 +11,7 @@ import pytest
 
 from handbook.model.context import YearContext
 from handbook.model.editions import snapshot
-from handbook.model.forms import get_form, load_forms
+from handbook.model.forms import BallotMember, get_form, load_forms
 from handbook.model.roster import read_roster
 from handbook.model.unit import Unit
 from handbook.paths import ROOT
@@ -222,7 +222,7 @@ def test_names_are_printed_literally(ed):
         get_form("member-ballot"),
         YearContext(edition, common),
         target="pdf",
-        members=[{"name": evil}],
+        members=[BallotMember(name=evil)],
         unit={"branch": evil},
     )
     assert "<b>x</b>" not in html
