@@ -292,7 +292,7 @@ def test_prefilled_ballot(office):
     members = example_kwargs(form, 1)["members"]
     text = plain(office["conv"]["ballot-filled"])
     for m in members:
-        assert m["name"] in text
+        assert m.name in text
     # The register's 预备党员 rule; the row itself is rated unless the superior's ballot leaves it out.
     assert text.count("不评定等次") == 1
     table = docx.Document(office["made"]["ballot-filled"]).tables[0]
