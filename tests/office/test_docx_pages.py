@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 
 import pytest
@@ -11,23 +10,17 @@ from lxml import etree
 from handbook.model.context import YearContext
 from handbook.model.editions import select
 from handbook.model.forms import BallotMember, all_forms
-from handbook.office.fontconfig import office_fonts_conf
 from handbook.office.forms_docx import form_docx
 from handbook.pdf.engine import render_pdf
 from handbook.render.forms import form_document
+from tests.jobs.test_office import soffice
 
 pytestmark = pytest.mark.slow
 
 
 def _convert(src, tmp_path) -> None:
     """LibreOffice turns `src` into a PDF beside it, with the office font names given the kit's free faces."""
-    conf = tmp_path / "fonts.conf"
-    conf.write_text(office_fonts_conf(), encoding="utf-8")
-    profile = (tmp_path / "profile").as_uri()
-    cmd = ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
-    env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
-    args = [*cmd, "--outdir", str(tmp_path), str(src)]
-    subprocess.run(args, check=True, capture_output=True, timeout=300, env=env)
+    soffice([src], tmp_path, "pdf", tmp_path / "profile")
 
 
 def test_ballot_header_on_page_two(tmp_path):
