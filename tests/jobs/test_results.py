@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -27,6 +26,7 @@ from handbook.render.output_files import result_files
 from handbook.render.results import render_result, results_context
 
 from . import tally_data as td
+from .test_office import soffice
 
 
 def _errors(exc_info) -> list[InputError]:
@@ -561,27 +561,11 @@ def test_results_outputs(tmp_path, capsys):
 
 def _libreoffice_csv(tmp_path: Path, xlsx: Path) -> list[list[str]]:
     """The first sheet of a workbook as LibreOffice Calc reads it (as a user's spreadsheet would)."""
-    soffice = shutil.which("soffice")
-    assert soffice, (
+    assert shutil.which("soffice"), (
         "LibreOffice Calc is needed (scripts/ensure_system.sh test installs libreoffice-calc-nogui)"
     )
     csv_dir = tmp_path / "csv"
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--headless",
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76",
-            "--outdir",
-            str(csv_dir),
-            str(xlsx),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-        env=dict(os.environ, HOME=str(tmp_path)),
-    )
+    soffice([xlsx], csv_dir, "csv:Text - txt - csv (StarCalc):44,34,76", tmp_path / "lo")
     return list(csv.reader((csv_dir / f"{xlsx.stem}.csv").open(encoding="utf-8")))
 
 
