@@ -47,8 +47,8 @@ def cmd_check(args) -> int:
     return 1 if problems else 0
 
 
-def _progress(year: int, seconds: float) -> None:
-    print(f"  {year}年度 {seconds:.1f} 秒", flush=True)
+def _progress(what: str, seconds: float) -> None:
+    print(f"  {what} {seconds:.1f} 秒", flush=True)
 
 
 def cmd_build(args) -> int:

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from handbook.jobs.edition_office import build_edition_office
-from handbook.jobs.edition_pdfs import build_edition_pdfs
+from handbook.jobs.edition_pdfs import PdfBatch, plan_edition_pdfs
 from macros.book_pages import book_pages, form_order, nav_entries
 from macros.context import build_options, current, pdfs_enabled
 from macros.local_docs import merge_local_docs
@@ -78,7 +78,8 @@ def relocate_404(site_dir: Path) -> None:
 def on_post_build(config, **_):
     """Refine the search index, then write the edition's PDFs (site/pdf/) and Word/Excel files (site/office/).
 
-    A build without PDFs (macros.site's pdfs=False, or HANDBOOK_PDF=0) skips both downloads.
+    A build without PDFs (macros.site's pdfs=False, or HANDBOOK_PDF=0) skips both downloads. A build given a
+    PdfBatch (macros.site's build of several editions) queues its PDFs there, published when the batch ends.
     """
     # Runs after material's search plugin wrote the index and before its offline plugin (priority -100)
     # copies it into search_index.js, so http and file:// use the same refined index.
@@ -90,4 +91,11 @@ def on_post_build(config, **_):
     build_edition_office(ctx, Path(config.site_dir))
     site_dir = Path(config.site_dir)
     entries = nav_entries(build_options(config)["nav"])
-    build_edition_pdfs(ctx, site_dir, book_pages(entries, site_dir), form_order=form_order(entries))
+    pdfs = plan_edition_pdfs(ctx, site_dir, book_pages(entries, site_dir), form_order=form_order(entries))
+    batch = build_options(config).get("pdf_batch")
+    if batch is not None:
+        batch.add(pdfs)
+        return
+    with PdfBatch() as batch:
+        batch.add(pdfs)
+        batch.finish()

@@ -15,6 +15,7 @@ from mkdocs.config import load_config
 from handbook.atomic import replacing_dir, write_atomic
 from handbook.epoch import source_date_epoch
 from handbook.errors import InputError
+from handbook.jobs.edition_pdfs import PdfBatch
 from handbook.model.editions import edition_paths
 from handbook.office.zips import zip_time
 from handbook.paths import ROOT
@@ -24,12 +25,13 @@ from .context import BUILD_KEY, build_options
 
 
 def edition_config(
-    year: int | str, site_dir: Path, config_file: Path | None = None, *, pdfs: bool | None = None
+    year: int | str, site_dir: Path, config_file: Path | None = None, *, pdfs: bool | None = None,
+    batch: PdfBatch | None = None,
 ):
     """The mkdocs configuration of one edition's build: the edition (and the PDF switch, default the
-    settings') travel in it, not in the process environment."""
+    settings') travel in it, not in the process environment; `batch` takes its PDFs to render later."""
     cfg = load_config(str(config_file or ROOT / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
-    build_options(cfg).update(edition=str(year), pdfs=pdfs)
+    build_options(cfg).update(edition=str(year), pdfs=pdfs, pdf_batch=batch)
     return cfg
 
 
@@ -104,13 +106,18 @@ def build_all(site_root: Path, years: list[int] | None = None, config_file: Path
     years = sorted(years or _all_years(), reverse=True)
     if not years:
         raise InputError("editions/", "没有可生成的年度资料")
-    # One temporary root for the whole site: a failing edition leaves the previous site untouched.
-    with replacing_dir(site_root) as tmp:
+    # One temporary root for the whole site: a failing edition leaves the previous site untouched. The
+    # editions' PDFs render on one pool while the next edition's pages build, and are copied in at the end.
+    with replacing_dir(site_root) as tmp, PdfBatch() as batch:
         for y in years:
             t0 = time.perf_counter()
-            build_edition(y, tmp / str(y), config_file)
+            build(edition_config(y, tmp / str(y), config_file, batch=batch))
             if progress:
-                progress(y, time.perf_counter() - t0)
+                progress(f"{y}年度网页", time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        batch.finish()
+        if progress and batch.editions:
+            progress("各年度 PDF", time.perf_counter() - t0)
         # A copy, not a redirect: latest/ must work on its own (mike copies aliases the same way).
         shutil.copytree(tmp / str(years[0]), tmp / LATEST)
         _finish_root(tmp, years)

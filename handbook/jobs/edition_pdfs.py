@@ -1,10 +1,15 @@
-"""An edition's PDFs: each form's print and fillable PDF, the form pack and the whole handbook."""
+"""An edition's PDFs: each form's print and fillable PDF, the form pack and the whole handbook. The PDFs of
+several editions render on one pool of workers (PdfBatch) while the next edition's pages are built."""
 
 from __future__ import annotations
 
 import hashlib
+import heapq
+import itertools
 import shutil
-from concurrent.futures import FIRST_COMPLETED, wait
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..atomic import write_atomic
@@ -12,14 +17,14 @@ from ..epoch import edition_epoch
 from ..model.context import YearContext
 from ..model.forms import input_tooltips, load_forms
 from ..pdf import book as pdfbook
-from ..pdf import engine, fontmerge
+from ..pdf import fontmerge
 from ..pdf.engine import cache_key, cache_path
 from ..render import book as renderbook
 from ..render.book import PACK_ANCHOR, Book, BookPage, PackForm, pack_html
 from ..render.env import TEMPLATES_DIR
 from ..render.forms import form_document, print_css, render_form
 from ..render.output_files import FORM_FILLABLE, FORM_PACK, FORM_PRINT, HANDBOOK
-from .render_pool import render_job, render_pool
+from .render_pool import book_job, render_job, render_pool
 
 # (path under the edition's folder, from handbook.render.output_files; HTML; fillable; field tooltips of a
 # fillable PDF)
@@ -55,79 +60,207 @@ def book_key(hb, epoch: int) -> str:
     return cache_key(hb.html + stamp, fillable=False, epoch=epoch)
 
 
-def _front(hb: Book, chunks) -> tuple[str, list[bytes]]:
-    """The front document's HTML (cover, contents, numbered pages: it needs every chunk's page counts) and
-    the chunks' PDFs."""
-    datas = [cache_path(key).read_bytes() for key, _ in chunks]
-    counts: list[int] = []
-    at: dict[str, int] = {}
-    for data, (_, pages) in zip(datas, chunks, strict=True):
-        total, anchors = pdfbook.anchor_pages(data)
-        start = sum(counts)
-        at |= {name: start + i for name, i in anchors.items()}
-        counts += pdfbook.section_counts(total, anchors, [p.slug for p in pages])
-    return hb.front_html(counts, at), datas
+@dataclass
+class EditionPdfs:
+    """One edition's PDFs to make: its outputs (path, HTML or None for the book, fillable, tooltips, key)
+    and its handbook with the chunks still to lay out (none when the merged book is cached)."""
+
+    site_dir: Path
+    year: int
+    epoch: int
+    outputs: list[tuple[Path, str | None, bool, dict[str, str] | None, str]]
+    book: Book
+    book_key: str
+    chunks: list[tuple[str, tuple[BookPage, ...], str]] = field(default_factory=list)
+
+    def front(self) -> str:
+        """The front document's HTML (cover, contents, numbered pages): it needs every chunk's page counts."""
+        counts: list[int] = []
+        at: dict[str, int] = {}
+        for key, pages, _ in self.chunks:
+            total, anchors = pdfbook.anchor_pages(cache_path(key).read_bytes())
+            start = sum(counts)
+            at |= {name: start + i for name, i in anchors.items()}
+            counts += pdfbook.section_counts(total, anchors, [p.slug for p in pages])
+        return self.book.front_html(counts, at)
 
 
-def _merge(front_html: str, datas: list[bytes], epoch: int) -> bytes:
-    """The handbook from the rendered front document and the chunks."""
-    front = cache_path(cache_key(front_html, fillable=False, epoch=epoch)).read_bytes()
-    return pdfbook.merge_book(front, datas, epoch=epoch)
+def plan_edition_pdfs(
+    ctx: YearContext, site_dir: Path, pages: list[BookPage], *, form_order: list[str] = ()
+) -> EditionPdfs:
+    """What one edition's PDFs need (`pages`: the handbook's pages in menu order; `form_order`: form ids in
+    menu order), with the outputs' cache keys."""
+    edition = ctx.edition
+    epoch = edition_epoch(edition.year)
+    outputs = [
+        (rel, html, fill, tips, cache_key(html, fillable=fill, epoch=epoch, tooltips=tips))
+        for rel, html, fill, tips in edition_jobs(ctx, form_order)
+    ]
+    hb = Book.of(edition, pages, pdfbook.PRINT_CSS.read_text(encoding="utf-8"))
+    key = book_key(hb, epoch)
+    outputs.append((Path(HANDBOOK.path(year=edition.year)), None, False, None, key))
+    # The handbook is laid out in chunks of pages, in parallel, each cached by content: editing a page
+    # lays out only its chunk again.
+    chunks = []
+    if not cache_path(key).exists():
+        for part in hb.chunks(pdfbook.BOOK_CHUNKS):
+            html = hb.chunk_html(part, pdfbook.CHUNK_SCHEME)
+            chunks.append((cache_key(html, fillable=False, epoch=epoch), part, html))
+    return EditionPdfs(Path(site_dir), edition.year, epoch, outputs, hb, key, chunks)
 
 
-def _book_chunks(hb: Book, key: str, epoch: int) -> list[tuple[str, list, str]]:
-    """The handbook's chunks (key, pages, HTML) to lay out, none when the merged book is cached."""
-    if cache_path(key).exists():
-        return []
-    out = []
-    for part in hb.chunks(pdfbook.BOOK_CHUNKS):
-        html = hb.chunk_html(part, pdfbook.CHUNK_SCHEME)
-        out.append((cache_key(html, fillable=False, epoch=epoch), part, html))
-    return out
+# Queue order: a book's front and merge first (the last step of its book), then book chunks (which a front
+# waits for), then the forms, longest first so the workers finish together.
+_FRONT, _CHUNK, _FORM = 0, 1, 2
 
 
-def _render_parallel(todo: dict, first: int, hb: Book, chunks: list, key: str, epoch: int,
-                     workers: int) -> dict[str, bytes]:
-    """Render `todo` on a pool, the book's `first` chunks first, then its front, merged as soon as it is
-    done while the workers go on with the forms; returns the merged book by its key."""
-    made: dict[str, bytes] = {}
-    parts = [(k, part) for k, part, _ in chunks]
-    with render_pool(min(workers, len(todo))) as pool:
+class PdfBatch:
+    """Renders the PDFs of one or more editions into the cache, then publishes them into their sites.
 
-        def submit(html: str, fill: bool, tips: dict[str, str] | None = None, tagged: bool = True):
-            return pool.submit(render_job, html, fill, epoch, engine.CACHE_DIR, tips, tagged)
+    With several workers the renders go to one pool fed by a thread, so the caller builds the next
+    edition's pages meanwhile; a key met twice (the same document in two editions) renders once.
+    """
 
-        queue = list(todo.values())
-        book_jobs = [submit(*queue.pop(0)) for _ in range(first)]
-        running, front = set(book_jobs), None
-        while queue or running or (chunks and key not in made):
-            if chunks and front is None and all(f.done() for f in book_jobs):
-                for f in book_jobs:
-                    f.result()
-                front = _front(hb, parts)
-                book_jobs = [submit(front[0], False, None, True)]
-                running.add(book_jobs[0])
-            # One form waiting per worker at most, so the front goes ahead of the rest once the chunks
-            # are done (the executor hands out work in the order it was submitted).
-            while queue and len(running) < 2 * workers:
-                running.add(submit(*queue.pop(0)))
-            done, running = wait(running, return_when=FIRST_COMPLETED)
-            for f in done:
-                f.result()
-            if front is not None and book_jobs[0] in done:
-                made[key] = _merge(*front, epoch)
-    return made
+    def __init__(self, workers: int = 2):
+        self.workers = workers
+        self.editions: list[EditionPdfs] = []
+        self._cv = threading.Condition()
+        self._queue: list = []
+        self._order = itertools.count()
+        self._running: dict[Future, str] = {}
+        self._queued: set[str] = set()
+        # Books whose chunks are still rendering: (edition, chunk keys not done yet).
+        self._books: list[tuple[EditionPdfs, set[str]]] = []
+        self._error: BaseException | None = None
+        self._closed = False
+        self._pool = None
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> PdfBatch:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop()
+
+    def add(self, ed: EditionPdfs) -> None:
+        """Queue one edition's PDFs (published by finish())."""
+        from ..pdf.engine import CACHE_DIR
+
+        self.editions.append(ed)
+        if self.workers <= 1:
+            return
+        with self._cv:
+            waiting = set()
+            for k, _, html in ed.chunks:
+                if self._push(_CHUNK, k, render_job, html, False, ed.epoch, CACHE_DIR):
+                    waiting.add(k)
+            if waiting:
+                self._books.append((ed, waiting))
+            else:
+                self._push_book(ed)
+            forms = [o for o in ed.outputs if o[1] is not None]
+            for _, html, fill, tips, k in sorted(forms, key=lambda o: -len(o[1])):
+                self._push(_FORM, k, render_job, html, fill, ed.epoch, CACHE_DIR, tips)
+            if self._queue and self._thread is None:
+                self._pool = render_pool(self.workers)
+                self._thread = threading.Thread(target=self._feed, name="pdf-batch", daemon=True)
+                self._thread.start()
+            self._cv.notify_all()
+
+    def finish(self) -> list[Path]:
+        """Wait for every render, then copy each edition's PDFs into its site; the files written."""
+        if self.workers <= 1:
+            for ed in self.editions:
+                _render_serial(ed)
+        else:
+            with self._cv:
+                self._closed = True
+                self._cv.notify_all()
+            if self._thread is not None:
+                self._thread.join()
+            self._stop()
+            if self._error is not None:
+                raise self._error
+        return [path for ed in self.editions for path in _publish(ed)]
+
+    # -- the feeding thread ------------------------------------------------------------------------------
+
+    def _push(self, rank: int, key: str, fn, *args) -> bool:
+        """Queue a render unless its PDF is cached or already queued; True when it is still to be made."""
+        if cache_path(key).exists():
+            return False
+        if key not in self._queued:
+            self._queued.add(key)
+            heapq.heappush(self._queue, (rank, next(self._order), key, fn, args))
+        return True
+
+    def _push_book(self, ed: EditionPdfs) -> None:
+        """Queue a book's front and merge, its chunks being rendered."""
+        from ..pdf.engine import CACHE_DIR
+
+        if ed.chunks:
+            chunks = [k for k, _, _ in ed.chunks]
+            self._push(_FRONT, ed.book_key, book_job, ed.front(), chunks, ed.epoch, ed.book_key, CACHE_DIR)
+
+    def _wake(self, _future) -> None:
+        with self._cv:
+            self._cv.notify_all()
+
+    def _feed(self) -> None:
+        """Keep each worker one job ahead (so a front goes before the forms queued after it), until closed."""
+        with self._cv:
+            try:
+                while self._error is None:
+                    self._reap()
+                    while self._queue and len(self._running) < 2 * self.workers:
+                        _, _, key, fn, args = heapq.heappop(self._queue)
+                        fut = self._pool.submit(fn, *args)
+                        self._running[fut] = key
+                        fut.add_done_callback(self._wake)
+                    if self._closed and not (self._running or self._queue or self._books):
+                        return
+                    self._cv.wait()
+            except BaseException as exc:  # handed to finish(), which raises it in the caller
+                self._error = exc
+
+    def _reap(self) -> None:
+        """Take the finished renders; a book whose chunks are all done queues its front and merge."""
+        for fut in [f for f in self._running if f.done()]:
+            key = self._running.pop(fut)
+            if fut.exception() is not None:
+                self._error = self._error or fut.exception()
+                return
+            for _, waiting in self._books:
+                waiting.discard(key)
+        for ed, waiting in self._books:
+            if not waiting:
+                self._push_book(ed)
+        self._books = [(ed, w) for ed, w in self._books if w]
+
+    def _stop(self) -> None:
+        """Stop feeding and shut the pool down (waiting for the jobs already handed out)."""
+        with self._cv:
+            self._closed = True
+            self._queue.clear()
+            self._books.clear()
+            self._cv.notify_all()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
 
-def _render_serial(todo: dict, hb: Book, chunks: list, key: str, epoch: int) -> dict[str, bytes]:
-    """Render `todo` in this process, then the book's front and the merge."""
-    for html, fill, tips, tagged in todo.values():
-        render_job(html, fill, epoch, tooltips=tips, tagged=tagged)
-    if not chunks:
-        return {}
-    front = _front(hb, [(k, part) for k, part, _ in chunks])
-    render_job(front[0], False, epoch)
-    return {key: _merge(*front, epoch)}
+def _render_serial(ed: EditionPdfs) -> None:
+    """Render one edition's PDFs in this process: the book's chunks, its front and merge, then the forms."""
+    for key, _, html in ed.chunks:
+        if not cache_path(key).exists():
+            render_job(html, False, ed.epoch)
+    if ed.chunks and not cache_path(ed.book_key).exists():
+        book_job(ed.front(), [k for k, _, _ in ed.chunks], ed.epoch, ed.book_key)
+    for _, html, fill, tips, key in ed.outputs:
+        if html is not None and not cache_path(key).exists():
+            render_job(html, fill, ed.epoch, tooltips=tips)
 
 
 def build_edition_pdfs(
@@ -135,43 +268,17 @@ def build_edition_pdfs(
 ) -> list[Path]:
     """Write site/pdf/: each form's print and fillable PDF, the form pack and the handbook of one edition
     (`pages`: the handbook's pages in menu order; `form_order`: form ids in menu order)."""
-    site_dir, edition = Path(site_dir), ctx.edition
-    epoch = edition_epoch(edition.year)
-    jobs = [
-        (rel, html, fill, tips, cache_key(html, fillable=fill, epoch=epoch, tooltips=tips))
-        for rel, html, fill, tips in edition_jobs(ctx, form_order)
-    ]
-    hb = Book.of(edition, pages, pdfbook.PRINT_CSS.read_text(encoding="utf-8"))
-    key = book_key(hb, epoch)
-    jobs.append((Path(HANDBOOK.path(year=edition.year)), None, False, None, key))
-    # The handbook is laid out in chunks of pages, in parallel, each cached by content: editing a page
-    # lays out only its chunk again. Chunks go first, as the merge waits for them.
-    chunks = _book_chunks(hb, key, epoch)
-    # The book's parts are tagged: the merge joins their structure trees into one (handbook.pdf.tags).
-    todo = {k: (html, False, None, True) for k, _, html in chunks if not cache_path(k).exists()}
-    first = len(todo)
-    # Then the longest documents first, so the workers finish together.
-    rest = {
-        k: (html, fill, tips, True)
-        for _, html, fill, tips, k in jobs
-        if html is not None and not cache_path(k).exists()
-    }
-    todo |= dict(sorted(rest.items(), key=lambda kv: -len(kv[1][0])))
-    if len(todo) > 1 and workers > 1:
-        made = _render_parallel(todo, first, hb, chunks, key, epoch, workers)
-    else:
-        made = _render_serial(todo, hb, chunks, key, epoch)
-    for k, data in made.items():
-        write_atomic(cache_path(k), data)
-    return _publish(jobs, site_dir, edition.year)
+    with PdfBatch(workers) as batch:
+        batch.add(plan_edition_pdfs(ctx, site_dir, pages, form_order=form_order))
+        return batch.finish()
 
 
-def _publish(jobs: list, site_dir: Path, year: int) -> list[Path]:
+def _publish(ed: EditionPdfs) -> list[Path]:
     """Copy each rendered PDF from the cache into the site (the pack with its page labels)."""
     out = []
-    pack = Path(FORM_PACK.path(year=year))
-    for rel, _, _, _, k in jobs:
-        dest = site_dir / rel
+    pack = Path(FORM_PACK.path(year=ed.year))
+    for rel, _, _, _, k in ed.outputs:
+        dest = ed.site_dir / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         if rel == pack:
             # The pack's numbers start at its first form, after the cover and contents.

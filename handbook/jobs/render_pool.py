@@ -9,7 +9,8 @@ from pathlib import Path
 
 import weasyprint  # noqa: F401 - loaded once in the fork server, so every worker starts warm
 
-from ..pdf import engine
+from ..atomic import write_atomic
+from ..pdf import book, engine
 
 
 def render_job(
@@ -26,6 +27,16 @@ def render_job(
     engine.render_pdf(html, fillable=fillable, epoch=epoch, tooltips=tooltips, tagged=tagged)
     # A WeasyPrint render leaves reference cycles holding whole font files (tens of MB a face) that the
     # collector's thresholds seldom reach: without this, each render adds ~50 MB to the process.
+    gc.collect()
+
+
+def book_job(front_html: str, chunk_keys: list[str], epoch: int, key: str, cache_dir: Path | None = None):
+    """Render the handbook's front document, merge it with its rendered chunks and cache the book as `key`."""
+    if cache_dir is not None:
+        engine.CACHE_DIR = cache_dir
+    front = engine.render_pdf(front_html, fillable=False, epoch=epoch)
+    chunks = [engine.cache_path(k).read_bytes() for k in chunk_keys]
+    write_atomic(engine.cache_path(key), book.merge_book(front, chunks, epoch=epoch))
     gc.collect()
 
 
