@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from handbook.jobs.edition_office import build_edition_office
-from handbook.jobs.edition_pdfs import PdfBatch, plan_edition_pdfs
+from handbook.jobs.edition_pdfs import PdfBatch, plan_book_pdf, plan_form_pdfs
 from macros.book_pages import book_pages, form_order, nav_entries
 from macros.context import build_options, current, pdfs_enabled
 from macros.local_docs import merge_local_docs
@@ -38,8 +38,15 @@ def on_files(files, config, **_):
 
 
 def on_nav(nav, config, files, **_):
-    """Keep the nav mkdocs built in this build's configuration: the handbook PDF follows it."""
-    build_options(config)["nav"] = nav
+    """Keep the nav mkdocs built in this build's configuration (the handbook PDF follows it); a build given
+    a PdfBatch (macros.site) queues its forms' PDFs now, to render while the pages build."""
+    options = build_options(config)
+    options["nav"] = nav
+    batch = options.get("pdf_batch")
+    if batch is not None and pdfs_enabled(config):
+        ctx, _ = current(config)
+        order = form_order(nav_entries(nav))
+        batch.add(plan_form_pdfs(ctx, Path(config.site_dir), form_order=order))
     return nav
 
 
@@ -79,7 +86,8 @@ def on_post_build(config, **_):
     """Refine the search index, then write the edition's PDFs (site/pdf/) and Word/Excel files (site/office/).
 
     A build without PDFs (macros.site's pdfs=False, or HANDBOOK_PDF=0) skips both downloads. A build given a
-    PdfBatch (macros.site's build of several editions) queues its PDFs there, published when the batch ends.
+    PdfBatch (macros.site) queues its handbook there, and the caller publishes the batch's PDFs when it ends;
+    a plain `mkdocs build` renders them here.
     """
     # Runs after material's search plugin wrote the index and before its offline plugin (priority -100)
     # copies it into search_index.js, so http and file:// use the same refined index.
@@ -88,14 +96,16 @@ def on_post_build(config, **_):
     if not pdfs_enabled(config):
         return
     ctx, _ = current(config)
-    build_edition_office(ctx, Path(config.site_dir))
     site_dir = Path(config.site_dir)
     entries = nav_entries(build_options(config)["nav"])
-    pdfs = plan_edition_pdfs(ctx, site_dir, book_pages(entries, site_dir), form_order=form_order(entries))
+    book = plan_book_pdf(ctx, site_dir, book_pages(entries, site_dir))
     batch = build_options(config).get("pdf_batch")
     if batch is not None:
-        batch.add(pdfs)
+        batch.add(book)
+        build_edition_office(ctx, site_dir)
         return
+    build_edition_office(ctx, site_dir)
     with PdfBatch() as batch:
-        batch.add(pdfs)
+        batch.add(plan_form_pdfs(ctx, site_dir, form_order=form_order(entries)))
+        batch.add(book)
         batch.finish()

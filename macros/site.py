@@ -53,8 +53,10 @@ def build_edition(
     `beside` holds the temporary folder (a year of a published site is built outside the site); `pdfs`
     overrides the settings' PDF switch for this build."""
     site_dir = Path(site_dir).resolve()
-    with replacing_dir(site_dir, beside=beside) as tmp:
-        build(edition_config(year, tmp, config_file, pdfs=pdfs))
+    # The PDFs render on a pool while the pages build, and are copied in before the folder is swapped in.
+    with replacing_dir(site_dir, beside=beside) as tmp, PdfBatch() as batch:
+        build(edition_config(year, tmp, config_file, pdfs=pdfs, batch=batch))
+        batch.finish()
     return site_dir
 
 

@@ -62,15 +62,15 @@ def book_key(hb, epoch: int) -> str:
 
 @dataclass
 class EditionPdfs:
-    """One edition's PDFs to make: its outputs (path, HTML or None for the book, fillable, tooltips, key)
-    and its handbook with the chunks still to lay out (none when the merged book is cached)."""
+    """Some of one edition's PDFs to make: outputs (path, HTML or None for the book, fillable, tooltips,
+    key) and, for its handbook, the book with the chunks still to lay out (none when the book is cached)."""
 
     site_dir: Path
     year: int
     epoch: int
     outputs: list[tuple[Path, str | None, bool, dict[str, str] | None, str]]
-    book: Book
-    book_key: str
+    book: Book | None = None
+    book_key: str | None = None
     chunks: list[tuple[str, tuple[BookPage, ...], str]] = field(default_factory=list)
 
     def front(self) -> str:
@@ -85,20 +85,24 @@ class EditionPdfs:
         return self.book.front_html(counts, at)
 
 
-def plan_edition_pdfs(
-    ctx: YearContext, site_dir: Path, pages: list[BookPage], *, form_order: list[str] = ()
-) -> EditionPdfs:
-    """What one edition's PDFs need (`pages`: the handbook's pages in menu order; `form_order`: form ids in
-    menu order), with the outputs' cache keys."""
-    edition = ctx.edition
-    epoch = edition_epoch(edition.year)
+def plan_form_pdfs(ctx: YearContext, site_dir: Path, *, form_order: list[str] = ()) -> EditionPdfs:
+    """Each form's print and fillable PDF and the form pack of one edition (`form_order`: form ids in menu
+    order), with their cache keys: they need no built page, so they can render while the pages build."""
+    epoch = edition_epoch(ctx.year)
     outputs = [
         (rel, html, fill, tips, cache_key(html, fillable=fill, epoch=epoch, tooltips=tips))
         for rel, html, fill, tips in edition_jobs(ctx, form_order)
     ]
+    return EditionPdfs(Path(site_dir), ctx.year, epoch, outputs)
+
+
+def plan_book_pdf(ctx: YearContext, site_dir: Path, pages: list[BookPage]) -> EditionPdfs:
+    """One edition's handbook PDF (`pages`: the built handbook's pages in menu order)."""
+    edition = ctx.edition
+    epoch = edition_epoch(edition.year)
     hb = Book.of(edition, pages, pdfbook.PRINT_CSS.read_text(encoding="utf-8"))
     key = book_key(hb, epoch)
-    outputs.append((Path(HANDBOOK.path(year=edition.year)), None, False, None, key))
+    outputs = [(Path(HANDBOOK.path(year=edition.year)), None, False, None, key)]
     # The handbook is laid out in chunks of pages, in parallel, each cached by content: editing a page
     # lays out only its chunk again.
     chunks = []
@@ -156,7 +160,7 @@ class PdfBatch:
                     waiting.add(k)
             if waiting:
                 self._books.append((ed, waiting))
-            else:
+            elif ed.chunks:
                 self._push_book(ed)
             forms = [o for o in ed.outputs if o[1] is not None]
             for _, html, fill, tips, k in sorted(forms, key=lambda o: -len(o[1])):
@@ -198,9 +202,8 @@ class PdfBatch:
         """Queue a book's front and merge, its chunks being rendered."""
         from ..pdf.engine import CACHE_DIR
 
-        if ed.chunks:
-            chunks = [k for k, _, _ in ed.chunks]
-            self._push(_FRONT, ed.book_key, book_job, ed.front(), chunks, ed.epoch, ed.book_key, CACHE_DIR)
+        chunks = [k for k, _, _ in ed.chunks]
+        self._push(_FRONT, ed.book_key, book_job, ed.front(), chunks, ed.epoch, ed.book_key, CACHE_DIR)
 
     def _wake(self, _future) -> None:
         with self._cv:
@@ -269,7 +272,8 @@ def build_edition_pdfs(
     """Write site/pdf/: each form's print and fillable PDF, the form pack and the handbook of one edition
     (`pages`: the handbook's pages in menu order; `form_order`: form ids in menu order)."""
     with PdfBatch(workers) as batch:
-        batch.add(plan_edition_pdfs(ctx, site_dir, pages, form_order=form_order))
+        batch.add(plan_form_pdfs(ctx, site_dir, form_order=form_order))
+        batch.add(plan_book_pdf(ctx, site_dir, pages))
         return batch.finish()
 
 

@@ -29,13 +29,13 @@ def _pages(year: int) -> list[BookPage]:
 def _plan(year: int, site: Path, shared: str, own: str) -> E.EditionPdfs:
     """One edition's PDFs: its book, a document every edition has (`shared`) and one of its own."""
     ctx = year_context(year)
-    ed = E.plan_edition_pdfs(ctx, site, _pages(year))
+    ed = E.plan_book_pdf(ctx, site, _pages(year))
     epoch = ed.epoch
     outputs = [
         (Path("pdf/shared.pdf"), shared, False, None, P.cache_key(shared, fillable=False, epoch=epoch)),
         (Path("pdf/own.pdf"), own, True, None, P.cache_key(own, fillable=True, epoch=epoch)),
     ]
-    ed.outputs = outputs + [o for o in ed.outputs if o[1] is None]
+    ed.outputs = outputs + ed.outputs
     return ed
 
 
