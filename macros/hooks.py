@@ -102,10 +102,10 @@ def on_post_build(config, **_):
     batch = build_options(config).get("pdf_batch")
     if batch is not None:
         batch.add(book)
-        build_edition_office(ctx, site_dir)
-        return
+    # Written while the batch's pool renders (a batch given by the caller is finished by it).
     build_edition_office(ctx, site_dir)
-    with PdfBatch() as batch:
-        batch.add(plan_form_pdfs(ctx, site_dir, form_order=form_order(entries)))
-        batch.add(book)
-        batch.finish()
+    if batch is None:
+        with PdfBatch() as own:
+            own.add(plan_form_pdfs(ctx, site_dir, form_order=form_order(entries)))
+            own.add(book)
+            own.finish()
